@@ -1,0 +1,802 @@
+#!/usr/bin/env bash
+# make-captures.sh - produce tlsdiag's test captures with real TLS peers on loopback.
+#
+# Usage: sudo captures/gen/make-captures.sh [OUTDIR]      (default OUTDIR: captures/)
+#
+# What it does, and why:
+#   * Every peer is a real program from a Debian package (openssl s_server/s_client,
+#     nginx, squid) or a small python3-stdlib helper in this directory, so the bytes
+#     on the wire are what real TLS stacks send, not hand-made records.
+#   * All traffic stays on the loopback interface of a private network namespace
+#     (tdgen<PID>) that this script creates and deletes: nothing can leave the host,
+#     and the captures contain nothing but our own connections.
+#   * Addresses make the direction obvious: client 127.0.0.1, TLS server
+#     127.0.0.2:443, black-holed server 127.0.0.3:443, HTTP proxy 127.0.0.4:3128.
+#   * Every process runs under timeout(1); the script ends by itself and kills what
+#     it started (by PID) on any exit.
+#   * A throwaway PKI is generated per run in a temp dir. Captures are written to the
+#     temp dir, checked with tshark, and only the final .pcap files are copied to
+#     OUTDIR. Re-running replaces them (new keys, new timestamps, same shapes).
+#   * TCP checksums: on Linux loopback the kernel leaves TCP checksums partial
+#     (CHECKSUM_PARTIAL), so every TCP checksum in these captures is "incorrect",
+#     exactly like offloaded outgoing packets in a real client-side capture. This
+#     cannot be switched off on lo; readers must not validate checksums.
+set -euo pipefail
+
+GEN_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+PY=${PYTHON:-python3}
+
+# Addresses and names used by all scenarios.
+CLIENT_IP=127.0.0.1
+SERVER_IP=127.0.0.2
+BLACKHOLE_IP=127.0.0.3
+PROXY_IP=127.0.0.4
+PROXY_PORT=3128
+DA_NAME=da.contoso.test
+
+# What Windows 8+ IP-HTTPS clients offer (RFC 5246 A.5: 0x003B, 0x0002).
+# OpenSSL 3 only enables them at security level 0.
+NULL_SUITES='NULL-SHA256:NULL-SHA:@SECLEVEL=0'
+
+# The IP-HTTPS request as Windows sends it ([MS-IPHTTPS], nmap ip-https-discover):
+# an endless body announced by Content-Length 2^64-1.
+IPHTTPS_POST=$'POST /IPHTTPS HTTP/1.1\r\nHost: da.contoso.test\r\nContent-Length: 18446744073709551615\r\n\r\n'
+
+log() { printf '[make-captures] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+###########################################################################
+# Part 1: runs in the namespace (re-invoked as: make-captures.sh --inside WORK)
+###########################################################################
+
+TCPDUMP_PID=
+CUR_PCAP=
+
+# Kill only what this shell started (its own job PIDs).
+inside_cleanup() {
+    local p
+    for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+}
+
+# start_capture NAME [FILTER]: start tcpdump on lo and wait until it is listening.
+# --immediate-mode: without it, packets still in the kernel ring buffer when
+# tcpdump gets SIGINT are lost (seen: "22 received by filter, 0 captured").
+start_capture() {
+    local name=$1 filter=${2:-tcp}
+    CUR_PCAP=$WORK/pcap/$name.pcap
+    : >"$WORK/log/$name.tcpdump"
+    timeout 120 tcpdump -i lo --immediate-mode -U -s 0 -Z root -w "$CUR_PCAP" "$filter" \
+        2>"$WORK/log/$name.tcpdump" &
+    TCPDUMP_PID=$!
+    local i
+    for i in $(seq 50); do
+        grep -q 'listening on' "$WORK/log/$name.tcpdump" && return 0
+        sleep 0.1
+    done
+    die "tcpdump did not start for $name: $(cat "$WORK/log/$name.tcpdump")"
+}
+
+# stop_capture: let the last packets (FIN/ACK) arrive, then SIGINT tcpdump so it
+# writes a complete file.
+stop_capture() {
+    sleep 1
+    kill -INT "$TCPDUMP_PID" 2>/dev/null || true
+    wait "$TCPDUMP_PID" || true
+    TCPDUMP_PID=
+    log "  $(basename "$CUR_PCAP"): $(grep 'packets captured' "$WORK/log/$(basename "$CUR_PCAP" .pcap).tcpdump")"
+}
+
+# wait_listen IP PORT: poll the socket table (ss) rather than connecting, so the
+# readiness check itself leaves no connection in the capture.
+wait_listen() {
+    local ip=$1 port=$2 i
+    for i in $(seq 100); do
+        ss -Hltn "( sport = :$port )" | grep -qF "$ip:$port" && return 0
+        sleep 0.1
+    done
+    die "nothing listening on $ip:$port"
+}
+
+# wait_pid PID: wait for a background job; its own timeout(1) bounds the wait.
+wait_pid() { wait "$1" || true; }
+
+# openssl s_client, bound to the client address (an array, so timeout(1) can run it).
+S_CLIENT=(openssl s_client -bind "$CLIENT_IP:0")
+
+# The IP-HTTPS client's stdin: the POST, then (after the 200 arrived) one
+# IPv6 Router Solicitation as tunnel payload, then keep stdin open a while.
+iphttps_client_input() {
+    printf '%s' "$IPHTTPS_POST"
+    sleep "${1:-1}"
+    "$PY" "$GEN_DIR/ipv6_nd.py" rs
+    sleep "${2:-3}"
+}
+
+# The stand-in Microsoft-HTTPAPI/2.0 server (TLS 1.2, NULL suites by default).
+start_standin() {
+    local logname=$1; shift
+    timeout 30 "$PY" "$GEN_DIR/httpapi_standin.py" --listen "$SERVER_IP" --port 443 \
+        --cert "$PKI/server.pem" --key "$PKI/server.key" "$@" \
+        >"$WORK/log/$logname.server" 2>&1 &
+    SERVER_PID=$!
+    wait_listen "$SERVER_IP" 443
+}
+
+# --- 1 ------------------------------------------------------------------
+# Success: Windows-like NULL-only offer, server picks NULL-SHA256 (0x003B); the
+# HTTP request, the HTTP.sys 200 and the first IPv6 packets are readable.
+scenario_iphttps_null_ok() {
+    local n=iphttps-null-ok
+    start_capture $n
+    start_standin $n --count 1
+    iphttps_client_input 1 3 | timeout 15 "${S_CLIENT[@]}" -connect "$SERVER_IP:443" \
+        -servername "$DA_NAME" -tls1_2 -cipher "$NULL_SUITES" -quiet \
+        >"$WORK/log/$n.client" 2>&1 || true
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+
+# --- 2 ------------------------------------------------------------------
+# The server has no NULL suite enabled (e.g. SSTP co-located, ADC without NULL):
+# no shared cipher -> fatal handshake_failure(40) right after the ClientHello.
+scenario_iphttps_null_rejected() {
+    local n=iphttps-null-rejected
+    start_capture $n
+    # s_server closes the connection when its stdin hits EOF, so keep stdin open.
+    sleep 10 | timeout 15 openssl s_server -accept "$SERVER_IP:443" -naccept 1 \
+        -cert "$PKI/server.pem" -key "$PKI/server.key" \
+        >"$WORK/log/$n.server" 2>&1 &
+    SERVER_PID=$!
+    wait_listen "$SERVER_IP" 443
+    timeout 10 "${S_CLIENT[@]}" -connect "$SERVER_IP:443" -servername "$DA_NAME" -tls1_2 \
+        -cipher "$NULL_SUITES" </dev/null >"$WORK/log/$n.client" 2>&1 || true
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+
+# s_server as an IP-HTTPS server with preauthentication (client certificates):
+# NULL suites, TLS 1.2, CertificateRequest naming "tlsdiag Client CA" (from -CAfile).
+# $2 is a function whose output becomes s_server's stdin: s_server sends what it
+# reads there, and closes the connection when it hits EOF.
+start_preauth_server() {
+    local logname=$1 feeder=$2
+    "$feeder" | timeout 20 openssl s_server -accept "$SERVER_IP:443" -naccept 1 -tls1_2 \
+        -cipher "$NULL_SUITES" -cert "$PKI/server.pem" -key "$PKI/server.key" \
+        -Verify 1 -verify_return_error -CAfile "$PKI/clientca.pem" \
+        >"$WORK/log/$logname.server" 2>&1 &
+    SERVER_PID=$!
+    wait_listen "$SERVER_IP" 443
+}
+
+# Keeps a server's stdin open (and silent) for the duration of a scenario.
+hold_stdin() { sleep 10; }
+
+# --- 3 ------------------------------------------------------------------
+# Preauthentication required, client has no certificate: it answers the
+# CertificateRequest with an empty Certificate; the server aborts
+# (TLS 1.2 OpenSSL: handshake_failure(40), "peer did not return a certificate").
+scenario_iphttps_client_cert_empty() {
+    local n=iphttps-client-cert-empty
+    start_capture $n
+    start_preauth_server $n hold_stdin
+    timeout 10 "${S_CLIENT[@]}" -connect "$SERVER_IP:443" -servername "$DA_NAME" -tls1_2 \
+        -cipher "$NULL_SUITES" </dev/null >"$WORK/log/$n.client" 2>&1 || true
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+
+# --- 4 ------------------------------------------------------------------
+# Preauthentication with a certificate from the client CA: handshake completes
+# (NULL suite, so the client Certificate and the HTTP exchange are readable).
+# s_server sends whatever arrives on its stdin, so the 200 and the Router
+# Advertisement are fed with delays that put them after the client's POST / RS.
+# The client ends with close_notify when its stdin closes (-no_ign_eof).
+preauth_answer() {
+    sleep 2
+    printf 'HTTP/1.1 200 OK\r\nServer: Microsoft-HTTPAPI/2.0\r\nDate: %s\r\n\r\n' \
+        "$(LC_ALL=C date -u '+%a, %d %b %Y %H:%M:%S GMT')"
+    sleep 1.5
+    "$PY" "$GEN_DIR/ipv6_nd.py" ra
+    sleep 8
+}
+scenario_iphttps_client_cert_ok() {
+    local n=iphttps-client-cert-ok
+    start_capture $n
+    start_preauth_server $n preauth_answer
+    iphttps_client_input 2.5 2.5 | timeout 15 "${S_CLIENT[@]}" -connect "$SERVER_IP:443" \
+        -servername "$DA_NAME" -tls1_2 -cipher "$NULL_SUITES" \
+        -cert "$PKI/client.pem" -key "$PKI/client.key" -quiet -no_ign_eof -nocommands \
+        >"$WORK/log/$n.client" 2>&1 || true
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+
+# --- 5 ------------------------------------------------------------------
+# Server presents an expired certificate (2024-01-01 .. 2025-01-01); a verifying
+# client aborts with certificate_expired(45) after the server's flight.
+scenario_tls12_expired_server_cert() {
+    local n=tls12-expired-server-cert
+    start_capture $n
+    sleep 10 | timeout 15 openssl s_server -accept "$SERVER_IP:443" -naccept 1 -tls1_2 \
+        -cert "$PKI/expired.pem" -key "$PKI/expired.key" \
+        >"$WORK/log/$n.server" 2>&1 &
+    SERVER_PID=$!
+    wait_listen "$SERVER_IP" 443
+    timeout 10 "${S_CLIENT[@]}" -connect "$SERVER_IP:443" -servername "$DA_NAME" -tls1_2 \
+        -CAfile "$PKI/root.pem" -verify_return_error -verify_hostname "$DA_NAME" \
+        </dev/null >"$WORK/log/$n.client" 2>&1 || true
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+
+# --- 6 ------------------------------------------------------------------
+# TLS 1.3 success with a valid certificate, one line of data each way, then the
+# client closes with close_notify and the server answers with its own.
+scenario_tls13_ok() {
+    local n=tls13-ok
+    start_capture $n
+    { sleep 1.5; printf 'hello from the server\n'; sleep 8; } | \
+        timeout 15 openssl s_server -accept "$SERVER_IP:443" -naccept 1 -tls1_3 \
+        -cert "$PKI/server.pem" -key "$PKI/server.key" \
+        >"$WORK/log/$n.server" 2>&1 &
+    SERVER_PID=$!
+    wait_listen "$SERVER_IP" 443
+    { printf 'hello from the client\n'; sleep 2.5; } | timeout 10 "${S_CLIENT[@]}" \
+        -connect "$SERVER_IP:443" -servername "$DA_NAME" -tls1_3 \
+        -CAfile "$PKI/root.pem" -verify_return_error -verify_hostname "$DA_NAME" \
+        -quiet -no_ign_eof -nocommands >"$WORK/log/$n.client" 2>&1 || true
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+
+# --- 7 ------------------------------------------------------------------
+# Nothing listens on 127.0.0.2:443: SYN answered by RST/ACK (one attempt).
+scenario_tcp_refused() {
+    local n=tcp-refused
+    start_capture $n
+    timeout 5 "$PY" "$GEN_DIR/tcp_tools.py" probe "$SERVER_IP" 443 --bind "$CLIENT_IP" \
+        --timeout 3 >"$WORK/log/$n.client" 2>&1 || true
+    stop_capture
+}
+
+# --- 8 ------------------------------------------------------------------
+# A firewall silently drops SYNs to 127.0.0.3:443 (nftables input hook; tcpdump
+# sees loopback packets on the way out, before the drop). The kernel retransmits
+# the SYN after 1, 3 and 7 s; the client gives up at 7.5 s: 1 SYN + 3 retransmissions.
+scenario_tcp_timeout() {
+    local n=tcp-timeout
+    nft -f - <<EOF
+table inet tdgen {
+    chain input {
+        type filter hook input priority 0; policy accept;
+        ip daddr $BLACKHOLE_IP tcp dport 443 drop
+    }
+}
+EOF
+    start_capture $n
+    timeout 12 "$PY" "$GEN_DIR/tcp_tools.py" probe "$BLACKHOLE_IP" 443 --bind "$CLIENT_IP" \
+        --timeout 7.5 >"$WORK/log/$n.client" 2>&1 || true
+    stop_capture
+    nft delete table inet tdgen
+}
+
+# squid with a minimal config in the temp dir. $1 = allow|deny for CONNECT to
+# da.contoso.test:443. Squid drops privileges to the Debian "proxy" user, so its
+# run dir belongs to proxy. The hosts file maps da.contoso.test to the server;
+# no DNS server is needed (and none is reachable in the namespace).
+start_squid() {
+    local mode=$1 logname=$2 d=$WORK/squid-$1
+    mkdir -p "$d"
+    printf '%s %s\n' "$SERVER_IP" "$DA_NAME" >"$d/hosts"
+    cat >"$d/squid.conf" <<EOF
+http_port $PROXY_IP:$PROXY_PORT
+visible_hostname proxy.contoso.test
+cache_effective_user proxy
+pid_filename $d/squid.pid
+cache_log $d/cache.log
+access_log stdio:$d/access.log
+cache_store_log none
+coredump_dir $d
+netdb_filename none
+pinger_enable off
+cache deny all
+cache_mem 8 MB
+hosts_file $d/hosts
+dns_nameservers 127.0.0.1
+shutdown_lifetime 1 seconds
+# the proxy leg to the server leaves from the proxy's own address
+tcp_outgoing_address $PROXY_IP
+acl SSL_ports port 443
+acl CONNECT method CONNECT
+acl da_server dstdomain $DA_NAME
+http_access deny CONNECT !SSL_ports
+http_access $mode CONNECT da_server
+http_access deny all
+EOF
+    chown -R proxy: "$d"
+    timeout 40 squid -N -f "$d/squid.conf" >"$WORK/log/$logname.proxy" 2>&1 &
+    PROXY_PID=$!
+    wait_listen "$PROXY_IP" "$PROXY_PORT"
+}
+
+stop_squid() {
+    kill -TERM "$PROXY_PID" 2>/dev/null || true
+    wait "$PROXY_PID" || true
+    cat "$WORK/squid-$1/access.log" >>"$WORK/log/$2.proxy" 2>/dev/null || true
+}
+
+# --- 9 ------------------------------------------------------------------
+# IP-HTTPS through an HTTP proxy: "CONNECT da.contoso.test:443 HTTP/1.1" -> 200,
+# then the NULL-suite TLS handshake and the IP-HTTPS exchange inside the tunnel.
+# Client: iphttps_client.py (python ssl = OpenSSL), because s_client -proxy
+# sends CONNECT as HTTP/1.0 while Windows sends HTTP/1.1 with Host.
+# Only the client's leg (client <-> proxy:3128) is captured, as a client-side
+# capture would be; the proxy's own leg to 127.0.0.2:443 is not in the file.
+scenario_proxy_connect_ok() {
+    local n=proxy-connect-ok
+    start_squid allow $n
+    start_capture $n "tcp port $PROXY_PORT"
+    start_standin $n --count 1
+    timeout 15 "$PY" "$GEN_DIR/iphttps_client.py" --proxy "$PROXY_IP:$PROXY_PORT" \
+        --server "$DA_NAME" --bind "$CLIENT_IP" --cafile "$PKI/root.pem" \
+        >"$WORK/log/$n.client" 2>&1 || true
+    wait_pid "$SERVER_PID"
+    stop_capture
+    stop_squid allow $n
+}
+
+# --- 10 -----------------------------------------------------------------
+# The proxy refuses the CONNECT (squid http_access deny): "HTTP/1.1 403 Forbidden"
+# with squid's error page, no TLS at all.
+scenario_proxy_connect_denied() {
+    local n=proxy-connect-denied
+    start_squid deny $n
+    start_capture $n "tcp port $PROXY_PORT"
+    timeout 15 "$PY" "$GEN_DIR/iphttps_client.py" --proxy "$PROXY_IP:$PROXY_PORT" \
+        --server "$DA_NAME" --bind "$CLIENT_IP" --cafile "$PKI/root.pem" \
+        >"$WORK/log/$n.client" 2>&1 || true
+    stop_capture
+    stop_squid deny $n
+}
+
+# nginx in the foreground, single process, everything in the temp dir.
+# $1 = name, $2 = server block body.
+start_nginx() {
+    local name=$1 body=$2 d=$WORK/nginx-$1
+    mkdir -p "$d"
+    cat >"$d/nginx.conf" <<EOF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $d/nginx.pid;
+error_log $d/error.log info;
+events { worker_connections 16; }
+http {
+    access_log $d/access.log;
+    client_body_temp_path $d/body;
+    proxy_temp_path $d/proxy;
+    default_type text/plain;
+    server {
+$body
+    }
+}
+EOF
+    timeout 30 nginx -e "$d/error.log" -p "$d" -c "$d/nginx.conf" \
+        >"$WORK/log/$name.server" 2>&1 &
+    SERVER_PID=$!
+    wait_listen "$SERVER_IP" 443
+}
+
+stop_nginx() {
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" || true
+    cat "$WORK/nginx-$1/error.log" "$WORK/nginx-$1/access.log" >>"$WORK/log/$1.server" 2>/dev/null || true
+}
+
+# --- 11 -----------------------------------------------------------------
+# Something that is not TLS on port 443 (plain-HTTP nginx, a captive portal, a
+# wrong port mapping): the ClientHello is answered by "HTTP/1.1 400 Bad Request".
+scenario_non_tls_responder() {
+    local n=non-tls-responder
+    start_nginx $n "        listen $SERVER_IP:443;
+        server_name $DA_NAME;
+        location / { return 200 \"plain http\\n\"; }"
+    start_capture $n
+    timeout 10 "${S_CLIENT[@]}" -connect "$SERVER_IP:443" -servername "$DA_NAME" -tls1_2 \
+        -cipher "$NULL_SUITES" </dev/null >"$WORK/log/$n.client" 2>&1 || true
+    stop_capture
+    stop_nginx $n
+}
+
+# --- 12 -----------------------------------------------------------------
+# The peer accepts, reads the ClientHello and resets (SO_LINGER 0): what an IPS
+# or a filtering middlebox does.
+scenario_tcp_reset_after_hello() {
+    local n=tcp-reset-after-hello
+    start_capture $n
+    timeout 15 "$PY" "$GEN_DIR/tcp_tools.py" reset-after-hello "$SERVER_IP" 443 \
+        --timeout 10 >"$WORK/log/$n.server" 2>&1 &
+    SERVER_PID=$!
+    wait_listen "$SERVER_IP" 443
+    timeout 10 "${S_CLIENT[@]}" -connect "$SERVER_IP:443" -servername "$DA_NAME" -tls1_2 \
+        -cipher "$NULL_SUITES" </dev/null >"$WORK/log/$n.client" 2>&1 || true
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+
+# --- 13 -----------------------------------------------------------------
+# An ordinary HTTPS server: nginx, TLS 1.2 only, ECDHE-RSA-AES128-GCM-SHA256,
+# valid certificate; GET / with Connection: close; nginx answers and closes
+# with close_notify.
+scenario_tls12_ok_nginx() {
+    local n=tls12-ok-nginx
+    start_nginx $n "        listen $SERVER_IP:443 ssl;
+        server_name $DA_NAME;
+        ssl_certificate $PKI/server.pem;
+        ssl_certificate_key $PKI/server.key;
+        ssl_protocols TLSv1.2;
+        ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256;
+        location / { return 200 \"tlsdiag test page\\n\"; }"
+    start_capture $n
+    { printf 'GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$DA_NAME"; sleep 3; } | \
+        timeout 10 "${S_CLIENT[@]}" -connect "$SERVER_IP:443" -servername "$DA_NAME" -tls1_2 \
+        -CAfile "$PKI/root.pem" -verify_return_error -verify_hostname "$DA_NAME" -quiet \
+        >"$WORK/log/$n.client" 2>&1 || true
+    stop_capture
+    stop_nginx $n
+}
+
+# --- 14 -----------------------------------------------------------------
+# A client retrying against one DA server whose NULL suites are disabled:
+#   conn 1: server not up yet -> RST (refused)
+#   conn 2: NULL-only offer (Windows 8+) -> handshake_failure(40)
+#   conn 3: mixed offer (NULL first, then AES-GCM) -> server picks
+#           ECDHE-RSA-AES128-GCM-SHA256, IP-HTTPS works but is encrypted (opaque).
+scenario_multi_connection() {
+    local n=multi-connection
+    start_capture $n
+    timeout 5 "$PY" "$GEN_DIR/tcp_tools.py" probe "$SERVER_IP" 443 --bind "$CLIENT_IP" \
+        --timeout 3 >"$WORK/log/$n.client" 2>&1 || true
+    sleep 1
+    start_standin $n --count 2 \
+        --ciphers 'ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-GCM-SHA256'
+    timeout 10 "${S_CLIENT[@]}" -connect "$SERVER_IP:443" -servername "$DA_NAME" -tls1_2 \
+        -cipher "$NULL_SUITES" </dev/null >>"$WORK/log/$n.client" 2>&1 || true
+    sleep 1
+    iphttps_client_input 1 3 | timeout 15 "${S_CLIENT[@]}" -connect "$SERVER_IP:443" \
+        -servername "$DA_NAME" -tls1_2 \
+        -cipher 'NULL-SHA256:NULL-SHA:ECDHE-RSA-AES128-GCM-SHA256:AES128-GCM-SHA256:@SECLEVEL=0' \
+        -quiet >>"$WORK/log/$n.client" 2>&1 || true
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+
+ALL_SCENARIOS=(
+    iphttps_null_ok iphttps_null_rejected iphttps_client_cert_empty
+    iphttps_client_cert_ok tls12_expired_server_cert tls13_ok tcp_refused
+    tcp_timeout proxy_connect_ok proxy_connect_denied non_tls_responder
+    tcp_reset_after_hello tls12_ok_nginx multi_connection
+)
+
+run_inside() {
+    WORK=$1
+    PKI=$WORK/pki
+    trap inside_cleanup EXIT
+    ip link set lo up
+    # Linux >= 6.5 retransmits the first SYNs at a linear 1 s interval
+    # (tcp_syn_linear_timeouts, default 4). Use the classic exponential backoff
+    # (1, 2, 4 s) so the timeout capture looks like any other TCP stack's.
+    # Namespace-local setting: the host is not touched.
+    if [ -e /proc/sys/net/ipv4/tcp_syn_linear_timeouts ]; then
+        sysctl -qw net.ipv4.tcp_syn_linear_timeouts=0
+    fi
+    local s
+    for s in "${SCENARIOS[@]}"; do
+        log "scenario ${s//_/-}"
+        "scenario_$s"
+    done
+}
+
+###########################################################################
+# Part 2: runs on the host (tool check, PKI, namespace, verification, copy)
+###########################################################################
+
+# check_tools: every command we need, and the Debian package that provides it.
+check_tools() {
+    local missing=() t pkg
+    while read -r t pkg; do
+        command -v "$t" >/dev/null 2>&1 || missing+=("$t (apt-get install $pkg)")
+    done <<'EOF'
+openssl openssl
+tcpdump tcpdump
+tshark tshark
+python3 python3
+nginx nginx-light
+squid squid-openssl
+ip iproute2
+ss iproute2
+nft nftables
+timeout coreutils
+EOF
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "missing tools:"
+        printf '  %s\n' "${missing[@]}" >&2
+        exit 1
+    fi
+    "$PY" -c 'import ssl' 2>/dev/null || die "python3 has no ssl module (apt-get install python3)"
+    id proxy >/dev/null 2>&1 || die "user 'proxy' missing (comes with squid-common)"
+    openssl ciphers "$NULL_SUITES" >/dev/null 2>&1 \
+        || die "this OpenSSL has no NULL-SHA256/NULL-SHA cipher suites"
+    [ "$(id -u)" = 0 ] || die "must run as root (network namespace, tcpdump): sudo $0"
+}
+
+# make_pki DIR: throwaway PKI, RSA 2048 / SHA-256, issued with 'openssl ca'
+# because OpenSSL 3.0 x509/req cannot set an arbitrary notBefore (needed for
+# the expired certificate).
+make_pki() {
+    local d=$1
+    mkdir -p "$d/newcerts"
+    : >"$d/index.txt"
+    echo 1000 >"$d/serial"
+    cat >"$d/pki.cnf" <<EOF
+[ ca ]
+default_ca = tdca
+[ tdca ]
+dir = $d
+database = \$dir/index.txt
+new_certs_dir = \$dir/newcerts
+serial = \$dir/serial
+default_md = sha256
+policy = pol_any
+unique_subject = no
+copy_extensions = none
+email_in_dn = no
+[ pol_any ]
+organizationName = optional
+commonName = supplied
+[ req ]
+distinguished_name = req_dn
+prompt = no
+[ req_dn ]
+CN = unused
+[ ext_ca ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+[ ext_server ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:$DA_NAME
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[ ext_client ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = clientAuth
+subjectAltName = DNS:client01.contoso.test
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+EOF
+    local cnf=$d/pki.cnf now_m1d
+    now_m1d=$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)
+    local in2y
+    in2y=$(date -u -d '+2 years' +%Y%m%d%H%M%SZ)
+
+    # Two self-signed roots: the server's issuer and the preauthentication CA.
+    openssl req -config "$cnf" -x509 -newkey rsa:2048 -sha256 -nodes -days 3650 \
+        -subj '/O=tlsdiag/CN=tlsdiag Test Root CA' -extensions ext_ca \
+        -keyout "$d/root.key" -out "$d/root.pem" 2>/dev/null
+    openssl req -config "$cnf" -x509 -newkey rsa:2048 -sha256 -nodes -days 3650 \
+        -subj '/O=tlsdiag/CN=tlsdiag Client CA' -extensions ext_ca \
+        -keyout "$d/clientca.key" -out "$d/clientca.pem" 2>/dev/null
+
+    # leaf NAME SUBJECT ISSUER EXT START END
+    leaf() {
+        openssl req -config "$cnf" -new -newkey rsa:2048 -sha256 -nodes -subj "$2" \
+            -keyout "$d/$1.key" -out "$d/$1.csr" 2>/dev/null
+        openssl ca -config "$cnf" -batch -notext -md sha256 -cert "$d/$3.pem" \
+            -keyfile "$d/$3.key" -extensions "$4" -startdate "$5" -enddate "$6" \
+            -in "$d/$1.csr" -out "$d/$1.pem" 2>"$d/$1.ca.log" \
+            || die "openssl ca failed for $1: $(cat "$d/$1.ca.log")"
+    }
+    leaf server  "/O=tlsdiag/CN=$DA_NAME" root ext_server "$now_m1d" "$in2y"
+    leaf expired "/O=tlsdiag/CN=$DA_NAME" root ext_server 20240101000000Z 20250101000000Z
+    leaf client  "/O=tlsdiag/CN=client01.contoso.test" clientca ext_client "$now_m1d" "$in2y"
+    log "PKI ready in $d"
+}
+
+###########################################################################
+# Part 3: verification with tshark (host side, after the namespace is gone)
+###########################################################################
+
+TSHARK=(tshark -n -o tcp.desegment_tcp_streams:TRUE -d tcp.port==3128,http)
+
+# summary FILE: one line per frame: number, endpoints, TCP flags, then only
+# what is present: TLS content types (ct), handshake types (hs), alert, cipher
+# suite (cs), HTTP method / status.
+summary() {
+    "${TSHARK[@]}" -r "$1" -T fields -E separator='|' \
+        -e frame.number -e ip.src -e tcp.srcport -e ip.dst -e tcp.dstport -e tcp.flags.str \
+        -e tcp.len -e tls.record.content_type -e tls.handshake.type -e tls.alert_message.desc \
+        -e tls.handshake.ciphersuite -e http.request.method -e http.response.code \
+        -e tls.record.opaque_type 2>/dev/null \
+    | awk -F'|' '{
+        # TLS 1.3 protected records: the dissector names the outer type opaque_type
+        if ($8 == "" && $14 != "") $8 = $14
+        line = sprintf("%4s %s:%s > %s:%s %s len=%s", $1, $2, $3, $4, $5, $6, $7)
+        split("ct hs alert cs http http", tag, " ")
+        for (i = 8; i <= 13; i++) if ($i != "") line = line " " tag[i-7] "=" $i
+        print line }'
+}
+
+# app_bytes: hex from "tshark -e tls.app_data" on stdin -> raw bytes on stdout.
+app_bytes() {
+    "$PY" -c 'import sys, binascii
+sys.stdout.buffer.write(b"".join(binascii.unhexlify(h) for h in sys.stdin.read().replace(":", "").replace(",", " ").split()))'
+}
+
+VERIFY_FAIL=0
+# expect FILE 'display filter' [MIN [MAX]]: count frames matching the filter.
+expect() {
+    local f=$1 filter=$2 min=${3:-1} max=${4:-999999} c
+    c=$("${TSHARK[@]}" -r "$f" -Y "$filter" 2>/dev/null | wc -l)
+    if [ "$c" -lt "$min" ] || [ "$c" -gt "$max" ]; then
+        log "  FAIL $(basename "$f"): '$filter' matched $c frames (want $min..$max)"
+        VERIFY_FAIL=1
+    fi
+}
+# expect_plain FILE STRING: STRING occurs in the TLS application data (only
+# possible with a NULL suite) - checked on the raw record payload bytes.
+expect_plain() {
+    local f=$1 s=$2
+    if ! "${TSHARK[@]}" -r "$f" -Y tls.app_data -T fields -e tls.app_data 2>/dev/null \
+        | app_bytes | grep -aqF -- "$s"; then
+        log "  FAIL $(basename "$f"): '$s' not found in TLS application data"
+        VERIFY_FAIL=1
+    fi
+}
+expect_no_plain() {
+    local f=$1 s=$2
+    if "${TSHARK[@]}" -r "$f" -Y tls.app_data -T fields -e tls.app_data 2>/dev/null \
+        | app_bytes | grep -aqF -- "$s"; then
+        log "  FAIL $(basename "$f"): '$s' unexpectedly readable"
+        VERIFY_FAIL=1
+    fi
+}
+
+verify_one() {
+    local f=$1 n
+    n=$(basename "$f" .pcap)
+    case $n in
+    iphttps-null-ok)
+        expect "$f" 'tls.handshake.type == 1 && tls.handshake.ciphersuite == 0x003b'
+        expect "$f" 'tls.handshake.type == 2 && tls.handshake.ciphersuite == 0x003b' 1 1
+        expect "$f" 'tls.alert_message.desc && tls.alert_message.desc != 0' 0 0
+        expect_plain "$f" 'POST /IPHTTPS HTTP/1.1'
+        expect_plain "$f" 'Content-Length: 18446744073709551615'
+        expect_plain "$f" 'Server: Microsoft-HTTPAPI/2.0' ;;
+    iphttps-null-rejected)
+        expect "$f" 'tls.handshake.type == 1' 1 1
+        expect "$f" 'tls.handshake.type == 2' 0 0
+        expect "$f" 'ip.src == 127.0.0.2 && tls.alert_message.desc == 40' 1 1 ;;
+    iphttps-client-cert-empty)
+        expect "$f" 'tls.handshake.type == 13' 1 1
+        expect "$f" 'x509sat.printableString == "tlsdiag Client CA" || x509sat.uTF8String == "tlsdiag Client CA"' 1
+        expect "$f" 'ip.src == 127.0.0.1 && tls.handshake.type == 11 && tls.handshake.certificates_length == 0' 1 1
+        expect "$f" 'ip.src == 127.0.0.2 && tls.alert_message.desc == 40' 1 1 ;;
+    iphttps-client-cert-ok)
+        expect "$f" 'tls.handshake.type == 13' 1 1
+        expect "$f" 'ip.src == 127.0.0.1 && tls.handshake.type == 11 && tls.handshake.certificates_length > 0' 1 1
+        expect "$f" 'tls.handshake.type == 2 && tls.handshake.ciphersuite == 0x003b' 1 1
+        expect_plain "$f" 'POST /IPHTTPS'
+        expect_plain "$f" 'HTTP/1.1 200 OK' ;;
+    tls12-expired-server-cert)
+        expect "$f" 'tls.handshake.type == 11' 1 1
+        expect "$f" 'ip.src == 127.0.0.1 && tls.alert_message.desc == 45' 1 1 ;;
+    tls13-ok)
+        expect "$f" 'tls.handshake.type == 2 && tls.handshake.extensions.supported_version == 0x0304' 1 1
+        expect "$f" 'tls.alert_message.desc && tls.alert_message.desc != 0' 0 0
+        expect "$f" 'tls.record.opaque_type == 23' 6 ;;
+    tcp-refused)
+        expect "$f" 'tcp.flags.syn == 1 && tcp.flags.ack == 0' 1 1
+        expect "$f" 'tcp.flags.reset == 1 && tcp.flags.ack == 1 && ip.src == 127.0.0.2' 1 1 ;;
+    tcp-timeout)
+        expect "$f" 'tcp.flags.syn == 1 && tcp.flags.ack == 0 && ip.dst == 127.0.0.3' 3 5
+        expect "$f" '!(tcp.flags.syn == 1 && tcp.flags.ack == 0)' 0 0 ;;
+    proxy-connect-ok)
+        expect "$f" 'http.request.method == "CONNECT"' 1 1
+        expect "$f" 'http.response.code == 200' 1 1
+        expect "$f" 'tls.handshake.type == 2 && tls.handshake.ciphersuite == 0x003b' 1 1
+        expect_plain "$f" 'POST /IPHTTPS'
+        expect_plain "$f" 'Server: Microsoft-HTTPAPI/2.0' ;;
+    proxy-connect-denied)
+        expect "$f" 'http.request.method == "CONNECT"' 1 1
+        expect "$f" 'http.response.code == 403' 1 1
+        expect "$f" 'tls' 0 0 ;;
+    non-tls-responder)
+        expect "$f" 'tls.handshake.type == 1' 1 1
+        expect "$f" 'ip.src == 127.0.0.2 && tcp.payload contains "HTTP/1.1 400"' 1 ;;
+    tcp-reset-after-hello)
+        expect "$f" 'tls.handshake.type == 1' 1 1
+        expect "$f" 'tcp.flags.reset == 1 && ip.src == 127.0.0.2' 1
+        expect "$f" 'ip.src == 127.0.0.2 && tls' 0 0 ;;
+    tls12-ok-nginx)
+        expect "$f" 'tls.handshake.type == 2 && tls.handshake.ciphersuite == 0xc02f' 1 1
+        expect "$f" 'tls.alert_message.desc && tls.alert_message.desc != 0' 0 0
+        expect "$f" 'tls.app_data' 2 ;;
+    multi-connection)
+        expect "$f" 'tcp.flags.syn == 1 && tcp.flags.ack == 0' 3 3
+        expect "$f" 'tcp.flags.reset == 1 && tcp.stream == 0' 1
+        expect "$f" 'tls.alert_message.desc == 40' 1 1
+        expect "$f" 'tls.handshake.type == 2 && tls.handshake.ciphersuite == 0xc02f' 1 1
+        expect_no_plain "$f" 'POST /IPHTTPS' ;;
+    *) log "  (no checks for $n)" ;;
+    esac
+}
+
+###########################################################################
+# main
+###########################################################################
+
+if [ "${1:-}" = "--inside" ]; then
+    # Scenario list comes from the environment (set by the host side).
+    read -r -a SCENARIOS <<<"${TD_SCENARIOS:-${ALL_SCENARIOS[*]}}"
+    run_inside "$2"
+    exit 0
+fi
+
+OUTDIR=${1:-$GEN_DIR/..}
+# Optional: TD_SCENARIOS="tls13_ok tcp_refused" to regenerate a subset.
+export TD_SCENARIOS=${TD_SCENARIOS:-${ALL_SCENARIOS[*]}}
+
+check_tools
+mkdir -p "$OUTDIR"
+OUTDIR=$(cd "$OUTDIR" && pwd)
+
+NS=tdgen$$
+WORK=$(mktemp -d /tmp/tdgen.XXXXXX)
+# squid runs as user proxy and must traverse into WORK/squid-*.
+chmod 711 "$WORK"
+mkdir -p "$WORK/pcap" "$WORK/log"
+
+host_cleanup() {
+    local rc=$? p
+    if ip netns list 2>/dev/null | grep -qw "$NS"; then
+        # Anything still alive in our namespace was started by this script.
+        for p in $(ip netns pids "$NS" 2>/dev/null); do kill -TERM "$p" 2>/dev/null || true; done
+        sleep 0.5
+        for p in $(ip netns pids "$NS" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
+        ip netns del "$NS" 2>/dev/null || true
+    fi
+    if [ "${TD_KEEP_WORK:-0}" = 1 ]; then
+        log "work dir kept: $WORK"
+    else
+        rm -rf "$WORK"
+    fi
+    exit "$rc"
+}
+trap host_cleanup EXIT
+trap 'exit 130' INT TERM
+
+make_pki "$WORK/pki"
+
+ip netns add "$NS"
+log "namespace $NS created; running scenarios: $TD_SCENARIOS"
+ip netns exec "$NS" bash "$GEN_DIR/make-captures.sh" --inside "$WORK"
+
+log "verifying captures with tshark"
+for f in "$WORK"/pcap/*.pcap; do
+    verify_one "$f"
+done
+for f in "$WORK"/pcap/*.pcap; do
+    printf '\n== %s (%s frames)\n' "$(basename "$f")" "$("${TSHARK[@]}" -r "$f" 2>/dev/null | wc -l)"
+    summary "$f"
+done
+if [ "$VERIFY_FAIL" != 0 ]; then
+    TD_KEEP_WORK=1
+    die "some captures do not show what they should; nothing copied (logs in $WORK/log)"
+fi
+cp "$WORK"/pcap/*.pcap "$OUTDIR"/
+log "copied $(ls "$WORK"/pcap/*.pcap | wc -l) captures to $OUTDIR"

@@ -1,0 +1,13 @@
+/* Messages to stderr for the user: never used for report output. */
+#ifndef TLSDIAG_DIAG_H
+#define TLSDIAG_DIAG_H
+
+#include "tlsdiag/attr.h"
+
+/* "tlsdiag: <message>" on stderr. */
+TD_PRINTF(1, 2) void td_error(const char *fmt, ...);
+/* The one way out besides main's return: for libnids' no_mem, which must
+ * not return. Prints the message and exits with status 2. */
+TD_PRINTF(1, 2) TD_NORETURN void td_fatal(const char *fmt, ...);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * A tracked TCP connection and the connection tracker. The tracker sees
+ * every packet before libnids: it records the TCP facts of every attempt to
+ * an analyzed port (also those libnids never follows: unanswered, refused,
+ * started before the capture, IPv6) and decides when a connection is over.
+ * A flow has one owner, the tracker: created once, finished and freed in
+ * one place, td_conntrack_finish(), for every end state.
+ */
+#ifndef TLSDIAG_FLOW_H
+#define TLSDIAG_FLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "tlsdiag/facts.h"
+#include "tlsdiag/packet.h"
+
+struct td_tls_stream;
+
+struct td_flow {
+	uint8_t ipver;
+	uint8_t caddr[16], saddr[16];
+	uint16_t cport, sport;
+	uint32_t isn;                /* the client's initial sequence number */
+	bool reasm_active;           /* libnids holds a stream for it */
+	bool reasm_done;             /* libnids closed, reset or dropped its stream */
+	bool collecting[2];          /* payload still wanted per direction */
+	size_t hs_max;               /* largest handshake message kept */
+	struct td_facts *facts;
+	struct td_tls_stream *tls;
+	struct td_flow *hnext;       /* hash chain */
+	struct td_flow *prev, *next; /* all flows, oldest first */
+};
+
+/* Which ports are analyzed: TLS ports and HTTP proxy ports. */
+struct td_portset {
+	uint8_t tls[65536 / 8];
+	uint8_t proxy[65536 / 8];
+};
+void td_portset_add(uint8_t *bits, uint16_t lo, uint16_t hi);
+bool td_port_in(const uint8_t *bits, uint16_t port);
+
+struct td_conntrack;
+
+/* Called once per finished flow, which is freed right after it returns. */
+typedef void (*td_finish_fn)(struct td_flow *flow, void *arg);
+
+struct td_conntrack *td_conntrack_new(const struct td_portset *ports, size_t max_flows,
+				      size_t hs_max, td_finish_fn on_finish, void *arg);
+/* Finishes every remaining flow, then frees the tracker. */
+void td_conntrack_free(struct td_conntrack *ct);
+
+/* A packet; returns its flow, or NULL when it is not analyzed. */
+struct td_flow *td_conntrack_packet(struct td_conntrack *ct, const struct td_pkt *p,
+				    const char *file);
+/* After libnids saw the packet: finish the flow if it is over. */
+void td_conntrack_settle(struct td_conntrack *ct, struct td_flow *flow);
+/* Look a flow up by its IPv4 endpoints, either way round (for libnids). */
+struct td_flow *td_conntrack_find4(struct td_conntrack *ct, const uint8_t a[4], uint16_t aport,
+				   const uint8_t b[4], uint16_t bport);
+/* Finish every flow (end of input). */
+void td_conntrack_flush(struct td_conntrack *ct);
+
+struct td_conntrack_stats {
+	uint64_t flows;              /* connections seen */
+	uint64_t dropped_flows;      /* not tracked: the flow cap was reached */
+	uint64_t stray_packets;      /* analyzed-port packets of no tracked flow */
+	size_t live, peak;           /* flows held now / at most */
+};
+void td_conntrack_stats(const struct td_conntrack *ct, struct td_conntrack_stats *st);
+
+/* Payload reassembled by libnids, in order, for one direction. */
+void td_flow_data(struct td_flow *flow, enum td_dir dir, const uint8_t *data, size_t len,
+		  uint64_t frame, double ts);
+
+#endif

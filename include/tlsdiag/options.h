@@ -1,0 +1,31 @@
+/* Command-line options: parsed once in main, read-only afterwards. */
+#ifndef TLSDIAG_OPTIONS_H
+#define TLSDIAG_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "tlsdiag/flow.h"
+
+#define TD_DEFAULT_MAX_CONNECTIONS 100000
+
+struct td_options {
+	const char *filter;
+	struct td_portset ports;
+	bool json;
+	size_t max_connections;  /* concurrent connections libnids and the tracker hold */
+	size_t hs_max;           /* largest handshake message kept */
+	const char *iface;       /* live capture */
+	uint64_t count;          /* stop after this many packets (0: no limit) */
+	char **files;
+	int n_files;
+};
+
+enum td_parse_result { TD_OPTS_RUN, TD_OPTS_EXIT_OK, TD_OPTS_USAGE };
+
+/* Parse argv; prints help/version itself, and usage errors on stderr. */
+enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *o);
+/* "443,8443,10000-10010" into the set; false on a malformed list. */
+bool td_ports_parse(const char *list, uint8_t *bits);
+
+#endif

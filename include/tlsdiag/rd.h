@@ -1,0 +1,43 @@
+/*
+ * The bounds-checked reader: every untrusted byte is read through it.
+ * A reader is a window [p, end). Functions compare what is left with what
+ * is wanted before touching memory and never form p + n first. On error the
+ * reader is left unchanged.
+ */
+#ifndef TLSDIAG_RD_H
+#define TLSDIAG_RD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "tlsdiag/attr.h"
+#include "tlsdiag/err.h"
+
+struct td_rd {
+	const uint8_t *p;
+	const uint8_t *end;
+};
+
+static inline struct td_rd td_rd_make(const uint8_t *buf, size_t len)
+{
+	struct td_rd r = { buf, buf + len };
+	return r;
+}
+static inline size_t td_rd_left(const struct td_rd *r) { return (size_t)(r->end - r->p); }
+static inline bool td_rd_done(const struct td_rd *r) { return r->p == r->end; }
+
+TD_MUST_USE enum td_err td_rd_u8(struct td_rd *r, uint8_t *v);
+TD_MUST_USE enum td_err td_rd_u16(struct td_rd *r, uint16_t *v);
+TD_MUST_USE enum td_err td_rd_u24(struct td_rd *r, uint32_t *v);
+TD_MUST_USE enum td_err td_rd_u32(struct td_rd *r, uint32_t *v);
+/* Borrow n bytes: *v points into the buffer, valid as long as it is. */
+TD_MUST_USE enum td_err td_rd_bytes(struct td_rd *r, size_t n, const uint8_t **v);
+TD_MUST_USE enum td_err td_rd_skip(struct td_rd *r, size_t n);
+/* A TLS vector <lo..hi> with a lenbytes-byte (1, 2 or 3) length prefix:
+ * *sub covers exactly its body, and the length must lie in [lo, hi]. */
+TD_MUST_USE enum td_err td_rd_vec(struct td_rd *r, unsigned lenbytes, size_t lo, size_t hi,
+				  struct td_rd *sub);
+/* Peek without consuming. */
+TD_MUST_USE enum td_err td_rd_peek_u8(const struct td_rd *r, size_t at, uint8_t *v);
+
+#endif

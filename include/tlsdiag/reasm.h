@@ -1,0 +1,37 @@
+/*
+ * TCP reassembly with libnids. This module is the only one that includes
+ * <nids.h>: it hands libnids bare IP packets through a DLT_RAW descriptor
+ * (the capture module peels every link layer), turns libnids' callbacks into
+ * td_flow_data() calls on the tracker's flows, and counts libnids' warnings.
+ */
+#ifndef TLSDIAG_REASM_H
+#define TLSDIAG_REASM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "tlsdiag/flow.h"
+#include "tlsdiag/packet.h"
+
+#define TD_REASM_WARN_KINDS 10
+
+struct td_reasm_stats {
+	uint64_t warnings;                        /* all libnids warnings */
+	uint64_t by_kind[TD_REASM_WARN_KINDS];    /* indexed by libnids' warning number */
+	uint64_t streams;                         /* streams libnids established */
+	uint64_t evicted;                         /* streams dropped because the table was full */
+};
+
+/* Start libnids with a stream table of max_streams entries; false and a
+ * message in err when it cannot start. */
+bool td_reasm_init(struct td_conntrack *ct, int max_streams, char *err, size_t errlen);
+/* One IPv4 packet of a tracked flow (flow may be NULL for fragments). */
+void td_reasm_packet(const struct td_pkt *p);
+/* Tell libnids the input is over: it delivers what it holds, then closes. */
+void td_reasm_exit(void);
+void td_reasm_stats(struct td_reasm_stats *st);
+const char *td_reasm_warning_name(size_t kind);
+/* Bytes libnids allocates up front for a stream table of n entries. */
+size_t td_reasm_table_bytes(int n);
+
+#endif

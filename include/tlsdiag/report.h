@@ -1,0 +1,33 @@
+/* Reporters: text (default) and JSON Lines. They read facts and verdicts only. */
+#ifndef TLSDIAG_REPORT_H
+#define TLSDIAG_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "tlsdiag/facts.h"
+#include "tlsdiag/diagnosis.h"
+
+#define TD_MAX_CATEGORIES 32
+
+struct td_run_summary {
+	uint32_t files, files_failed;
+	uint64_t packets, bytes;
+	uint64_t connections, connections_dropped, stray_packets;
+	uint64_t nids_warnings, nids_streams, nids_evicted;
+	uint64_t nids_by_kind[10];
+	size_t peak_flows;
+	double seconds;
+	const char *categories[TD_MAX_CATEGORIES];
+	uint64_t category_counts[TD_MAX_CATEGORIES];
+	size_t n_categories;
+};
+
+void td_summary_count(struct td_run_summary *s, const char *category);
+
+void td_report_text_flow(FILE *out, const struct td_facts *f, const struct td_diagnosis *d);
+void td_report_text_summary(FILE *out, const struct td_run_summary *s);
+void td_report_json_flow(FILE *out, const struct td_facts *f, const struct td_diagnosis *d);
+void td_report_json_summary(FILE *out, const struct td_run_summary *s);
+
+#endif

@@ -1,0 +1,149 @@
+/*
+ * The pipeline, wired once: every packet goes capture -> decode -> tracker
+ * -> libnids (which feeds the TLS reader through the tracker's flows); a
+ * finished flow goes facts -> classify -> report. Nothing flows backwards.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "tlsdiag/analyze.h"
+#include "tlsdiag/capture.h"
+#include "tlsdiag/diag.h"
+#include "tlsdiag/diagnosis.h"
+#include "tlsdiag/flow.h"
+#include "tlsdiag/packet.h"
+#include "tlsdiag/reasm.h"
+#include "tlsdiag/report.h"
+
+struct run {
+	const struct td_options *o;
+	struct td_conntrack *ct;
+	struct td_run_summary sum;
+	const char *file;       /* the input being read */
+	uint32_t file_index;
+	bool any_failure;
+};
+
+static void on_finish(struct td_flow *flow, void *arg)
+{
+	struct run *r = arg;
+	struct td_diagnosis d;
+	td_facts_derive(flow->facts);
+	td_classify(flow->facts, &d);
+	if (r->o->json)
+		td_report_json_flow(stdout, flow->facts, &d);
+	else
+		td_report_text_flow(stdout, flow->facts, &d);
+	td_summary_count(&r->sum, d.category);
+	if (!td_diagnosis_ok(&d))
+		r->any_failure = true;
+}
+
+static void on_packet(void *arg, int dlt, uint64_t frame, double ts, const uint8_t *data, size_t caplen,
+		      size_t wirelen)
+{
+	struct run *r = arg;
+	struct td_pkt p = { .frame = frame, .ts = ts, .file_index = r->file_index };
+	const uint8_t *ip;
+	size_t iplen;
+	r->sum.packets++;
+	r->sum.bytes += wirelen;
+	if (td_link_decode(dlt, data, caplen, &ip, &iplen) != TD_E_OK)
+		return;
+	enum td_err e = td_pkt_decode(&p, ip, iplen);
+	if (e == TD_E_UNSUPPORTED && p.ipver == 4) {
+		/* A later IPv4 fragment: only libnids can place it. */
+		td_reasm_packet(&p);
+		return;
+	}
+	if (e != TD_E_OK)
+		return;
+	struct td_flow *flow = td_conntrack_packet(r->ct, &p, r->file);
+	if (!flow)
+		return;
+	if (p.ipver == 4)
+		td_reasm_packet(&p);
+	td_conntrack_settle(r->ct, flow);
+}
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void read_inputs(struct run *r, const struct td_capture_opts *co)
+{
+	char err[512];
+	const struct td_options *o = r->o;
+	if (o->iface) {
+		r->file = o->iface;
+		r->sum.files = 1;
+		if (!td_capture_live(o->iface, co, err, sizeof(err))) {
+			td_error("%s: %s", o->iface, err);
+			r->sum.files_failed++;
+		}
+		return;
+	}
+	for (int i = 0; i < o->n_files; i++) {
+		r->file = o->files[i];
+		r->file_index = (uint32_t)i;
+		r->sum.files++;
+		if (!td_capture_file(o->files[i], co, err, sizeof(err))) {
+			td_error("%s: %s", strcmp(o->files[i], "-") ? o->files[i] : "(stdin)", err);
+			r->sum.files_failed++;
+		}
+	}
+}
+
+static void collect_stats(struct run *r)
+{
+	struct td_conntrack_stats cs;
+	struct td_reasm_stats rs;
+	td_conntrack_stats(r->ct, &cs);
+	td_reasm_stats(&rs);
+	r->sum.connections = cs.flows;
+	r->sum.connections_dropped = cs.dropped_flows;
+	r->sum.stray_packets = cs.stray_packets;
+	r->sum.peak_flows = cs.peak;
+	r->sum.nids_warnings = rs.warnings;
+	r->sum.nids_streams = rs.streams;
+	r->sum.nids_evicted = rs.evicted;
+	memcpy(r->sum.nids_by_kind, rs.by_kind, sizeof(r->sum.nids_by_kind));
+}
+
+int td_analyze(const struct td_options *o)
+{
+	static struct run r;
+	char err[256];
+	double t0 = now();
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	r.ct = td_conntrack_new(&o->ports, o->max_connections, o->hs_max, on_finish, &r);
+	if (!r.ct) {
+		td_error("out of memory");
+		return 2;
+	}
+	if (!td_reasm_init(r.ct, (int)o->max_connections, err, sizeof(err))) {
+		td_error("%s", err);
+		td_conntrack_free(r.ct);
+		return 2;
+	}
+	struct td_capture_opts co = { .filter = o->filter, .max_packets = o->count,
+				      .on_packet = on_packet, .arg = &r };
+	read_inputs(&r, &co);
+	/* libnids hands over what it still holds, then every flow is finished. */
+	td_reasm_exit();
+	collect_stats(&r);
+	td_conntrack_free(r.ct);
+	r.sum.seconds = now() - t0;
+	if (o->json)
+		td_report_json_summary(stdout, &r.sum);
+	else
+		td_report_text_summary(stdout, &r.sum);
+	fflush(stdout);
+	if (r.sum.files_failed)
+		return 2;
+	return r.any_failure ? 1 : 0;
+}

@@ -1,0 +1,340 @@
+/*
+ * The connection tracker: a hash table of flows keyed by their endpoints,
+ * fed every packet of an analyzed port before libnids sees it. It owns the
+ * flows: it creates them, fills their TCP facts, and finishes them (hands
+ * them to the report, then frees them) in td_conntrack_finish() alone.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "tlsdiag/flow.h"
+#include "tlsdiag/tls.h"
+
+#define BUCKETS (1u << 18)
+
+struct td_conntrack {
+	const struct td_portset *ports;
+	size_t max_flows, hs_max;
+	td_finish_fn on_finish;
+	void *arg;
+	struct td_flow **table;
+	struct td_flow *oldest, *newest;
+	uint32_t next_id;
+	struct td_conntrack_stats st;
+};
+
+void td_portset_add(uint8_t *bits, uint16_t lo, uint16_t hi)
+{
+	for (uint32_t p = lo; p <= hi; p++)
+		bits[p >> 3] |= (uint8_t)(1u << (p & 7));
+}
+
+bool td_port_in(const uint8_t *bits, uint16_t port)
+{
+	return bits[port >> 3] & (1u << (port & 7));
+}
+
+struct td_conntrack *td_conntrack_new(const struct td_portset *ports, size_t max_flows,
+				      size_t hs_max, td_finish_fn on_finish, void *arg)
+{
+	struct td_conntrack *ct = calloc(1, sizeof(*ct));
+	if (!ct)
+		return NULL;
+	ct->table = calloc(BUCKETS, sizeof(*ct->table));
+	if (!ct->table) {
+		free(ct);
+		return NULL;
+	}
+	ct->ports = ports;
+	ct->max_flows = max_flows;
+	ct->hs_max = hs_max;
+	ct->on_finish = on_finish;
+	ct->arg = arg;
+	return ct;
+}
+
+/* FNV-1a over the endpoints, ordered so both directions hash alike. */
+static uint32_t hash_key(uint8_t ipver, const uint8_t *a, uint16_t ap, const uint8_t *b, uint16_t bp)
+{
+	size_t alen = ipver == 6 ? 16 : 4;
+	int cmp = memcmp(a, b, alen);
+	if (cmp > 0 || (cmp == 0 && ap > bp)) {
+		const uint8_t *t = a;
+		a = b;
+		b = t;
+		uint16_t tp = ap;
+		ap = bp;
+		bp = tp;
+	}
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < alen; i++)
+		h = (h ^ a[i]) * 16777619u;
+	for (size_t i = 0; i < alen; i++)
+		h = (h ^ b[i]) * 16777619u;
+	h = (h ^ (ap >> 8)) * 16777619u;
+	h = (h ^ (ap & 0xff)) * 16777619u;
+	h = (h ^ (bp >> 8)) * 16777619u;
+	h = (h ^ (bp & 0xff)) * 16777619u;
+	return h & (BUCKETS - 1);
+}
+
+/* Does the flow have these endpoints; *dir says which way the packet goes. */
+static bool flow_matches(const struct td_flow *f, uint8_t ipver, const uint8_t *src, uint16_t sport,
+			 const uint8_t *dst, uint16_t dport, enum td_dir *dir)
+{
+	size_t alen = ipver == 6 ? 16 : 4;
+	if (f->ipver != ipver)
+		return false;
+	if (f->cport == sport && f->sport == dport && !memcmp(f->caddr, src, alen) &&
+	    !memcmp(f->saddr, dst, alen)) {
+		*dir = TD_DIR_C2S;
+		return true;
+	}
+	if (f->cport == dport && f->sport == sport && !memcmp(f->caddr, dst, alen) &&
+	    !memcmp(f->saddr, src, alen)) {
+		*dir = TD_DIR_S2C;
+		return true;
+	}
+	return false;
+}
+
+static struct td_flow *lookup(struct td_conntrack *ct, uint8_t ipver, const uint8_t *src,
+			      uint16_t sport, const uint8_t *dst, uint16_t dport, enum td_dir *dir)
+{
+	uint32_t h = hash_key(ipver, src, sport, dst, dport);
+	for (struct td_flow *f = ct->table[h]; f; f = f->hnext)
+		if (flow_matches(f, ipver, src, sport, dst, dport, dir))
+			return f;
+	return NULL;
+}
+
+struct td_flow *td_conntrack_find4(struct td_conntrack *ct, const uint8_t a[4], uint16_t aport,
+				   const uint8_t b[4], uint16_t bport)
+{
+	enum td_dir dir;
+	return lookup(ct, 4, a, aport, b, bport, &dir);
+}
+
+static void unlink_flow(struct td_conntrack *ct, struct td_flow *f)
+{
+	uint32_t h = hash_key(f->ipver, f->caddr, f->cport, f->saddr, f->sport);
+	for (struct td_flow **pp = &ct->table[h]; *pp; pp = &(*pp)->hnext) {
+		if (*pp == f) {
+			*pp = f->hnext;
+			break;
+		}
+	}
+	if (f->prev)
+		f->prev->next = f->next;
+	else
+		ct->oldest = f->next;
+	if (f->next)
+		f->next->prev = f->prev;
+	else
+		ct->newest = f->prev;
+	ct->st.live--;
+}
+
+/* The one place a flow ends: report it, then free it. */
+static void td_conntrack_finish(struct td_conntrack *ct, struct td_flow *f)
+{
+	unlink_flow(ct, f);
+	ct->on_finish(f, ct->arg);
+	td_tls_free(f->tls);
+	td_facts_free(f->facts);
+	free(f);
+}
+
+static struct td_flow *create(struct td_conntrack *ct, const struct td_pkt *p, bool client_is_src,
+			      const char *file)
+{
+	if (ct->st.live >= ct->max_flows) {
+		ct->st.dropped_flows++;
+		return NULL;
+	}
+	struct td_flow *f = calloc(1, sizeof(*f));
+	if (!f || !(f->facts = td_facts_new())) {
+		free(f);
+		ct->st.dropped_flows++;
+		return NULL;
+	}
+	size_t alen = p->ipver == 6 ? 16 : 4;
+	f->ipver = p->ipver;
+	memcpy(f->caddr, client_is_src ? p->src : p->dst, alen);
+	memcpy(f->saddr, client_is_src ? p->dst : p->src, alen);
+	f->cport = client_is_src ? p->sport : p->dport;
+	f->sport = client_is_src ? p->dport : p->sport;
+	f->collecting[0] = f->collecting[1] = true;
+	f->hs_max = ct->hs_max;
+
+	struct td_facts *fa = f->facts;
+	fa->id = ++ct->next_id;
+	strncpy(fa->file, file ? file : "", sizeof(fa->file) - 1);
+	fa->on_proxy_port = td_port_in(ct->ports->proxy, f->sport);
+	fa->tcp.client_ip.family = fa->tcp.server_ip.family = p->ipver;
+	memcpy(fa->tcp.client_ip.addr, f->caddr, alen);
+	memcpy(fa->tcp.server_ip.addr, f->saddr, alen);
+	fa->tcp.client_port = f->cport;
+	fa->tcp.server_port = f->sport;
+	fa->tcp.first_frame = p->frame;
+	fa->tcp.first_ts = p->ts;
+
+	uint32_t h = hash_key(f->ipver, f->caddr, f->cport, f->saddr, f->sport);
+	f->hnext = ct->table[h];
+	ct->table[h] = f;
+	f->prev = ct->newest;
+	if (ct->newest)
+		ct->newest->next = f;
+	else
+		ct->oldest = f;
+	ct->newest = f;
+	ct->st.flows++;
+	if (++ct->st.live > ct->st.peak)
+		ct->st.peak = ct->st.live;
+	return f;
+}
+
+static bool flow_over(const struct td_flow *f)
+{
+	const struct td_tcp_facts *t = &f->facts->tcp;
+	return t->rst_frame || (t->fin_frame_client && t->fin_frame_server);
+}
+
+static void on_syn(struct td_flow *f, const struct td_pkt *p)
+{
+	struct td_tcp_facts *t = &f->facts->tcp;
+	if (t->syn_count++ == 0) {
+		f->isn = p->seq;
+		t->syn_frame = p->frame;
+		t->syn_ts = p->ts;
+	}
+}
+
+static void on_rst(struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
+{
+	struct td_tcp_facts *t = &f->facts->tcp;
+	if (t->rst_frame)
+		return;
+	t->rst_frame = p->frame;
+	t->rst_ttl = p->ttl;
+	t->reset_by = dir == TD_DIR_C2S ? TD_WHO_CLIENT : TD_WHO_SERVER;
+	t->rst_before_data = t->bytes[0] == 0 && t->bytes[1] == 0;
+	t->rst_answers_syn = dir == TD_DIR_S2C && !t->synack_frame && t->syn_count > 0;
+}
+
+static void on_fin(struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
+{
+	struct td_tcp_facts *t = &f->facts->tcp;
+	uint64_t *frame = dir == TD_DIR_C2S ? &t->fin_frame_client : &t->fin_frame_server;
+	if (*frame)
+		return;
+	*frame = p->frame;
+	uint8_t who = dir == TD_DIR_C2S ? TD_WHO_CLIENT : TD_WHO_SERVER;
+	t->fin_by |= who;
+	if (!t->first_fin_by)
+		t->first_fin_by = who;
+}
+
+static void update(struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
+{
+	struct td_tcp_facts *t = &f->facts->tcp;
+	t->last_frame = p->frame;
+	t->last_ts = p->ts;
+	t->packets++;
+	if ((p->flags & (TD_TCP_SYN | TD_TCP_ACK)) == TD_TCP_SYN && dir == TD_DIR_C2S)
+		on_syn(f, p);
+	if ((p->flags & (TD_TCP_SYN | TD_TCP_ACK)) == (TD_TCP_SYN | TD_TCP_ACK) && dir == TD_DIR_S2C &&
+	    !t->synack_frame) {
+		t->synack_frame = p->frame;
+		t->synack_ts = p->ts;
+		t->synack_ttl = p->ttl;
+	}
+	if (p->payload_wire_len && !(p->flags & TD_TCP_RST)) {
+		t->bytes[dir] += p->payload_wire_len;
+		if (!t->first_data_frame[dir])
+			t->first_data_frame[dir] = p->frame;
+	}
+	if (p->flags & TD_TCP_RST)
+		on_rst(f, p, dir);
+	if (p->flags & TD_TCP_FIN)
+		on_fin(f, p, dir);
+}
+
+/* Is a SYN on a known tuple a new connection (port reuse) rather than a retransmission? */
+static bool new_connection(const struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
+{
+	bool syn = (p->flags & (TD_TCP_SYN | TD_TCP_ACK)) == TD_TCP_SYN;
+	if (!syn || dir != TD_DIR_C2S)
+		return false;
+	return flow_over(f) || (f->facts->tcp.syn_count > 0 && p->seq != f->isn);
+}
+
+struct td_flow *td_conntrack_packet(struct td_conntrack *ct, const struct td_pkt *p, const char *file)
+{
+	bool to_server = td_port_in(ct->ports->tls, p->dport) || td_port_in(ct->ports->proxy, p->dport);
+	bool from_server = td_port_in(ct->ports->tls, p->sport) || td_port_in(ct->ports->proxy, p->sport);
+	if (!to_server && !from_server)
+		return NULL;
+	enum td_dir dir = TD_DIR_C2S;
+	struct td_flow *f = lookup(ct, p->ipver, p->src, p->sport, p->dst, p->dport, &dir);
+	if (f && new_connection(f, p, dir) && !f->reasm_active) {
+		td_conntrack_finish(ct, f);
+		f = NULL;
+	}
+	if (!f) {
+		bool syn = (p->flags & (TD_TCP_SYN | TD_TCP_ACK)) == TD_TCP_SYN;
+		if (syn && to_server) {
+			f = create(ct, p, true, file);
+		} else if (p->payload_wire_len && !(p->flags & (TD_TCP_SYN | TD_TCP_RST))) {
+			/* Started before the capture: the side on the analyzed port is the server. */
+			f = create(ct, p, to_server, file);
+			if (f)
+				f->facts->tcp.midstream = true;
+		} else {
+			ct->st.stray_packets++;
+		}
+		if (!f)
+			return NULL;
+		dir = (p->sport == f->cport && !memcmp(p->src, f->caddr, p->ipver == 6 ? 16 : 4))
+			      ? TD_DIR_C2S : TD_DIR_S2C;
+	}
+	update(f, p, dir);
+	return f;
+}
+
+void td_conntrack_settle(struct td_conntrack *ct, struct td_flow *f)
+{
+	if (f && !f->reasm_active && flow_over(f))
+		td_conntrack_finish(ct, f);
+}
+
+void td_conntrack_flush(struct td_conntrack *ct)
+{
+	while (ct->oldest)
+		td_conntrack_finish(ct, ct->oldest);
+}
+
+void td_conntrack_free(struct td_conntrack *ct)
+{
+	if (!ct)
+		return;
+	td_conntrack_flush(ct);
+	free(ct->table);
+	free(ct);
+}
+
+void td_conntrack_stats(const struct td_conntrack *ct, struct td_conntrack_stats *st)
+{
+	*st = ct->st;
+}
+
+void td_flow_data(struct td_flow *f, enum td_dir dir, const uint8_t *data, size_t len,
+		  uint64_t frame, double ts)
+{
+	if (!f->collecting[dir])
+		return;
+	if (!f->tls && !(f->tls = td_tls_new(f->facts->on_proxy_port, f->hs_max)))
+		return;
+	td_tls_feed(f->tls, f->facts, dir, data, len, frame, ts);
+	if (td_tls_dir_done(f->tls, dir))
+		f->collecting[dir] = false;
+}

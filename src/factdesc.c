@@ -1,0 +1,396 @@
+/*
+ * The fact vocabulary as a table, and reading a fact's value through it.
+ * Adding a fact is adding a row here and a line in doc/facts.md (a test
+ * checks that the two agree).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include "tlsdiag/attr.h"
+#include "tlsdiag/factdesc.h"
+#include "tlsdiag/names.h"
+
+#define C(field) .base = TD_FB_CONN, .off = offsetof(struct td_facts, field)
+#define T(field) .base = TD_FB_TLS, .off = offsetof(struct td_tls_facts, field)
+#define IF_C(field) .present_off = 1 + offsetof(struct td_facts, field), \
+		    .present_size = sizeof(((struct td_facts *)0)->field)
+#define IF_T(field) .present_off = 1 + offsetof(struct td_tls_facts, field), \
+		    .present_size = sizeof(((struct td_tls_facts *)0)->field)
+#define LIST_T(arr, cnt) T(arr), .count_off = offsetof(struct td_tls_facts, cnt), \
+			 .count_size = sizeof(((struct td_tls_facts *)0)->cnt)
+
+#define ROW(n, ty, ...) { .name = n, .type = ty, __VA_ARGS__ }
+
+/* The per-direction facts, for client ("c", index 0) and server (index 1). */
+#define DIR_ROWS(who, i)                                                                          \
+	ROW("tls." who ".records", TD_FT_U32, T(dir[i].records),                                  \
+	    .doc = "TLS records sent by the " who),                                               \
+	ROW("tls." who ".unknown_records", TD_FT_U32, T(dir[i].unknown_records),                  \
+	    .doc = "records of an unknown content type"),                                         \
+	ROW("tls." who ".app_records", TD_FT_U32, T(dir[i].app_records),                          \
+	    .doc = "application_data records (after the handshake)"),                            \
+	ROW("tls." who ".app_bytes", TD_FT_U64, T(dir[i].app_bytes),                              \
+	    .doc = "bytes in those records"),                                                     \
+	ROW("tls." who ".first_app_frame", TD_FT_FRAME, T(dir[i].first_app_frame),                \
+	    .doc = "frame of the first application_data record"),                                \
+	ROW("tls." who ".ccs_frame", TD_FT_FRAME, T(dir[i].ccs_frame),                            \
+	    .doc = "frame of its ChangeCipherSpec"),                                              \
+	ROW("tls." who ".finished", TD_FT_BOOL, T(dir[i].finished_seen),                          \
+	    .doc = "its Finished was seen (read, or inferred from the first encrypted handshake record)"), \
+	ROW("tls." who ".finished_frame", TD_FT_FRAME, T(dir[i].finished_frame),                  \
+	    .doc = "frame of its Finished"),                                                      \
+	ROW("tls." who ".finished_encrypted", TD_FT_BOOL, T(dir[i].encrypted_finished),           \
+	    IF_T(dir[i].finished_seen), .doc = "the Finished was encrypted (inferred)"),           \
+	ROW("tls." who ".alerts", TD_FT_U32, T(dir[i].alerts), .doc = "alerts sent"),             \
+	ROW("tls." who ".encrypted_handshake_records", TD_FT_U32, T(dir[i].encrypted_hs_records), \
+	    .doc = "handshake records that could not be read"),                                   \
+	ROW("tls." who ".parse_error", TD_FT_STR, T(dir[i].parse_error_text),                     \
+	    .doc = "the first malformation found in this direction"),                             \
+	ROW("tls." who ".parse_error_frame", TD_FT_FRAME, T(dir[i].parse_error_frame),            \
+	    .doc = "where it was found")
+
+#define ALERT_ROWS(who, i)                                                                        \
+	ROW("tls.alert." who ".frame", TD_FT_FRAME, T(dir[i].alert.frame),                        \
+	    .doc = "frame of the first alert the " who " sent"),                                  \
+	ROW("tls.alert." who ".time", TD_FT_TIME, T(dir[i].alert.ts), IF_T(dir[i].alert.seen),    \
+	    .doc = "its time"),                                                                   \
+	ROW("tls.alert." who ".level", TD_FT_LEVEL, T(dir[i].alert.level), .omit_zero = true,     \
+	    .doc = "warning or fatal (absent when encrypted)"),                                   \
+	ROW("tls.alert." who ".description", TD_FT_NAME8, T(dir[i].alert.description),            \
+	    IF_T(dir[i].alert.level), .reg = TD_REG_ALERT,                                        \
+	    .doc = "the alert's name, e.g. handshake_failure (absent when encrypted)"),          \
+	ROW("tls.alert." who ".encrypted", TD_FT_BOOL, T(dir[i].alert.encrypted),                 \
+	    IF_T(dir[i].alert.seen), .doc = "sent after the keys changed: unreadable"),           \
+	ROW("tls.alert." who ".before_server_hello", TD_FT_BOOL,                                  \
+	    T(dir[i].alert.before_server_hello), IF_T(dir[i].alert.seen),                         \
+	    .doc = "sent before any ServerHello was seen")
+
+#define HTTP_REQ_ROWS(pre, field, what)                                                           \
+	ROW(pre ".frame", TD_FT_FRAME, T(field.frame), .doc = "frame that completed the " what),  \
+	ROW(pre ".method", TD_FT_STR, T(field.method), .doc = "method"),                          \
+	ROW(pre ".uri", TD_FT_STR, T(field.uri), .doc = "request target"),                        \
+	ROW(pre ".host", TD_FT_STR, T(field.host), .doc = "Host header"),                         \
+	ROW(pre ".content_length", TD_FT_STR, T(field.content_length),                            \
+	    .doc = "Content-Length header, as text (IP-HTTPS sends 18446744073709551615)"),       \
+	ROW(pre ".user_agent", TD_FT_STR, T(field.user_agent), .doc = "User-Agent header")
+
+#define HTTP_RESP_ROWS(pre, field, what)                                                          \
+	ROW(pre ".frame", TD_FT_FRAME, T(field.frame), .doc = "frame that completed the " what),  \
+	ROW(pre ".status", TD_FT_U16, T(field.status), .omit_zero = true, .doc = "status code"),  \
+	ROW(pre ".status_line", TD_FT_STR, T(field.status_line), .doc = "the status line"),       \
+	ROW(pre ".server", TD_FT_STR, T(field.server), .doc = "Server header")
+
+const struct td_fact_desc td_facts_table[] = {
+	ROW("stage", TD_FT_STAGE, C(stage), .doc = "how far the connection got (see doc/facts.md)"),
+	ROW("caps", TD_FT_CAPS, C(caps_hit), .doc = "caps reached while reading this connection"),
+
+	ROW("tcp.syn_count", TD_FT_U32, C(tcp.syn_count), .doc = "SYNs sent by the client, retransmissions included"),
+	ROW("tcp.syn_frame", TD_FT_FRAME, C(tcp.syn_frame), .doc = "frame of the first SYN"),
+	ROW("tcp.synack_frame", TD_FT_FRAME, C(tcp.synack_frame), .doc = "frame of the SYN-ACK"),
+	ROW("tcp.synack_ttl", TD_FT_U8, C(tcp.synack_ttl), IF_C(tcp.synack_frame),
+	    .doc = "IP TTL (hop limit) of the SYN-ACK: the server's distance"),
+	ROW("tcp.reset_by", TD_FT_WHO, C(tcp.reset_by), .doc = "who sent the first RST: client or server"),
+	ROW("tcp.rst_frame", TD_FT_FRAME, C(tcp.rst_frame), .doc = "frame of the first RST"),
+	ROW("tcp.rst_ttl", TD_FT_U8, C(tcp.rst_ttl), IF_C(tcp.rst_frame), .doc = "IP TTL of that RST"),
+	ROW("tcp.rst_before_data", TD_FT_BOOL, C(tcp.rst_before_data), IF_C(tcp.rst_frame),
+	    .doc = "the RST came before any payload"),
+	ROW("tcp.rst_answers_syn", TD_FT_BOOL, C(tcp.rst_answers_syn), IF_C(tcp.rst_frame),
+	    .doc = "the RST answered the SYN (connection refused)"),
+	ROW("tcp.fin_by", TD_FT_WHO, C(tcp.fin_by), .doc = "who sent a FIN: client, server or both"),
+	ROW("tcp.first_fin_by", TD_FT_WHO, C(tcp.first_fin_by), .doc = "who closed first"),
+	ROW("tcp.fin_frame_client", TD_FT_FRAME, C(tcp.fin_frame_client), .doc = "frame of the client's FIN"),
+	ROW("tcp.fin_frame_server", TD_FT_FRAME, C(tcp.fin_frame_server), .doc = "frame of the server's FIN"),
+	ROW("tcp.first_frame", TD_FT_FRAME, C(tcp.first_frame), .doc = "first frame of the connection"),
+	ROW("tcp.last_frame", TD_FT_FRAME, C(tcp.last_frame), .doc = "last frame of the connection"),
+	ROW("tcp.first_time", TD_FT_TIME, C(tcp.first_ts), .doc = "time of the first frame"),
+	ROW("tcp.last_time", TD_FT_TIME, C(tcp.last_ts), .doc = "time of the last frame"),
+	ROW("tcp.packets", TD_FT_U64, C(tcp.packets), .doc = "packets in both directions"),
+	ROW("tcp.bytes_client", TD_FT_U64, C(tcp.bytes[0]), .doc = "TCP payload bytes sent by the client"),
+	ROW("tcp.bytes_server", TD_FT_U64, C(tcp.bytes[1]), .doc = "TCP payload bytes sent by the server"),
+	ROW("tcp.midstream", TD_FT_BOOL, C(tcp.midstream), .doc = "no SYN seen: it started before the capture"),
+	ROW("tcp.reassembled", TD_FT_BOOL, C(tcp.reassembled), .doc = "libnids followed the stream"),
+	ROW("tcp.not_reassembled_why", TD_FT_STR, C(tcp.not_reassembled_why),
+	    .doc = "why the payload could not be followed"),
+
+	ROW("tls.seen", TD_FT_BOOL, T(tls_seen), .doc = "at least one TLS record"),
+	ROW("tls.client_hello.seen", TD_FT_BOOL, T(ch.seen), IF_T(ch.seen), .doc = "a ClientHello was sent"),
+	ROW("tls.client_hello.frame", TD_FT_FRAME, T(ch.frame), .doc = "its frame"),
+	ROW("tls.client_hello.time", TD_FT_TIME, T(ch.ts), IF_T(ch.seen), .doc = "its time"),
+	ROW("tls.client_hello.sslv2", TD_FT_BOOL, T(ch.sslv2), IF_T(ch.seen), .doc = "in the SSLv2-compatible format"),
+	ROW("tls.client_hello.record_version", TD_FT_NAME16, T(ch.record_version), IF_T(ch.seen),
+	    .reg = TD_REG_VERSION, .doc = "version in the record header"),
+	ROW("tls.client_hello.version", TD_FT_NAME16, T(ch.version), IF_T(ch.seen), .reg = TD_REG_VERSION,
+	    .doc = "legacy_version"),
+	ROW("tls.client_hello.max_version", TD_FT_NAME16, T(ch.max_version), IF_T(ch.seen),
+	    .reg = TD_REG_VERSION, .doc = "highest version offered (supported_versions, else legacy_version)"),
+	ROW("tls.client_hello.session_id_length", TD_FT_U8, T(ch.session_id_len), IF_T(ch.seen),
+	    .doc = "session id length (non-zero: resumption attempt or TLS 1.3 compatibility)"),
+	ROW("tls.client_hello.cipher_suites", TD_FT_LIST16, LIST_T(ch.suites, ch.n_suites), IF_T(ch.seen),
+	    .reg = TD_REG_CIPHER_SUITE, .doc = "cipher suites offered, in order (IANA names)"),
+	ROW("tls.client_hello.null_suites", TD_FT_U16, T(ch.null_suites), IF_T(ch.seen),
+	    .doc = "offered suites with NULL encryption (TLS_RSA_WITH_NULL_SHA ...)"),
+	ROW("tls.client_hello.non_null_suites", TD_FT_U16, T(ch.non_null_suites), IF_T(ch.seen),
+	    .doc = "offered suites that encrypt (GREASE and signalling values excluded)"),
+	ROW("tls.client_hello.compression_methods", TD_FT_LIST8, LIST_T(ch.compression, ch.n_compression),
+	    IF_T(ch.seen), .reg = TD_REG_COMPRESSION, .doc = "compression methods offered"),
+	ROW("tls.client_hello.extensions", TD_FT_LIST16, LIST_T(ch.exts, ch.n_exts), IF_T(ch.seen),
+	    .reg = TD_REG_EXTENSION, .doc = "extensions, in order"),
+	ROW("tls.client_hello.sni", TD_FT_STR, T(ch.sni), .doc = "server_name (SNI)"),
+	ROW("tls.client_hello.alpn", TD_FT_STR, T(ch.alpn), .doc = "ALPN protocols, comma-separated"),
+	ROW("tls.client_hello.supported_versions", TD_FT_LIST16, LIST_T(ch.versions, ch.n_versions),
+	    IF_T(ch.n_versions), .reg = TD_REG_VERSION, .doc = "supported_versions extension"),
+	ROW("tls.client_hello.supported_groups", TD_FT_LIST16, LIST_T(ch.groups, ch.n_groups),
+	    IF_T(ch.n_groups), .reg = TD_REG_GROUP, .doc = "supported_groups extension"),
+	ROW("tls.client_hello.signature_algorithms", TD_FT_LIST16, LIST_T(ch.sigalgs, ch.n_sigalgs),
+	    IF_T(ch.n_sigalgs), .reg = TD_REG_SIGALG, .doc = "signature_algorithms extension"),
+	ROW("tls.client_hello.key_share_groups", TD_FT_LIST16, LIST_T(ch.key_shares, ch.n_key_shares),
+	    IF_T(ch.n_key_shares), .reg = TD_REG_GROUP, .doc = "groups of the key_share entries"),
+	ROW("tls.client_hello.ec_point_formats", TD_FT_LIST8, LIST_T(ch.ec_formats, ch.n_ec_formats),
+	    IF_T(ch.n_ec_formats), .reg = TD_REG_EC_POINT_FORMAT, .doc = "ec_point_formats extension"),
+	ROW("tls.client_hello.grease", TD_FT_U16, T(ch.grease), IF_T(ch.seen),
+	    .doc = "GREASE values among suites and extensions (RFC 8701)"),
+	ROW("tls.client_hello.ja3", TD_FT_STR, T(ch.ja3), .doc = "JA3 string"),
+	ROW("tls.client_hello.ja3_hash", TD_FT_STR, T(ch.ja3_hash), .doc = "JA3 (MD5 of the string)"),
+	ROW("tls.client_hello.ja4", TD_FT_STR, T(ch.ja4), .doc = "JA4 fingerprint"),
+	ROW("tls.client_hello.ja4_r", TD_FT_STR, T(ch.ja4_r), .doc = "JA4 raw (unhashed) form"),
+
+	ROW("tls.server_hello.seen", TD_FT_BOOL, T(sh.seen), IF_T(sh.seen), .doc = "a ServerHello was received"),
+	ROW("tls.server_hello.frame", TD_FT_FRAME, T(sh.frame), .doc = "its frame"),
+	ROW("tls.server_hello.time", TD_FT_TIME, T(sh.ts), IF_T(sh.seen), .doc = "its time"),
+	ROW("tls.server_hello.hello_retry_request", TD_FT_BOOL, T(sh.hrr), IF_T(sh.seen),
+	    .doc = "it was a HelloRetryRequest"),
+	ROW("tls.server_hello.version", TD_FT_NAME16, T(sh.version), IF_T(sh.seen), .reg = TD_REG_VERSION,
+	    .doc = "legacy_version"),
+	ROW("tls.server_hello.selected_version", TD_FT_NAME16, T(sh.selected_version), IF_T(sh.seen),
+	    .reg = TD_REG_VERSION, .doc = "the negotiated version (supported_versions, else legacy_version)"),
+	ROW("tls.server_hello.cipher_suite", TD_FT_NAME16, T(sh.suite), IF_T(sh.seen),
+	    .reg = TD_REG_CIPHER_SUITE, .doc = "the chosen cipher suite"),
+	ROW("tls.server_hello.null_cipher", TD_FT_BOOL, T(sh.null_cipher), IF_T(sh.seen),
+	    .doc = "the chosen suite has NULL encryption"),
+	ROW("tls.server_hello.compression", TD_FT_NAME8, T(sh.compression), IF_T(sh.seen),
+	    .reg = TD_REG_COMPRESSION, .doc = "the chosen compression method"),
+	ROW("tls.server_hello.session_id_length", TD_FT_U8, T(sh.session_id_len), IF_T(sh.seen),
+	    .doc = "session id length"),
+	ROW("tls.server_hello.extensions", TD_FT_LIST16, LIST_T(sh.exts, sh.n_exts), IF_T(sh.seen),
+	    .reg = TD_REG_EXTENSION, .doc = "extensions, in order"),
+	ROW("tls.server_hello.alpn", TD_FT_STR, T(sh.alpn), .doc = "the chosen ALPN protocol"),
+	ROW("tls.server_hello.key_share_group", TD_FT_NAME16, T(sh.key_share_group), .omit_zero = true,
+	    .reg = TD_REG_GROUP, .doc = "TLS 1.3 key exchange group"),
+	ROW("tls.server_hello.ja3s", TD_FT_STR, T(sh.ja3s), .doc = "JA3S string"),
+	ROW("tls.server_hello.ja3s_hash", TD_FT_STR, T(sh.ja3s_hash), .doc = "JA3S (MD5 of the string)"),
+
+	ROW("tls.server_certificate.frame", TD_FT_FRAME, T(server_certs.frame),
+	    .doc = "frame of the server's Certificate message"),
+	ROW("tls.server_certificate.count", TD_FT_U16, T(server_certs.count), IF_T(server_certs.seen),
+	    .doc = "certificates in the chain"),
+	ROW("tls.certificate_request.seen", TD_FT_BOOL, T(cert_request.seen), IF_T(cert_request.seen),
+	    .doc = "the server asked for a client certificate"),
+	ROW("tls.certificate_request.frame", TD_FT_FRAME, T(cert_request.frame), .doc = "its frame"),
+	ROW("tls.certificate_request.types", TD_FT_LIST8, LIST_T(cert_request.types, cert_request.n_types),
+	    IF_T(cert_request.seen), .reg = TD_REG_CERT_TYPE, .doc = "certificate types accepted"),
+	ROW("tls.certificate_request.signature_algorithms", TD_FT_LIST16,
+	    LIST_T(cert_request.sigalgs, cert_request.n_sigalgs), IF_T(cert_request.n_sigalgs),
+	    .reg = TD_REG_SIGALG, .doc = "signature algorithms accepted"),
+	ROW("tls.certificate_request.ca_names", TD_FT_U16, T(cert_request.n_ca_names), IF_T(cert_request.seen),
+	    .doc = "CA distinguished names listed"),
+	ROW("tls.server_key_exchange.frame", TD_FT_FRAME, T(ske.frame), .doc = "frame of the ServerKeyExchange"),
+	ROW("tls.server_key_exchange.dh_bits", TD_FT_U16, T(ske.dh_bits), .omit_zero = true,
+	    .doc = "size of the DHE prime in bits"),
+	ROW("tls.server_key_exchange.ecdhe_group", TD_FT_NAME16, T(ske.ecdhe_group), .omit_zero = true,
+	    .reg = TD_REG_GROUP, .doc = "the ECDHE named group"),
+	ROW("tls.server_hello_done.frame", TD_FT_FRAME, T(server_hello_done_frame),
+	    .doc = "frame of the ServerHelloDone"),
+	ROW("tls.client_certificate.frame", TD_FT_FRAME, T(client_certs.frame),
+	    .doc = "frame of the client's Certificate message"),
+	ROW("tls.client_certificate.count", TD_FT_U16, T(client_certs.count), IF_T(client_certs.seen),
+	    .doc = "certificates the client sent (0: an empty Certificate)"),
+	ROW("tls.client_certificate.empty", TD_FT_BOOL, T(client_certs.empty), IF_T(client_certs.seen),
+	    .doc = "the client sent an empty Certificate"),
+	ROW("tls.client_key_exchange.frame", TD_FT_FRAME, T(client_key_exchange_frame),
+	    .doc = "frame of the ClientKeyExchange"),
+	ROW("tls.certificate_verify.frame", TD_FT_FRAME, T(certificate_verify_frame),
+	    .doc = "frame of the CertificateVerify"),
+	ROW("tls.new_session_tickets", TD_FT_U32, T(new_session_tickets), .omit_zero = true,
+	    .doc = "readable NewSessionTicket messages"),
+	ROW("tls.null_plaintext", TD_FT_BOOL, T(null_plaintext),
+	    .doc = "records after ChangeCipherSpec were read as NULL-cipher plaintext"),
+	DIR_ROWS("client", 0),
+	DIR_ROWS("server", 1),
+	ALERT_ROWS("client", 0),
+	ALERT_ROWS("server", 1),
+
+	HTTP_REQ_ROWS("http.request", http_req, "HTTP request head inside TLS"),
+	HTTP_RESP_ROWS("http.response", http_resp, "HTTP response head inside TLS"),
+	ROW("http.sstp", TD_FT_BOOL, T(sstp_seen), IF_T(sstp_seen), .doc = "an SSTP_DUPLEX_POST request (SSTP VPN)"),
+	HTTP_REQ_ROWS("proxy.request", proxy_req, "request to the proxy (CONNECT)"),
+	HTTP_RESP_ROWS("proxy.response", proxy_resp, "proxy's answer"),
+	ROW("proxy.tunnel_open", TD_FT_BOOL, T(tunnel_open), IF_T(proxy_req.seen),
+	    .doc = "the proxy answered the CONNECT with 2xx"),
+	ROW("non_tls.client.frame", TD_FT_FRAME, T(non_tls_frame[0]), .doc = "where the client sent non-TLS bytes"),
+	ROW("non_tls.client.first_line", TD_FT_STR, T(non_tls_line[0]), .doc = "their first line"),
+	ROW("non_tls.server.frame", TD_FT_FRAME, T(non_tls_frame[1]), .doc = "where the server sent non-TLS bytes"),
+	ROW("non_tls.server.first_line", TD_FT_STR, T(non_tls_line[1]), .doc = "their first line"),
+};
+
+const size_t td_facts_count = TD_ARRAY_LEN(td_facts_table);
+
+static uint64_t read_uint(const uint8_t *p, size_t size)
+{
+	switch (size) {
+	case 1: return *p;
+	case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
+	case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
+	default: { uint64_t v; memcpy(&v, p, 8); return v; }
+	}
+}
+
+static const uint8_t *base_of(const struct td_facts *f, enum td_fbase b)
+{
+	return b == TD_FB_CONN ? (const uint8_t *)f : (const uint8_t *)f->tls;
+}
+
+static size_t uint_size(enum td_ftype t)
+{
+	switch (t) {
+	case TD_FT_U16: case TD_FT_NAME16: return 2;
+	case TD_FT_U32: case TD_FT_CAPS: return 4;
+	case TD_FT_U64: case TD_FT_FRAME: return 8;
+	default: return 1;
+	}
+}
+
+static void ip_string(const struct td_ip *ip, char *buf, size_t len)
+{
+	if (!inet_ntop(ip->family == 6 ? AF_INET6 : AF_INET, ip->addr, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+}
+
+bool td_fact_get(const struct td_facts *f, const struct td_fact_desc *d, struct td_value *v)
+{
+	const uint8_t *base = base_of(f, d->base);
+	memset(v, 0, sizeof(*v));
+	v->reg = -1;
+	if (!base)
+		return false;
+	if (d->present_off && read_uint(base + d->present_off - 1, d->present_size) == 0)
+		return false;
+	const uint8_t *p = base + d->off;
+	uint64_t n;
+	switch (d->type) {
+	case TD_FT_BOOL:
+		v->kind = TD_V_BOOL;
+		v->b = *(const bool *)p;
+		return true;
+	case TD_FT_TIME:
+		v->kind = TD_V_NUM;
+		memcpy(&v->num, p, sizeof(double));
+		return true;
+	case TD_FT_STR:
+		v->kind = TD_V_STR;
+		v->str = (const char *)p;
+		return v->str[0] != '\0';
+	case TD_FT_IP:
+		v->kind = TD_V_STR;
+		ip_string((const struct td_ip *)p, v->buf, sizeof(v->buf));
+		v->str = v->buf;
+		return true;
+	case TD_FT_LIST8:
+	case TD_FT_LIST16:
+		v->kind = TD_V_LIST;
+		v->items = p;
+		v->n = (size_t)read_uint(base + d->count_off, d->count_size);
+		v->item_size = d->type == TD_FT_LIST8 ? 1 : 2;
+		v->reg = d->reg;
+		return true;
+	case TD_FT_CAPS:
+		v->kind = TD_V_LIST;
+		v->bits = (uint32_t)read_uint(p, 4);
+		v->n = (size_t)__builtin_popcount(v->bits);
+		return v->bits != 0;
+	default:
+		break;
+	}
+	n = read_uint(p, uint_size(d->type));
+	if ((d->omit_zero || d->type == TD_FT_FRAME || d->type == TD_FT_WHO) && n == 0)
+		return false;
+	switch (d->type) {
+	case TD_FT_WHO:
+		v->kind = TD_V_STR;
+		v->str = td_who_name((enum td_who)n);
+		return true;
+	case TD_FT_STAGE:
+		v->kind = TD_V_STR;
+		v->str = td_stage_name((enum td_stage)n);
+		return true;
+	case TD_FT_LEVEL:
+		v->kind = TD_V_STR;
+		v->str = n == 1 ? "warning" : n == 2 ? "fatal" : "unknown";
+		return true;
+	case TD_FT_NAME8:
+	case TD_FT_NAME16:
+		v->kind = TD_V_STR;
+		v->str = td_name_fmt((enum td_registry)d->reg, (uint32_t)n, v->buf, sizeof(v->buf));
+		v->num = (double)n;
+		return true;
+	default:
+		v->kind = TD_V_NUM;
+		v->num = (double)n;
+		return true;
+	}
+}
+
+uint32_t td_value_item(const struct td_value *v, size_t i)
+{
+	const uint8_t *p = (const uint8_t *)v->items + i * v->item_size;
+	return (uint32_t)read_uint(p, v->item_size);
+}
+
+static const char *cap_name(unsigned bit)
+{
+	switch (bit) {
+	case TD_CAP_BYTES: return "bytes";
+	case TD_CAP_HS_MSG: return "handshake-message-size";
+	case TD_CAP_CERTS: return "certificates-per-chain";
+	case TD_CAP_EVENTS: return "messages-listed";
+	case TD_CAP_LIST: return "list-length";
+	default: return "unknown";
+	}
+}
+
+const char *td_value_item_name(const struct td_value *v, size_t i, char *buf, size_t buflen)
+{
+	if (v->bits) {
+		/* i-th set bit */
+		for (unsigned bit = 0; bit < 32; bit++)
+			if ((v->bits & (1u << bit)) && i-- == 0)
+				return cap_name(bit);
+		return "unknown";
+	}
+	uint32_t x = td_value_item(v, i);
+	if (v->reg < 0) {
+		snprintf(buf, buflen, "%u", x);
+		return buf;
+	}
+	return td_name_fmt((enum td_registry)v->reg, x, buf, buflen);
+}
+
+const struct td_fact_desc *td_fact_find(const char *name)
+{
+	for (size_t i = 0; i < td_facts_count; i++)
+		if (strcmp(td_facts_table[i].name, name) == 0)
+			return &td_facts_table[i];
+	return NULL;
+}
+
+const char *td_ftype_name(enum td_ftype t)
+{
+	switch (t) {
+	case TD_FT_BOOL: return "bool";
+	case TD_FT_FRAME: return "frame";
+	case TD_FT_TIME: return "time";
+	case TD_FT_LIST8: case TD_FT_LIST16: case TD_FT_CAPS: return "list";
+	case TD_FT_STR: case TD_FT_IP: case TD_FT_WHO: case TD_FT_STAGE: case TD_FT_NAME8:
+	case TD_FT_NAME16: case TD_FT_LEVEL: return "string";
+	default: return "number";
+	}
+}

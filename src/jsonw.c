@@ -1,0 +1,149 @@
+/* Streaming JSON writer. Strings are escaped byte by byte; bytes that are
+ * not valid UTF-8 are written as U+FFFD so every line stays valid JSON. */
+#include <string.h>
+#include "tlsdiag/jsonw.h"
+
+void td_jw_init(struct td_jsonw *w, FILE *out)
+{
+	memset(w, 0, sizeof(*w));
+	w->out = out;
+}
+
+static void write_string(FILE *out, const unsigned char *s, size_t n);
+
+/* Before a value: a comma unless it is the first in its container or it
+ * follows a key. */
+static void before_value(struct td_jsonw *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (w->need_comma[w->depth])
+		fputc(',', w->out);
+	w->need_comma[w->depth] = true;
+}
+
+void td_jw_key(struct td_jsonw *w, const char *key)
+{
+	before_value(w);
+	write_string(w->out, (const unsigned char *)key, strlen(key));
+	fputc(':', w->out);
+	w->after_key = true;
+}
+
+static void open_container(struct td_jsonw *w, char c)
+{
+	before_value(w);
+	fputc(c, w->out);
+	if (w->depth + 1 < TD_JSONW_DEPTH)
+		w->depth++;
+	w->need_comma[w->depth] = false;
+}
+
+static void close_container(struct td_jsonw *w, char c)
+{
+	fputc(c, w->out);
+	if (w->depth > 0)
+		w->depth--;
+	w->need_comma[w->depth] = true;
+}
+
+void td_jw_obj_open(struct td_jsonw *w) { open_container(w, '{'); }
+void td_jw_obj_close(struct td_jsonw *w) { close_container(w, '}'); }
+void td_jw_arr_open(struct td_jsonw *w) { open_container(w, '['); }
+void td_jw_arr_close(struct td_jsonw *w) { close_container(w, ']'); }
+
+/* Length of a valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0 && s[0] >= 0xc2)
+		len = 2;
+	else if ((s[0] & 0xf0) == 0xe0)
+		len = 3;
+	else if ((s[0] & 0xf8) == 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+static void write_string(FILE *out, const unsigned char *s, size_t n)
+{
+	fputc('"', out);
+	for (size_t i = 0; i < n;) {
+		unsigned char c = s[i];
+		if (c == '"' || c == '\\') {
+			fputc('\\', out);
+			fputc(c, out);
+			i++;
+		} else if (c < 0x20) {
+			fprintf(out, "\\u%04x", c);
+			i++;
+		} else {
+			size_t k = utf8_len(s + i, n - i);
+			if (k == 0) {
+				fputs("\\ufffd", out);
+				i++;
+			} else {
+				fwrite(s + i, 1, k, out);
+				i += k;
+			}
+		}
+	}
+	fputc('"', out);
+}
+
+void td_jw_strn(struct td_jsonw *w, const char *s, size_t n)
+{
+	before_value(w);
+	write_string(w->out, (const unsigned char *)s, n);
+}
+
+void td_jw_str(struct td_jsonw *w, const char *s)
+{
+	if (!s) {
+		td_jw_null(w);
+		return;
+	}
+	td_jw_strn(w, s, strlen(s));
+}
+
+void td_jw_u64(struct td_jsonw *w, uint64_t v)
+{
+	before_value(w);
+	fprintf(w->out, "%llu", (unsigned long long)v);
+}
+
+void td_jw_double(struct td_jsonw *w, double v, int decimals)
+{
+	before_value(w);
+	fprintf(w->out, "%.*f", decimals, v);
+}
+
+void td_jw_bool(struct td_jsonw *w, bool v)
+{
+	before_value(w);
+	fputs(v ? "true" : "false", w->out);
+}
+
+void td_jw_null(struct td_jsonw *w)
+{
+	before_value(w);
+	fputs("null", w->out);
+}
+
+void td_jw_newline(struct td_jsonw *w)
+{
+	fputc('\n', w->out);
+	w->depth = 0;
+	w->need_comma[0] = false;
+}

@@ -1,0 +1,170 @@
+/* Command-line parsing: the getopt_long table, defaults, validation, --help. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tlsdiag/options.h"
+#include "tlsdiag/diag.h"
+#include "config.h"
+
+enum { OPT_PROXY_PORT = 256, OPT_JSON, OPT_MAX_CONN, OPT_MAX_HS };
+
+static const struct option long_opts[] = {
+	{ "filter", required_argument, NULL, 'f' },
+	{ "port", required_argument, NULL, 'p' },
+	{ "proxy-port", required_argument, NULL, OPT_PROXY_PORT },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "max-connections", required_argument, NULL, OPT_MAX_CONN },
+	{ "max-handshake", required_argument, NULL, OPT_MAX_HS },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void help(void)
+{
+	printf("Usage: tlsdiag [options] FILE...      analyze capture files ('-' reads stdin)\n"
+	       "       tlsdiag [options] -i INTERFACE  analyze live traffic until interrupted\n"
+	       "\n"
+	       "Tells why TLS handshakes failed (DirectAccess IP-HTTPS first): one block per\n"
+	       "TCP connection to the analyzed ports, with its messages, the stage reached and\n"
+	       "a diagnosis with the Windows error, the evidence frames and the remedy.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -p, --port LIST          TLS ports to analyze (default 443; e.g. 443,8443,9000-9010)\n"
+	       "      --proxy-port LIST    HTTP proxy ports, CONNECT followed (default 8080,3128)\n"
+	       "  -f, --filter EXPR        BPF filter applied to every packet first\n"
+	       "      --json               JSON Lines: one object per connection, a summary last\n"
+	       "  -i, --interface IFACE    capture live on IFACE (Ctrl-C ends and reports)\n"
+	       "  -c, --count N            stop after N packets of each input\n"
+	       "      --max-connections N  concurrent connections followed (default %d)\n"
+	       "      --max-handshake N    largest handshake message kept, bytes (default 65536)\n"
+	       "  -h, --help               this text\n"
+	       "  -V, --version            version\n"
+	       "\n"
+	       "Exit status: 0 every connection ok, 1 at least one failure diagnosed,\n"
+	       "2 usage or input error (other inputs are still analyzed).\n"
+	       "See tlsdiag(1) and doc/ for the facts, the JSON schema and the diagnoses.\n",
+	       TD_DEFAULT_MAX_CONNECTIONS);
+}
+
+bool td_ports_parse(const char *list, uint8_t *bits)
+{
+	const char *p = list;
+	if (!*p)
+		return false;
+	while (*p) {
+		char *end;
+		errno = 0;
+		unsigned long lo = strtoul(p, &end, 10), hi;
+		if (end == p || errno || lo == 0 || lo > 65535)
+			return false;
+		hi = lo;
+		p = end;
+		if (*p == '-') {
+			hi = strtoul(p + 1, &end, 10);
+			if (end == p + 1 || hi < lo || hi > 65535)
+				return false;
+			p = end;
+		}
+		td_portset_add(bits, (uint16_t)lo, (uint16_t)hi);
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return false;
+	}
+	return true;
+}
+
+static bool parse_size(const char *s, size_t lo, size_t hi, size_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (end == s || *end || errno || v < lo || v > hi)
+		return false;
+	*out = (size_t)v;
+	return true;
+}
+
+/* A usage error: "what" and the offending argument. */
+static enum td_parse_result usage(const char *what, const char *arg)
+{
+	td_error("%s \"%s\"", what, arg);
+	fprintf(stderr, "Try 'tlsdiag --help'.\n");
+	return TD_OPTS_USAGE;
+}
+
+enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *o)
+{
+	bool ports_set = false, proxy_set = false;
+	size_t n;
+	memset(o, 0, sizeof(*o));
+	o->max_connections = TD_DEFAULT_MAX_CONNECTIONS;
+	o->hs_max = 65536;
+	int c;
+	while ((c = getopt_long(argc, argv, "f:p:i:c:hV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			o->filter = optarg;
+			break;
+		case 'p':
+			ports_set = true;
+			if (!td_ports_parse(optarg, o->ports.tls))
+				return usage("bad port list (want e.g. 443,8443,9000-9010):", optarg);
+			break;
+		case OPT_PROXY_PORT:
+			proxy_set = true;
+			if (!td_ports_parse(optarg, o->ports.proxy))
+				return usage("bad proxy port list:", optarg);
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case 'i':
+			o->iface = optarg;
+			break;
+		case 'c':
+			if (!parse_size(optarg, 1, SIZE_MAX, &n))
+				return usage("bad packet count:", optarg);
+			o->count = n;
+			break;
+		case OPT_MAX_CONN:
+			if (!parse_size(optarg, 16, 10000000, &o->max_connections))
+				return usage("bad --max-connections (16 to 10000000):", optarg);
+			break;
+		case OPT_MAX_HS:
+			if (!parse_size(optarg, 1024, 16777215, &o->hs_max))
+				return usage("bad --max-handshake (1024 to 16777215):", optarg);
+			break;
+		case 'h':
+			help();
+			return TD_OPTS_EXIT_OK;
+		case 'V':
+			printf("tlsdiag %s\n", PACKAGE_VERSION);
+			return TD_OPTS_EXIT_OK;
+		default:
+			fprintf(stderr, "Try 'tlsdiag --help'.\n");
+			return TD_OPTS_USAGE;
+		}
+	}
+	if (!ports_set)
+		td_portset_add(o->ports.tls, 443, 443);
+	if (!proxy_set) {
+		td_portset_add(o->ports.proxy, 8080, 8080);
+		td_portset_add(o->ports.proxy, 3128, 3128);
+	}
+	o->files = argv + optind;
+	o->n_files = argc - optind;
+	if (!o->iface && o->n_files == 0) {
+		td_error("no capture file given (use '-' for stdin, -i for live)");
+		fprintf(stderr, "Try 'tlsdiag --help'.\n");
+		return TD_OPTS_USAGE;
+	}
+	if (o->iface && o->n_files > 0)
+		return usage("give either -i INTERFACE or capture files, not both; got file", o->files[0]);
+	return TD_OPTS_RUN;
+}

@@ -1,0 +1,181 @@
+/*
+ * libnids glue: the only file that includes <nids.h>.
+ *
+ * We own libpcap. libnids gets a DLT_RAW descriptor made with
+ * pcap_open_dead() and every packet as a bare IP packet through
+ * nids_pcap_handler(), so every link type looks the same to it. What bites
+ * (see DESIGN.md) is handled here: checksums are not verified (client-side
+ * captures carry offloaded, wrong checksums), port-scan detection is off,
+ * warnings are counted instead of going to syslog, and no_mem never returns.
+ */
+#include <nids.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <string.h>
+#include "tlsdiag/reasm.h"
+#include "tlsdiag/diag.h"
+
+static struct td_conntrack *g_ct;
+static pcap_t *g_dead;
+static struct td_reasm_stats g_st;
+static uint64_t g_frame;
+static double g_ts;
+
+static const char *const warn_names[TD_REASM_WARN_KINDS] = {
+	[NIDS_WARN_UNDEFINED] = "undefined",
+	[NIDS_WARN_IP_OVERSIZED] = "ip-oversized",
+	[NIDS_WARN_IP_INVLIST] = "ip-invalid-list",
+	[NIDS_WARN_IP_OVERLAP] = "ip-overlap",
+	[NIDS_WARN_IP_HDR] = "ip-header",
+	[NIDS_WARN_IP_SRR] = "ip-source-route",
+	[NIDS_WARN_TCP_TOOMUCH] = "tcp-table-full",
+	[NIDS_WARN_TCP_HDR] = "tcp-header",
+	[NIDS_WARN_TCP_BIGQUEUE] = "tcp-big-queue",
+	[NIDS_WARN_TCP_BADFLAGS] = "tcp-bad-flags",
+};
+
+const char *td_reasm_warning_name(size_t kind)
+{
+	return kind < TD_REASM_WARN_KINDS && warn_names[kind] ? warn_names[kind] : "unknown";
+}
+
+/* libnids calls this instead of syslog(3). */
+static void on_warning(int type, int errnum, struct ip *iph, void *data)
+{
+	(void)type;
+	(void)iph;
+	(void)data;
+	g_st.warnings++;
+	if (errnum >= 0 && errnum < TD_REASM_WARN_KINDS)
+		g_st.by_kind[errnum]++;
+	if (errnum == NIDS_WARN_TCP_TOOMUCH)
+		g_st.evicted++;
+}
+
+/* libnids cannot go on after a failed allocation: this must not return. */
+static void on_no_mem(char *where)
+{
+	td_fatal("out of memory in libnids (%s)", where ? where : "?");
+}
+
+static struct td_flow *flow_of(const struct tcp_stream *a)
+{
+	uint8_t s[4], d[4];
+	memcpy(s, &a->addr.saddr, 4);
+	memcpy(d, &a->addr.daddr, 4);
+	return td_conntrack_find4(g_ct, s, a->addr.source, d, a->addr.dest);
+}
+
+/* half_stream "server" holds what the client sent, "client" what the server sent. */
+static void deliver(struct td_flow *f, struct tcp_stream *a)
+{
+	if (a->server.count_new > 0)
+		td_flow_data(f, TD_DIR_C2S, (const uint8_t *)a->server.data, (size_t)a->server.count_new,
+			     g_frame, g_ts);
+	if (a->client.count_new > 0)
+		td_flow_data(f, TD_DIR_S2C, (const uint8_t *)a->client.data, (size_t)a->client.count_new,
+			     g_frame, g_ts);
+	/* Once the flow has what it needs, libnids may stop buffering. */
+	if (!f->collecting[TD_DIR_C2S])
+		a->server.collect = 0;
+	if (!f->collecting[TD_DIR_S2C])
+		a->client.collect = 0;
+}
+
+static void on_tcp(struct tcp_stream *a, void **param)
+{
+	(void)param;
+	/* Looked up on every call rather than cached in a->user: a flow the
+	 * tracker has finished must never be reached through libnids. */
+	struct td_flow *f = flow_of(a);
+	if (!f)
+		return;
+	switch (a->nids_state) {
+	case NIDS_JUST_EST:
+		a->client.collect++;
+		a->server.collect++;
+		f->reasm_active = true;
+		f->facts->tcp.reassembled = true;
+		g_st.streams++;
+		break;
+	case NIDS_DATA:
+		deliver(f, a);
+		break;
+	default: /* NIDS_CLOSE, NIDS_RESET, NIDS_TIMED_OUT, NIDS_EXITING */
+		if (a->nids_state == NIDS_EXITING)
+			deliver(f, a);
+		f->reasm_active = false;
+		f->reasm_done = true;
+		break;
+	}
+}
+
+size_t td_reasm_table_bytes(int n)
+{
+	/* tcp_init(): a bucket array of n pointers and a pool of 3n/4+1 streams. */
+	return (size_t)n * sizeof(void *) + ((size_t)n * 3 / 4 + 1) * sizeof(struct tcp_stream);
+}
+
+bool td_reasm_init(struct td_conntrack *ct, int max_streams, char *err, size_t errlen)
+{
+	static struct nids_chksum_ctl no_checksums = { .netaddr = 0, .mask = 0,
+						       .action = NIDS_DONT_CHKSUM };
+	g_ct = ct;
+	memset(&g_st, 0, sizeof(g_st));
+	g_dead = pcap_open_dead(DLT_RAW, 262144);
+	if (!g_dead) {
+		snprintf(err, errlen, "pcap_open_dead failed");
+		return false;
+	}
+	nids_params.pcap_desc = g_dead;
+	nids_params.filename = NULL;
+	nids_params.device = NULL;
+	nids_params.pcap_filter = NULL;
+	/* libnids keeps at most 3/4 of its table as live streams. */
+	nids_params.n_tcp_streams = max_streams / 3 * 4 + 4;
+	nids_params.scan_num_hosts = 0;
+	nids_params.syslog = on_warning;
+	nids_params.no_mem = on_no_mem;
+	nids_params.tcp_workarounds = 1;
+	nids_params.multiproc = 0;
+	nids_register_chksum_ctl(&no_checksums, 1);
+	if (!nids_init()) {
+		snprintf(err, errlen, "libnids: %s", nids_errbuf);
+		pcap_close(g_dead);
+		g_dead = NULL;
+		return false;
+	}
+	/* libnids declares the parameter as a data pointer; POSIX lets a function
+	 * pointer travel through void *. */
+	void (*fn)(struct tcp_stream *, void **) = on_tcp;
+	void *cb;
+	memcpy(&cb, &fn, sizeof(cb));
+	nids_register_tcp(cb);
+	return true;
+}
+
+void td_reasm_packet(const struct td_pkt *p)
+{
+	struct pcap_pkthdr h;
+	h.ts.tv_sec = (time_t)p->ts;
+	h.ts.tv_usec = (suseconds_t)((p->ts - (double)h.ts.tv_sec) * 1e6);
+	h.caplen = h.len = (bpf_u_int32)p->ip_len;
+	g_frame = p->frame;
+	g_ts = p->ts;
+	nids_pcap_handler(NULL, &h, (u_char *)(uintptr_t)p->ip);
+}
+
+void td_reasm_exit(void)
+{
+	if (!g_dead)
+		return;
+	nids_exit();
+	pcap_close(g_dead);
+	g_dead = NULL;
+	nids_params.pcap_desc = NULL;
+}
+
+void td_reasm_stats(struct td_reasm_stats *st)
+{
+	*st = g_st;
+}

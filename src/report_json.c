@@ -1,0 +1,211 @@
+/*
+ * JSON Lines: one object per connection ("type":"flow") with the facts
+ * nested at the dots of their names, the diagnosis and the findings; one
+ * "type":"summary" object last. Schema: doc/json.md.
+ */
+#include <string.h>
+#include <arpa/inet.h>
+#include "tlsdiag/report.h"
+#include "tlsdiag/factdesc.h"
+#include "tlsdiag/jsonw.h"
+#include "tlsdiag/names.h"
+
+#define MAX_PATH_DEPTH 8
+
+/* Open and close objects so that the writer stands inside the parent of
+ * name's last component; open[] holds the components currently open. */
+struct nest {
+	char open[MAX_PATH_DEPTH][48];
+	int depth;
+};
+
+static int split(const char *name, char parts[MAX_PATH_DEPTH][48])
+{
+	int n = 0;
+	const char *p = name;
+	while (n < MAX_PATH_DEPTH) {
+		const char *dot = strchr(p, '.');
+		size_t len = dot ? (size_t)(dot - p) : strlen(p);
+		if (len >= 48)
+			len = 47;
+		memcpy(parts[n], p, len);
+		parts[n][len] = '\0';
+		n++;
+		if (!dot)
+			break;
+		p = dot + 1;
+	}
+	return n;
+}
+
+static void nest_to(struct td_jsonw *w, struct nest *s, char parts[MAX_PATH_DEPTH][48], int n)
+{
+	int keep = 0;
+	while (keep < s->depth && keep < n - 1 && strcmp(s->open[keep], parts[keep]) == 0)
+		keep++;
+	while (s->depth > keep) {
+		td_jw_obj_close(w);
+		s->depth--;
+	}
+	while (s->depth < n - 1) {
+		td_jw_key(w, parts[s->depth]);
+		td_jw_obj_open(w);
+		strcpy(s->open[s->depth], parts[s->depth]);
+		s->depth++;
+	}
+	td_jw_key(w, parts[n - 1]);
+}
+
+static void value(struct td_jsonw *w, const struct td_value *v)
+{
+	char buf[64];
+	switch (v->kind) {
+	case TD_V_BOOL:
+		td_jw_bool(w, v->b);
+		break;
+	case TD_V_NUM:
+		if (v->num == (double)(uint64_t)v->num)
+			td_jw_u64(w, (uint64_t)v->num);
+		else
+			td_jw_double(w, v->num, 6);
+		break;
+	case TD_V_STR:
+		td_jw_str(w, v->str);
+		break;
+	case TD_V_LIST:
+		td_jw_arr_open(w);
+		for (size_t i = 0; i < v->n; i++)
+			td_jw_str(w, td_value_item_name(v, i, buf, sizeof(buf)));
+		td_jw_arr_close(w);
+		break;
+	}
+}
+
+static void endpoint(struct td_jsonw *w, const char *key, const struct td_ip *ip, uint16_t port)
+{
+	char buf[64];
+	if (!inet_ntop(ip->family == 6 ? AF_INET6 : AF_INET, ip->addr, buf, sizeof(buf)))
+		strcpy(buf, "?");
+	td_jw_key(w, key);
+	td_jw_obj_open(w);
+	td_jw_key(w, "ip");
+	td_jw_str(w, buf);
+	td_jw_key(w, "port");
+	td_jw_u64(w, port);
+	td_jw_obj_close(w);
+}
+
+static void diagnosis(struct td_jsonw *w, const struct td_diagnosis *d)
+{
+	td_jw_key(w, "diagnosis");
+	td_jw_obj_open(w);
+	td_jw_key(w, "category");
+	td_jw_str(w, d->category);
+	td_jw_key(w, "windows_error");
+	td_jw_str(w, d->windows_error);
+	td_jw_key(w, "confidence");
+	td_jw_str(w, d->confidence);
+	td_jw_key(w, "summary");
+	td_jw_str(w, d->summary);
+	td_jw_key(w, "evidence");
+	td_jw_arr_open(w);
+	for (size_t i = 0; i < d->n_evidence; i++) {
+		td_jw_obj_open(w);
+		td_jw_key(w, "frame");
+		td_jw_u64(w, d->evidence[i].frame);
+		td_jw_key(w, "detail");
+		td_jw_str(w, d->evidence[i].detail);
+		td_jw_obj_close(w);
+	}
+	td_jw_arr_close(w);
+	td_jw_key(w, "remedy");
+	td_jw_str(w, d->remedy);
+	td_jw_obj_close(w);
+	td_jw_key(w, "findings");
+	td_jw_arr_open(w);
+	for (size_t i = 0; i < d->n_findings; i++) {
+		td_jw_obj_open(w);
+		td_jw_key(w, "category");
+		td_jw_str(w, d->findings[i].category);
+		td_jw_key(w, "summary");
+		td_jw_str(w, d->findings[i].summary);
+		td_jw_obj_close(w);
+	}
+	td_jw_arr_close(w);
+}
+
+void td_report_json_flow(FILE *out, const struct td_facts *f, const struct td_diagnosis *d)
+{
+	struct td_jsonw w;
+	struct nest s = { .depth = 0 };
+	td_jw_init(&w, out);
+	td_jw_obj_open(&w);
+	td_jw_key(&w, "type");
+	td_jw_str(&w, "flow");
+	td_jw_key(&w, "id");
+	td_jw_u64(&w, f->id);
+	td_jw_key(&w, "file");
+	td_jw_str(&w, f->file);
+	endpoint(&w, "client", &f->tcp.client_ip, f->tcp.client_port);
+	endpoint(&w, "server", &f->tcp.server_ip, f->tcp.server_port);
+	for (size_t i = 0; i < td_facts_count; i++) {
+		struct td_value v;
+		char parts[MAX_PATH_DEPTH][48];
+		if (!td_fact_get(f, &td_facts_table[i], &v))
+			continue;
+		nest_to(&w, &s, parts, split(td_facts_table[i].name, parts));
+		value(&w, &v);
+	}
+	while (s.depth-- > 0)
+		td_jw_obj_close(&w);
+	diagnosis(&w, d);
+	td_jw_obj_close(&w);
+	td_jw_newline(&w);
+}
+
+void td_report_json_summary(FILE *out, const struct td_run_summary *s)
+{
+	struct td_jsonw w;
+	td_jw_init(&w, out);
+	td_jw_obj_open(&w);
+	td_jw_key(&w, "type");
+	td_jw_str(&w, "summary");
+	td_jw_key(&w, "files"); td_jw_u64(&w, s->files);
+	td_jw_key(&w, "files_failed"); td_jw_u64(&w, s->files_failed);
+	td_jw_key(&w, "packets"); td_jw_u64(&w, s->packets);
+	td_jw_key(&w, "bytes"); td_jw_u64(&w, s->bytes);
+	td_jw_key(&w, "connections"); td_jw_u64(&w, s->connections);
+	td_jw_key(&w, "connections_not_tracked"); td_jw_u64(&w, s->connections_dropped);
+	td_jw_key(&w, "stray_packets"); td_jw_u64(&w, s->stray_packets);
+	td_jw_key(&w, "peak_connections"); td_jw_u64(&w, s->peak_flows);
+	td_jw_key(&w, "libnids");
+	td_jw_obj_open(&w);
+	td_jw_key(&w, "streams"); td_jw_u64(&w, s->nids_streams);
+	td_jw_key(&w, "warnings"); td_jw_u64(&w, s->nids_warnings);
+	td_jw_key(&w, "evicted"); td_jw_u64(&w, s->nids_evicted);
+	td_jw_obj_close(&w);
+	td_jw_key(&w, "seconds"); td_jw_double(&w, s->seconds, 3);
+	td_jw_key(&w, "categories");
+	td_jw_obj_open(&w);
+	for (size_t i = 0; i < s->n_categories; i++) {
+		td_jw_key(&w, s->categories[i]);
+		td_jw_u64(&w, s->category_counts[i]);
+	}
+	td_jw_obj_close(&w);
+	td_jw_obj_close(&w);
+	td_jw_newline(&w);
+}
+
+void td_summary_count(struct td_run_summary *s, const char *category)
+{
+	for (size_t i = 0; i < s->n_categories; i++) {
+		if (strcmp(s->categories[i], category) == 0) {
+			s->category_counts[i]++;
+			return;
+		}
+	}
+	if (s->n_categories < TD_MAX_CATEGORIES) {
+		s->categories[s->n_categories] = category;
+		s->category_counts[s->n_categories++] = 1;
+	}
+}

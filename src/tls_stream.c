@@ -1,0 +1,582 @@
+/*
+ * One TCP connection's byte streams as TLS: detect what each direction
+ * speaks, frame records, reassemble handshake messages across records,
+ * read alerts, follow the keys changing, and read the plaintext of a
+ * NULL-cipher session. Record bodies that cannot change the facts
+ * (encrypted application data) are skipped without being buffered, so a
+ * long session costs nothing beyond its first records.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tlsdiag/tls.h"
+#include "tlsdiag/http.h"
+#include "tlsdiag/names.h"
+#include "tlsdiag/rd.h"
+
+enum {
+	CT_CCS = 20, CT_ALERT = 21, CT_HANDSHAKE = 22, CT_APP = 23, CT_HEARTBEAT = 24, CT_CID = 25,
+};
+#define REC_HDR 5
+#define APP_RECORDS_ENOUGH 16 /* records of encrypted data per direction worth listing */
+
+enum dir_mode {
+	M_DETECT,    /* nothing read yet: TLS, SSLv2, HTTP or something else? */
+	M_TLS,       /* TLS records */
+	M_SSLV2,     /* one SSLv2-format ClientHello record, then TLS */
+	M_HTTP_HEAD, /* an HTTP head on a proxy port (CONNECT and its answer) */
+	M_STOP,      /* nothing more to read in this direction */
+};
+
+struct dir_state {
+	enum dir_mode mode;
+	uint8_t *rec;         /* the record being assembled, header included */
+	size_t rec_len, rec_cap;
+	size_t skip;          /* body bytes of the current record still to skip */
+	uint8_t *hs;          /* handshake messages being assembled */
+	size_t hs_len, hs_cap;
+	size_t hs_skip;       /* bytes of an over-cap handshake message still to skip */
+	bool keys_changed;    /* after ChangeCipherSpec (TLS 1.3: after ServerHello) */
+	uint8_t peek[3];      /* first bytes, until there are enough to decide */
+	size_t peek_len;
+	struct td_http_acc *http;
+};
+
+struct td_tls_stream {
+	bool proxy_port;
+	size_t hs_max;
+	struct dir_state d[2];
+};
+
+/* What the current packet is, for facts and events. */
+struct feed_ctx {
+	struct td_tls_stream *s;
+	struct td_facts *f;
+	struct td_tls_facts *t;
+	enum td_dir dir;
+	uint64_t frame;
+	double ts;
+};
+
+struct td_tls_stream *td_tls_new(bool proxy_port, size_t hs_max)
+{
+	struct td_tls_stream *s = calloc(1, sizeof(*s));
+	if (s) {
+		s->proxy_port = proxy_port;
+		s->hs_max = hs_max ? hs_max : TD_TLS_HS_MAX_DEFAULT;
+	}
+	return s;
+}
+
+static void dir_release(struct dir_state *d)
+{
+	free(d->rec);
+	free(d->hs);
+	free(d->http);
+	d->rec = d->hs = NULL;
+	d->http = NULL;
+	d->rec_len = d->rec_cap = d->hs_len = d->hs_cap = 0;
+}
+
+void td_tls_free(struct td_tls_stream *s)
+{
+	if (!s)
+		return;
+	dir_release(&s->d[0]);
+	dir_release(&s->d[1]);
+	free(s);
+}
+
+size_t td_tls_null_mac_len(uint16_t suite)
+{
+	const char *name = td_name(TD_REG_CIPHER_SUITE, suite);
+	if (!name || !td_suite_is_null(suite))
+		return 0;
+	size_t n = strlen(name);
+	static const struct { const char *suffix; size_t mac; } macs[] = {
+		{ "_SHA384", 48 }, { "_SHA256", 32 }, { "_SHA", 20 }, { "_MD5", 16 },
+	};
+	for (size_t i = 0; i < TD_ARRAY_LEN(macs); i++) {
+		size_t k = strlen(macs[i].suffix);
+		if (n > k && strcmp(name + n - k, macs[i].suffix) == 0)
+			return macs[i].mac;
+	}
+	return 0;
+}
+
+static void event(struct feed_ctx *c, enum td_event_kind kind, uint16_t code, uint32_t arg, bool enc)
+{
+	td_facts_event(c->f, c->frame, c->ts, c->dir, kind, code, arg, enc);
+}
+
+/* Record the first malformation of a direction and stop reading it when fatal. */
+static void parse_error(struct feed_ctx *c, bool fatal, const char *what, enum td_err e)
+{
+	struct td_tls_dir_facts *df = &c->t->dir[c->dir];
+	if (!df->parse_error) {
+		df->parse_error = true;
+		df->parse_error_frame = c->frame;
+		snprintf(df->parse_error_text, sizeof(df->parse_error_text), "%s: %s", what, td_err_str(e));
+		event(c, TD_EV_PARSE_ERROR, 0, (uint32_t)e, false);
+	}
+	if (fatal) {
+		c->s->d[c->dir].mode = M_STOP;
+		dir_release(&c->s->d[c->dir]);
+	}
+}
+
+/* Grow a buffer to hold need bytes, never beyond max. */
+static bool reserve(uint8_t **buf, size_t *cap, size_t need, size_t max)
+{
+	if (need <= *cap)
+		return true;
+	if (need > max)
+		return false;
+	size_t n = *cap ? *cap : 512;
+	while (n < need)
+		n *= 2;
+	if (n > max)
+		n = max;
+	uint8_t *p = realloc(*buf, n);
+	if (!p)
+		return false;
+	*buf = p;
+	*cap = n;
+	return true;
+}
+
+static bool is_tls13(const struct feed_ctx *c)
+{
+	return c->t->sh.seen && !c->t->sh.hrr && c->t->sh.selected_version >= 0x0304;
+}
+
+/* Records after the keys changed are plaintext + MAC when the suite is NULL. */
+static bool null_plaintext(const struct feed_ctx *c)
+{
+	return c->s->d[c->dir].keys_changed && c->t->sh.null_cipher && !is_tls13(c);
+}
+
+static void handshake_message(struct feed_ctx *c, uint8_t type, const uint8_t *body, size_t len)
+{
+	event(c, TD_EV_HANDSHAKE, type, (uint32_t)len, false);
+	enum td_err e = td_tls_parse_message(c->f, c->dir, type, body, len, c->frame, c->ts);
+	if (e != TD_E_OK) {
+		char name[32];
+		parse_error(c, false, td_name_fmt(TD_REG_HANDSHAKE, type, name, sizeof(name)), e);
+	}
+	if (type == 2 && is_tls13(c)) {
+		/* TLS 1.3: everything after the ServerHello is encrypted, both ways. */
+		c->s->d[TD_DIR_S2C].keys_changed = true;
+		c->s->d[TD_DIR_C2S].keys_changed = true;
+	}
+}
+
+/* Append a plaintext handshake fragment and parse every complete message. */
+static void handshake_fragment(struct feed_ctx *c, const uint8_t *data, size_t len)
+{
+	struct dir_state *d = &c->s->d[c->dir];
+	if (d->hs_skip) {
+		size_t k = len < d->hs_skip ? len : d->hs_skip;
+		d->hs_skip -= k;
+		data += k;
+		len -= k;
+	}
+	if (len == 0)
+		return;
+	/* At most one partial message is kept between records. */
+	if (!reserve(&d->hs, &d->hs_cap, d->hs_len + len, c->s->hs_max + 4 + TD_TLS_RECORD_MAX)) {
+		td_facts_cap(c->f, TD_CAP_HS_MSG);
+		parse_error(c, true, "handshake", TD_E_CAP);
+		return;
+	}
+	memcpy(d->hs + d->hs_len, data, len);
+	d->hs_len += len;
+	size_t off = 0;
+	while (d->hs_len - off >= 4) {
+		struct td_rd r = td_rd_make(d->hs + off, d->hs_len - off);
+		uint8_t type;
+		uint32_t mlen;
+		const uint8_t *body;
+		if (td_rd_u8(&r, &type) != TD_E_OK || td_rd_u24(&r, &mlen) != TD_E_OK)
+			break;
+		if (mlen > c->s->hs_max) {
+			/* Too large to keep: name it, skip its bytes, go on after it. */
+			event(c, TD_EV_HANDSHAKE, type, mlen, false);
+			event(c, TD_EV_CAP, 0, TD_CAP_HS_MSG, false);
+			td_facts_cap(c->f, TD_CAP_HS_MSG);
+			size_t have = td_rd_left(&r);
+			d->hs_skip = mlen - have;
+			off = d->hs_len;
+			break;
+		}
+		if (td_rd_bytes(&r, mlen, &body) != TD_E_OK)
+			break; /* the rest comes in a later record */
+		handshake_message(c, type, body, mlen);
+		if (d->mode == M_STOP)
+			return;
+		off += 4 + (size_t)mlen;
+	}
+	memmove(d->hs, d->hs + off, d->hs_len - off);
+	d->hs_len -= off;
+}
+
+static void alert_record(struct feed_ctx *c, const uint8_t *body, size_t len, bool encrypted)
+{
+	struct td_tls_dir_facts *df = &c->t->dir[c->dir];
+	struct td_rd r = td_rd_make(body, len);
+	if (encrypted || len < 2) {
+		event(c, TD_EV_ALERT, 0, (uint32_t)len, true);
+		df->alerts++;
+		if (!df->alert.seen) {
+			df->alert = (struct td_alert){ .seen = true, .frame = c->frame, .ts = c->ts,
+						       .encrypted = true,
+						       .before_server_hello = !c->t->sh.seen };
+		}
+		return;
+	}
+	uint8_t level, desc;
+	while (td_rd_u8(&r, &level) == TD_E_OK && td_rd_u8(&r, &desc) == TD_E_OK) {
+		event(c, TD_EV_ALERT, (uint16_t)(level << 8 | desc), 0, false);
+		df->alerts++;
+		if (!df->alert.seen)
+			df->alert = (struct td_alert){ .seen = true, .frame = c->frame, .ts = c->ts,
+						       .level = level, .description = desc,
+						       .before_server_hello = !c->t->sh.seen };
+	}
+}
+
+/* Plaintext application data of a NULL-cipher session: the HTTP heads. */
+static void null_app_data(struct feed_ctx *c, const uint8_t *data, size_t len)
+{
+	struct dir_state *d = &c->s->d[c->dir];
+	c->t->null_plaintext = true;
+	if (!d->http && !(d->http = calloc(1, sizeof(*d->http))))
+		return;
+	if (d->http->complete)
+		return;
+	td_http_acc_feed(d->http, data, len);
+	if (!d->http->complete)
+		return;
+	if (c->dir == TD_DIR_C2S) {
+		td_http_parse_request(d->http, &c->t->http_req);
+		c->t->http_req.frame = c->frame;
+		c->t->sstp_seen |= strcmp(c->t->http_req.method, "SSTP_DUPLEX_POST") == 0;
+		event(c, TD_EV_HTTP_REQUEST, 0, 0, false);
+	} else {
+		td_http_parse_response(d->http, &c->t->http_resp);
+		c->t->http_resp.frame = c->frame;
+		event(c, TD_EV_HTTP_RESPONSE, 0, 0, false);
+	}
+}
+
+static void note_app_record(struct feed_ctx *c, size_t len)
+{
+	struct td_tls_dir_facts *df = &c->t->dir[c->dir];
+	if (df->app_records < APP_RECORDS_ENOUGH)
+		event(c, TD_EV_APP_DATA, 0, (uint32_t)len, !null_plaintext(c));
+	if (!df->first_app_frame)
+		df->first_app_frame = c->frame;
+	df->app_records++;
+	df->app_bytes += len;
+}
+
+/* The first encrypted handshake record after the keys changed is the
+ * Finished (TLS 1.2) or carries the flight that ends with it (TLS 1.3). */
+static void encrypted_handshake(struct feed_ctx *c, size_t len)
+{
+	struct td_tls_dir_facts *df = &c->t->dir[c->dir];
+	event(c, TD_EV_ENCRYPTED_HS, 0, (uint32_t)len, true);
+	df->encrypted_hs_records++;
+	if (!df->finished_seen) {
+		df->finished_seen = df->encrypted_finished = true;
+		df->finished_frame = c->frame;
+	}
+}
+
+/* Decide, at the record header, whether the body must be read. */
+static bool record_needs_body(const struct feed_ctx *c, uint8_t type)
+{
+	const struct dir_state *d = &c->s->d[c->dir];
+	switch (type) {
+	case CT_CCS:
+	case CT_ALERT:
+		return true;
+	case CT_HANDSHAKE:
+		return !d->keys_changed || null_plaintext(c);
+	case CT_APP:
+		return null_plaintext(c) && !(d->http && d->http->complete);
+	default:
+		return false;
+	}
+}
+
+/* A record whose body is not read: count it by its header alone. */
+static void record_by_header(struct feed_ctx *c, uint8_t type, size_t len)
+{
+	struct td_tls_dir_facts *df = &c->t->dir[c->dir];
+	if (type == CT_APP) {
+		/* TLS 1.3 hides the handshake in application_data records. */
+		if (is_tls13(c) && !df->finished_seen)
+			encrypted_handshake(c, len);
+		else
+			note_app_record(c, len);
+	} else if (type == CT_HANDSHAKE) {
+		encrypted_handshake(c, len);
+	} else if (type == CT_HEARTBEAT) {
+		event(c, TD_EV_UNKNOWN_RECORD, type, (uint32_t)len, false);
+	} else {
+		df->unknown_records++;
+		event(c, TD_EV_UNKNOWN_RECORD, type, (uint32_t)len, false);
+	}
+}
+
+static void record_body(struct feed_ctx *c, uint8_t type, const uint8_t *body, size_t len)
+{
+	struct dir_state *d = &c->s->d[c->dir];
+	struct td_tls_dir_facts *df = &c->t->dir[c->dir];
+	bool plain_mac = null_plaintext(c);
+	if (plain_mac && type != CT_CCS) {
+		size_t mac = td_tls_null_mac_len(c->t->sh.suite);
+		len = len >= mac ? len - mac : 0;
+	}
+	switch (type) {
+	case CT_CCS:
+		event(c, TD_EV_CCS, 0, 0, false);
+		df->ccs_seen = true;
+		df->ccs_frame = c->frame;
+		/* TLS 1.3 middlebox-compatibility CCS changes nothing. */
+		if (!is_tls13(c))
+			d->keys_changed = true;
+		break;
+	case CT_ALERT:
+		alert_record(c, body, len, d->keys_changed && !plain_mac);
+		break;
+	case CT_HANDSHAKE:
+		handshake_fragment(c, body, len);
+		break;
+	case CT_APP:
+		note_app_record(c, len);
+		null_app_data(c, body, len);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Validate a record header; false stops the direction. */
+static bool record_header(struct feed_ctx *c, const uint8_t *h, uint8_t *type, size_t *len)
+{
+	*type = h[0];
+	*len = (size_t)h[3] << 8 | h[4];
+	if (h[1] != 3) {
+		parse_error(c, true, "record header (version byte not 3)", TD_E_FORMAT);
+		return false;
+	}
+	if (*len > TD_TLS_RECORD_MAX) {
+		parse_error(c, true, "record length above 2^14+2048", TD_E_RANGE);
+		return false;
+	}
+	c->t->dir[c->dir].records++;
+	c->t->tls_seen = true;
+	return true;
+}
+
+/* Records: returns how many input bytes were taken (all, unless the mode changed). */
+static size_t feed_records(struct feed_ctx *c, const uint8_t *data, size_t len)
+{
+	struct dir_state *d = &c->s->d[c->dir];
+	size_t used = 0;
+	while (used < len && d->mode == M_TLS) {
+		if (d->skip) {
+			size_t k = len - used < d->skip ? len - used : d->skip;
+			d->skip -= k;
+			used += k;
+			continue;
+		}
+		size_t want = d->rec_len < REC_HDR ? REC_HDR : REC_HDR + ((size_t)d->rec[3] << 8 | d->rec[4]);
+		size_t k = want - d->rec_len < len - used ? want - d->rec_len : len - used;
+		if (!reserve(&d->rec, &d->rec_cap, want, REC_HDR + TD_TLS_RECORD_MAX)) {
+			parse_error(c, true, "record buffer", TD_E_NOMEM);
+			break;
+		}
+		memcpy(d->rec + d->rec_len, data + used, k);
+		d->rec_len += k;
+		used += k;
+		if (d->rec_len < want)
+			continue;
+		uint8_t type;
+		size_t rlen;
+		if (d->rec_len == REC_HDR) {
+			if (!record_header(c, d->rec, &type, &rlen))
+				break;
+			if (!record_needs_body(c, type)) {
+				record_by_header(c, type, rlen);
+				d->skip = rlen;
+				d->rec_len = 0;
+				continue;
+			}
+			if (rlen > 0)
+				continue;
+		}
+		type = d->rec[0];
+		rlen = d->rec_len - REC_HDR;
+		d->rec_len = 0;
+		record_body(c, type, d->rec + REC_HDR, rlen);
+	}
+	return used;
+}
+
+static size_t feed_sslv2(struct feed_ctx *c, const uint8_t *data, size_t len)
+{
+	struct dir_state *d = &c->s->d[c->dir];
+	size_t want = d->rec_len < 2 ? 2 : 2 + (((size_t)d->rec[0] & 0x7f) << 8 | d->rec[1]);
+	size_t used = 0;
+	while (used < len) {
+		size_t k = want - d->rec_len < len - used ? want - d->rec_len : len - used;
+		if (!reserve(&d->rec, &d->rec_cap, want, 2 + 0x7fff)) {
+			parse_error(c, true, "SSLv2 record", TD_E_NOMEM);
+			return used;
+		}
+		memcpy(d->rec + d->rec_len, data + used, k);
+		d->rec_len += k;
+		used += k;
+		if (d->rec_len < want)
+			continue;
+		if (want == 2) {
+			want = 2 + (((size_t)d->rec[0] & 0x7f) << 8 | d->rec[1]);
+			continue;
+		}
+		event(c, TD_EV_SSLV2_HELLO, 0, (uint32_t)(want - 2), false);
+		c->t->dir[c->dir].records++;
+		c->t->tls_seen = true;
+		enum td_err e = td_tls_parse_sslv2_hello(c->f, d->rec + 2, want - 2, c->frame, c->ts);
+		if (e != TD_E_OK)
+			parse_error(c, false, "SSLv2 ClientHello", e);
+		d->rec_len = 0;
+		d->mode = M_TLS;
+		break;
+	}
+	return used;
+}
+
+/* The CONNECT request and the proxy's answer on a proxy port. */
+static size_t feed_http_head(struct feed_ctx *c, const uint8_t *data, size_t len)
+{
+	struct dir_state *d = &c->s->d[c->dir];
+	if (!d->http && !(d->http = calloc(1, sizeof(*d->http)))) {
+		d->mode = M_STOP;
+		return len;
+	}
+	size_t used = td_http_acc_feed(d->http, data, len);
+	if (!d->http->complete)
+		return used;
+	if (c->dir == TD_DIR_C2S) {
+		td_http_parse_request(d->http, &c->t->proxy_req);
+		c->t->proxy_req.frame = c->frame;
+		event(c, TD_EV_HTTP_REQUEST, 1, 0, false);
+		/* After a CONNECT the client's next bytes are the tunnel's. */
+		d->mode = strcmp(c->t->proxy_req.method, "CONNECT") == 0 ? M_DETECT : M_STOP;
+	} else {
+		td_http_parse_response(d->http, &c->t->proxy_resp);
+		c->t->proxy_resp.frame = c->frame;
+		event(c, TD_EV_HTTP_RESPONSE, 1, 0, false);
+		c->t->tunnel_open = c->t->proxy_resp.status >= 200 && c->t->proxy_resp.status < 300;
+		d->mode = c->t->tunnel_open ? M_DETECT : M_STOP;
+	}
+	free(d->http);
+	d->http = NULL;
+	return used;
+}
+
+static void non_tls(struct feed_ctx *c, const uint8_t *data, size_t len)
+{
+	c->t->non_tls[c->dir] = true;
+	c->t->non_tls_frame[c->dir] = c->frame;
+	td_first_line(data, len, c->t->non_tls_line[c->dir], sizeof(c->t->non_tls_line[c->dir]));
+	event(c, TD_EV_NON_TLS, 0, (uint32_t)len, false);
+	c->s->d[c->dir].mode = M_STOP;
+}
+
+/* The first bytes of a direction decide what it speaks. */
+static void detect(struct feed_ctx *c, const uint8_t *data, size_t len)
+{
+	struct dir_state *d = &c->s->d[c->dir];
+	bool proxy_head = c->s->proxy_port && !c->t->proxy_req.seen;
+	if (proxy_head && c->dir == TD_DIR_C2S && td_http_looks_like_request(data, len))
+		d->mode = M_HTTP_HEAD;
+	else if (proxy_head && c->dir == TD_DIR_S2C && len >= 5 && memcmp(data, "HTTP/", 5) == 0)
+		d->mode = M_HTTP_HEAD;
+	else if (len >= 2 && data[0] >= CT_CCS && data[0] <= CT_CID && data[1] == 3)
+		d->mode = M_TLS;
+	else if (len >= 3 && (data[0] & 0x80) && data[2] == 1 && c->dir == TD_DIR_C2S)
+		d->mode = M_SSLV2;
+	else
+		non_tls(c, data, len);
+}
+
+static void feed_mode(struct feed_ctx *c, const uint8_t *data, size_t len);
+
+/* Three bytes tell TLS, SSLv2 and HTTP apart: keep fewer until more come. */
+static void feed_detect(struct feed_ctx *c, const uint8_t *data, size_t len)
+{
+	struct dir_state *d = &c->s->d[c->dir];
+	if (d->peek_len + len < sizeof(d->peek)) {
+		memcpy(d->peek + d->peek_len, data, len);
+		d->peek_len += len;
+		return;
+	}
+	uint8_t head[TD_STR_LINE];
+	size_t n = d->peek_len;
+	memcpy(head, d->peek, n);
+	size_t more = len < sizeof(head) - n ? len : sizeof(head) - n;
+	memcpy(head + n, data, more);
+	detect(c, head, n + more);
+	if (d->mode == M_STOP)
+		return;
+	uint8_t peeked[sizeof(d->peek)];
+	memcpy(peeked, d->peek, n);
+	d->peek_len = 0;
+	feed_mode(c, peeked, n);
+	feed_mode(c, data, len);
+}
+
+static void feed_mode(struct feed_ctx *c, const uint8_t *data, size_t len)
+{
+	struct dir_state *d = &c->s->d[c->dir];
+	while (len > 0 && d->mode != M_STOP) {
+		size_t used = 0;
+		switch (d->mode) {
+		case M_DETECT:
+			feed_detect(c, data, len);
+			return;
+		case M_TLS:
+			used = feed_records(c, data, len);
+			break;
+		case M_SSLV2:
+			used = feed_sslv2(c, data, len);
+			break;
+		case M_HTTP_HEAD:
+			used = feed_http_head(c, data, len);
+			break;
+		case M_STOP:
+			break;
+		}
+		data += used;
+		len -= used;
+	}
+}
+
+void td_tls_feed(struct td_tls_stream *s, struct td_facts *f, enum td_dir dir, const uint8_t *data,
+		 size_t len, uint64_t frame, double ts)
+{
+	struct td_tls_facts *t = td_facts_tls(f);
+	if (!t || len == 0)
+		return;
+	struct feed_ctx c = { .s = s, .f = f, .t = t, .dir = dir, .frame = frame, .ts = ts };
+	feed_mode(&c, data, len);
+}
+
+bool td_tls_dir_done(const struct td_tls_stream *s, enum td_dir dir)
+{
+	return s->d[dir].mode == M_STOP;
+}
