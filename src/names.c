@@ -23,8 +23,6 @@
  * include/tlsdiag/names.h; they are declared here until the header gains
  * them (tests/unit/t_names.c repeats the two declarations).
  */
-size_t td_name_count(enum td_registry reg);
-bool td_name_at(enum td_registry reg, size_t i, uint32_t *value, const char **name);
 
 struct name_row {
 	uint16_t value;

@@ -139,8 +139,16 @@ static enum td_err ch_extension(struct td_client_hello *ch, uint16_t type, struc
 	switch (type) {
 	case EXT_SNI:
 		return ext_sni(body, ch->sni, sizeof(ch->sni));
-	case EXT_ALPN:
+	case EXT_ALPN: {
+		/* JA4 wants the first protocol's raw bytes, not the display form. */
+		struct td_rd peek = *body, protos, first;
+		if (td_rd_vec(&peek, 2, 2, 0xffff, &protos) == TD_E_OK &&
+		    td_rd_vec(&protos, 1, 1, 0xff, &first) == TD_E_OK) {
+			ch->alpn_first_len = (uint8_t)td_rd_left(&first);
+			memcpy(ch->alpn_first, first.p, ch->alpn_first_len);
+		}
 		return ext_alpn(body, ch->alpn, sizeof(ch->alpn));
+	}
 	case EXT_VERSIONS:
 		return ext_u16_vec(body, 1, ch->versions, &ch->n_versions, capped);
 	case EXT_GROUPS:
@@ -182,7 +190,6 @@ static void ch_count(struct td_client_hello *ch)
 
 static void ch_fingerprints(struct td_client_hello *ch)
 {
-	const char *alpn_end = strchr(ch->alpn, ',');
 	struct td_fp_client c = {
 		.legacy_version = ch->sslv2 ? 0x0002 : ch->version,
 		.suites = ch->suites, .n_suites = ch->n_suites,
@@ -191,8 +198,8 @@ static void ch_fingerprints(struct td_client_hello *ch)
 		.ec_formats = ch->ec_formats, .n_ec_formats = ch->n_ec_formats,
 		.sigalgs = ch->sigalgs, .n_sigalgs = ch->n_sigalgs,
 		.versions = ch->versions, .n_versions = ch->n_versions,
-		.alpn_first = ch->alpn[0] ? ch->alpn : NULL,
-		.alpn_first_len = alpn_end ? (size_t)(alpn_end - ch->alpn) : strlen(ch->alpn),
+		.alpn_first = ch->alpn_first_len ? (const char *)ch->alpn_first : NULL,
+		.alpn_first_len = ch->alpn_first_len,
 		.sni_present = false,
 	};
 	for (size_t i = 0; i < ch->n_exts; i++)

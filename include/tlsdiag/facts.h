@@ -133,6 +133,8 @@ struct td_client_hello {
 	uint16_t n_exts;
 	char sni[TD_STR_NAME];
 	char alpn[TD_STR_LINE];      /* protocols joined with ',' */
+	uint8_t alpn_first[255];     /* the first protocol, raw (for JA4) */
+	uint8_t alpn_first_len;
 	uint16_t versions[TD_MAX_LIST16];
 	uint8_t n_versions;
 	uint16_t groups[TD_MAX_LIST16];

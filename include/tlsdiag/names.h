@@ -1,7 +1,8 @@
 /*
  * IANA registries as static tables: value -> name. Adding a thing is adding
  * a row in src/names.c. Every lookup returns NULL for an unknown value;
- * td_name_fmt() falls back to "0x%04x" (or "unknown(N)" for alerts).
+ * td_name_fmt() falls back to "0x%04x" for 16-bit registries ("GREASE(0x0a0a)"
+ * for GREASE values) and "unknown_N" for 8-bit ones.
  */
 #ifndef TLSDIAG_NAMES_H
 #define TLSDIAG_NAMES_H
@@ -31,6 +32,10 @@ const char *td_name(enum td_registry reg, uint32_t value);
 const char *td_name_fmt(enum td_registry reg, uint32_t value, char *buf, size_t buflen);
 /* A value by its registered name; false when unknown. Used by the rule language. */
 bool td_name_value(enum td_registry reg, const char *name, uint32_t *value);
+
+/* Walk a table (tests check order and uniqueness). */
+size_t td_name_count(enum td_registry reg);
+bool td_name_at(enum td_registry reg, size_t i, uint32_t *value, const char **name);
 
 /* RFC 8701 GREASE values: 0x0a0a, 0x1a1a, ... 0xfafa. */
 bool td_is_grease(uint16_t v);

@@ -13,7 +13,7 @@
 set -u
 
 here=$(dirname "$0")
-names_c=${1:-${srcdir:-$here/../..}/src/names.c}
+names_c=${1:-${srcdir:-${SRCDIR:-$here/../..}}/src/names.c}
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 

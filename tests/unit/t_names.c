@@ -7,8 +7,6 @@
 #include "tap.h"
 
 /* Table access defined in src/names.c; to move into names.h with it. */
-size_t td_name_count(enum td_registry reg);
-bool td_name_at(enum td_registry reg, size_t i, uint32_t *value, const char **name);
 
 static const char *const reg_names[TD_REG__COUNT] = {
 	[TD_REG_VERSION] = "version",
