@@ -1,0 +1,92 @@
+#!/bin/sh
+# The command line as a user meets it: help, exit statuses, and one clear
+# line on stderr for each kind of bad input while the good inputs are still
+# analyzed. Captures with known content come from captures/.
+. "$(dirname "$0")/lib.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cap="$SRCDIR/captures"
+okcap="$cap/tls13-ok.pcap"
+badcap="$cap/iphttps-null-rejected.pcap"
+
+"$TLSDIAG" --help >"$tmp/out" 2>&1
+ok $? "--help exits 0"
+grep -q "Exit status" "$tmp/out"
+ok $? "--help documents the exit status"
+"$TLSDIAG" --version | grep -q "^tlsdiag [0-9]"
+ok $? "--version prints the version"
+
+"$TLSDIAG" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "no capture file" "$tmp/err"
+ok $? "no file: usage error, exit 2"
+"$TLSDIAG" -p 0 "$okcap" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "bad port list" "$tmp/err"
+ok $? "-p 0 is a usage error"
+"$TLSDIAG" -p 443-80 "$okcap" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ]
+ok $? "a reversed port range is a usage error"
+"$TLSDIAG" --bogus "$okcap" >/dev/null 2>&1
+[ $? -eq 2 ]
+ok $? "an unknown option exits 2"
+
+"$TLSDIAG" "$okcap" >"$tmp/out" 2>&1
+[ $? -eq 0 ] && grep -q "diagnosis: ok" "$tmp/out"
+ok $? "a successful TLS 1.3 handshake: exit 0, diagnosis ok"
+"$TLSDIAG" "$badcap" >/dev/null 2>&1
+[ $? -eq 1 ]
+ok $? "a failed handshake: exit 1"
+
+# Bad inputs: one line naming the file and the reason; the good file is still
+# analyzed and the summary printed; exit 2.
+check_bad() { # name file expected-reason-regex
+	"$TLSDIAG" "$2" "$okcap" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "^tlsdiag: $2: " "$tmp/err" &&
+		grep -Eq "$3" "$tmp/err" && grep -q "diagnosis: ok" "$tmp/out" && grep -q "^== " "$tmp/out"
+	ok $? "$1: one clear line, the other file still analyzed, exit 2 ($(cat "$tmp/err"))"
+}
+check_bad "missing file" "$tmp/nonexistent.pcap" "No such file"
+mkdir "$tmp/dir.pcap"
+check_bad "directory" "$tmp/dir.pcap" "is a directory"
+: >"$tmp/empty.pcap"
+check_bad "empty file" "$tmp/empty.pcap" "empty file"
+printf 'this is not a capture file at all\n' >"$tmp/text.pcap"
+check_bad "not a capture" "$tmp/text.pcap" "format|magic"
+# A pcap header with link type 147 (USER0), which tlsdiag does not decode.
+printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\223\000\000\000' >"$tmp/user0.pcap"
+check_bad "unsupported link type" "$tmp/user0.pcap" "unsupported link type"
+# A capture cut in the middle of a packet: what came before is still reported.
+size=$(wc -c <"$badcap")
+head -c $((size - 10)) "$badcap" >"$tmp/cut.pcap"
+"$TLSDIAG" "$tmp/cut.pcap" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "truncated" "$tmp/err" && grep -q "ClientHello" "$tmp/out"
+ok $? "a capture cut mid-packet: error line, the connection before the cut still reported"
+if [ "$(id -u)" -ne 0 ]; then
+	cp "$okcap" "$tmp/noperm.pcap" && chmod 000 "$tmp/noperm.pcap"
+	check_bad "unreadable file" "$tmp/noperm.pcap" "denied"
+fi
+"$TLSDIAG" -f "tcp and and" "$okcap" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "bad filter" "$tmp/err"
+ok $? "a BPF syntax error is reported"
+
+# stdin, several files, filters and ports.
+"$TLSDIAG" - <"$okcap" >"$tmp/out" 2>&1
+[ $? -eq 0 ] && grep -q "diagnosis: ok" "$tmp/out"
+ok $? "'-' reads the capture from stdin"
+"$TLSDIAG" "$okcap" "$badcap" >"$tmp/out" 2>&1
+grep -q "^#1 " "$tmp/out" && grep -q "^#2 " "$tmp/out" && grep -q "^== 2 connections in 2 files" "$tmp/out"
+ok $? "connections are numbered across files"
+"$TLSDIAG" -f "tcp port 1" "$okcap" >"$tmp/out" 2>&1
+grep -q "^== 0 connections" "$tmp/out"
+ok $? "-f filters packets before analysis"
+"$TLSDIAG" -p 8443 "$okcap" >"$tmp/out" 2>&1
+grep -q "^== 0 connections" "$tmp/out"
+ok $? "-p selects the analyzed ports"
+"$TLSDIAG" --json "$okcap" "$badcap" >"$tmp/out" 2>&1
+json_lines_ok "$tmp/out" && [ "$(grep -c '"type":"flow"' "$tmp/out")" -eq 2 ] &&
+	tail -n 1 "$tmp/out" | grep -q '"type":"summary"'
+ok $? "--json: one flow object per connection, the summary last"
+"$TLSDIAG" --json "$tmp/nonexistent.pcap" >"$tmp/out" 2>/dev/null
+tail -n 1 "$tmp/out" | grep -q '"files_failed":1'
+ok $? "--json: the summary is printed also when no input could be read"
+done_testing
