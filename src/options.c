@@ -6,9 +6,10 @@
 #include <string.h>
 #include "tlsdiag/options.h"
 #include "tlsdiag/diag.h"
+#include "tlsdiag/factdesc.h"
 #include "config.h"
 
-enum { OPT_PROXY_PORT = 256, OPT_JSON, OPT_MAX_CONN, OPT_MAX_HS };
+enum { OPT_PROXY_PORT = 256, OPT_JSON, OPT_MAX_CONN, OPT_MAX_HS, OPT_LIST_FACTS };
 
 static const struct option long_opts[] = {
 	{ "filter", required_argument, NULL, 'f' },
@@ -19,6 +20,7 @@ static const struct option long_opts[] = {
 	{ "count", required_argument, NULL, 'c' },
 	{ "max-connections", required_argument, NULL, OPT_MAX_CONN },
 	{ "max-handshake", required_argument, NULL, OPT_MAX_HS },
+	{ "list-facts", no_argument, NULL, OPT_LIST_FACTS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -42,6 +44,7 @@ static void help(void)
 	       "  -c, --count N            stop after N packets of each input\n"
 	       "      --max-connections N  concurrent connections followed (default %d)\n"
 	       "      --max-handshake N    largest handshake message kept, bytes (default 65536)\n"
+	       "      --list-facts         list the facts (JSON keys): name, type, meaning\n"
 	       "  -h, --help               this text\n"
 	       "  -V, --version            version\n"
 	       "\n"
@@ -49,6 +52,13 @@ static void help(void)
 	       "2 usage or input error (other inputs are still analyzed).\n"
 	       "See tlsdiag(1) and doc/ for the facts, the JSON schema and the diagnoses.\n",
 	       TD_DEFAULT_MAX_CONNECTIONS);
+}
+
+static void list_facts(void)
+{
+	for (size_t i = 0; i < td_facts_count; i++)
+		printf("%-46s %-7s %s\n", td_facts_table[i].name, td_ftype_name(td_facts_table[i].type),
+		       td_facts_table[i].doc);
 }
 
 bool td_ports_parse(const char *list, uint8_t *bits)
@@ -140,6 +150,9 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 			if (!parse_size(optarg, 1024, 16777215, &o->hs_max))
 				return usage("bad --max-handshake (1024 to 16777215):", optarg);
 			break;
+		case OPT_LIST_FACTS:
+			list_facts();
+			return TD_OPTS_EXIT_OK;
 		case 'h':
 			help();
 			return TD_OPTS_EXIT_OK;

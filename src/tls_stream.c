@@ -37,6 +37,7 @@ struct dir_state {
 	size_t hs_len, hs_cap;
 	size_t hs_skip;       /* bytes of an over-cap handshake message still to skip */
 	bool keys_changed;    /* after ChangeCipherSpec (TLS 1.3: after ServerHello) */
+	uint16_t rec_version; /* version field of the current record's header */
 	uint8_t peek[3];      /* first bytes, until there are enough to decide */
 	size_t peek_len;
 	struct td_http_acc *http;
@@ -159,6 +160,8 @@ static bool null_plaintext(const struct feed_ctx *c)
 static void handshake_message(struct feed_ctx *c, uint8_t type, const uint8_t *body, size_t len)
 {
 	event(c, TD_EV_HANDSHAKE, type, (uint32_t)len, false);
+	if (type == 1 && c->dir == TD_DIR_C2S)
+		c->t->ch.record_version = c->s->d[c->dir].rec_version;
 	enum td_err e = td_tls_parse_message(c->f, c->dir, type, body, len, c->frame, c->ts);
 	if (e != TD_E_OK) {
 		char name[32];
@@ -368,6 +371,7 @@ static bool record_header(struct feed_ctx *c, const uint8_t *h, uint8_t *type, s
 {
 	*type = h[0];
 	*len = (size_t)h[3] << 8 | h[4];
+	c->s->d[c->dir].rec_version = (uint16_t)(h[1] << 8 | h[2]);
 	if (h[1] != 3) {
 		parse_error(c, true, "record header (version byte not 3)", TD_E_FORMAT);
 		return false;

@@ -518,6 +518,7 @@ ip iproute2
 ss iproute2
 nft nftables
 timeout coreutils
+sysctl procps
 EOF
     if [ ${#missing[@]} -gt 0 ]; then
         log "missing tools:"
