@@ -180,10 +180,10 @@ static bool classify_alert(const struct td_facts *f, struct td_diagnosis *d)
 	const struct td_alert *a = t ? ending_alert(t, &by) : NULL;
 	if (!a || (a->encrypted && handshake_done(t)) || (!a->encrypted && a->description == 0))
 		return false;
-	char name[32];
+	char buf[32], suite[64];
 	const char *who = by == TD_DIR_S2C ? "server" : "client";
 	const char *where = t->sh.seen ? "after the ServerHello" : "right after the ClientHello";
-	td_name_fmt(TD_REG_ALERT, a->description, name, sizeof(name));
+	const char *name = td_name_fmt(TD_REG_ALERT, a->description, buf, sizeof(buf));
 	verdict(d, "handshake-failed",
 		by == TD_DIR_S2C && !a->encrypted ? td_windows_error_for_alert(a->description) : NULL,
 		a->encrypted ? "medium" : "high",
@@ -198,8 +198,7 @@ static bool classify_alert(const struct td_facts *f, struct td_diagnosis *d)
 	client_hello_evidence(f, d);
 	if (t->sh.seen)
 		evidence(d, t->sh.frame, "ServerHello choosing %s",
-			 td_name_fmt(TD_REG_CIPHER_SUITE, t->sh.suite, name, sizeof(name)));
-	td_name_fmt(TD_REG_ALERT, a->description, name, sizeof(name));
+			 td_name_fmt(TD_REG_CIPHER_SUITE, t->sh.suite, suite, sizeof(suite)));
 	evidence(d, a->frame, "%s alert %s", who, a->encrypted ? "(encrypted)" : name);
 	return true;
 }

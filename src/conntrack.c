@@ -215,6 +215,7 @@ static void on_rst(struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
 	if (t->rst_frame)
 		return;
 	t->rst_frame = p->frame;
+	t->rst_ts = p->ts;
 	t->rst_ttl = p->ttl;
 	t->reset_by = dir == TD_DIR_C2S ? TD_WHO_CLIENT : TD_WHO_SERVER;
 	t->rst_before_data = t->bytes[0] == 0 && t->bytes[1] == 0;
@@ -228,6 +229,7 @@ static void on_fin(struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
 	if (*frame)
 		return;
 	*frame = p->frame;
+	*(dir == TD_DIR_C2S ? &t->fin_ts_client : &t->fin_ts_server) = p->ts;
 	uint8_t who = dir == TD_DIR_C2S ? TD_WHO_CLIENT : TD_WHO_SERVER;
 	t->fin_by |= who;
 	if (!t->first_fin_by)
@@ -335,6 +337,6 @@ void td_flow_data(struct td_flow *f, enum td_dir dir, const uint8_t *data, size_
 	if (!f->tls && !(f->tls = td_tls_new(f->facts->on_proxy_port, f->hs_max)))
 		return;
 	td_tls_feed(f->tls, f->facts, dir, data, len, frame, ts);
-	if (td_tls_dir_done(f->tls, dir))
+	if (td_tls_dir_done(f->tls, f->facts, dir))
 		f->collecting[dir] = false;
 }

@@ -109,8 +109,7 @@ static void handshake_text(const struct td_tls_facts *t, const struct td_event *
 			 t->cert_request.n_ca_names == 1 ? "" : "s");
 		return;
 	default:
-		td_name_fmt(TD_REG_HANDSHAKE, e->code, name, sizeof(name));
-		snprintf(buf, len, "%s", name);
+		snprintf(buf, len, "%s", td_name_fmt(TD_REG_HANDSHAKE, e->code, name, sizeof(name)));
 		/* Registry names are snake_case; show the message names as RFCs do. */
 		static const struct { uint8_t type; const char *pretty; } pretty[] = {
 			{ 0, "HelloRequest" }, { 4, "NewSessionTicket" }, { 8, "EncryptedExtensions" },
@@ -151,7 +150,7 @@ static void event_text(const struct td_tls_facts *t, const struct td_event *e, c
 		break;
 	case TD_EV_HTTP_REQUEST: {
 		const struct td_http_req *r = e->code ? &t->proxy_req : &t->http_req;
-		snprintf(buf, len, "%s%s %s", e->code ? "to proxy: " : "HTTP ", r->method, r->uri);
+		snprintf(buf, len, "%s%s %s", e->code ? "to the proxy: " : "HTTP request: ", r->method, r->uri);
 		if (r->host[0])
 			append(buf, len, ", Host %s", r->host);
 		if (r->content_length[0])
@@ -160,7 +159,7 @@ static void event_text(const struct td_tls_facts *t, const struct td_event *e, c
 	}
 	case TD_EV_HTTP_RESPONSE: {
 		const struct td_http_resp *r = e->code ? &t->proxy_resp : &t->http_resp;
-		snprintf(buf, len, "%s%s", e->code ? "proxy: " : "HTTP ", r->status_line);
+		snprintf(buf, len, "%s%s", e->code ? "proxy answer: " : "HTTP response: ", r->status_line);
 		if (r->server[0])
 			append(buf, len, ", Server %s", r->server);
 		break;
@@ -195,10 +194,10 @@ static void tcp_lines(const struct td_facts *f, struct lines *ls)
 	else
 		add(ls, t->syn_frame, t->syn_ts, TD_DIR_C2S, "SYN");
 	add(ls, t->synack_frame, t->synack_ts, TD_DIR_S2C, "SYN-ACK (TTL %u)", t->synack_ttl);
-	add(ls, t->rst_frame, 0, t->reset_by == TD_WHO_CLIENT ? TD_DIR_C2S : TD_DIR_S2C, "RST (TTL %u)",
+	add(ls, t->rst_frame, t->rst_ts, t->reset_by == TD_WHO_CLIENT ? TD_DIR_C2S : TD_DIR_S2C, "RST (TTL %u)",
 	    t->rst_ttl);
-	add(ls, t->fin_frame_client, 0, TD_DIR_C2S, "FIN");
-	add(ls, t->fin_frame_server, 0, TD_DIR_S2C, "FIN");
+	add(ls, t->fin_frame_client, t->fin_ts_client, TD_DIR_C2S, "FIN");
+	add(ls, t->fin_frame_server, t->fin_ts_server, TD_DIR_S2C, "FIN");
 }
 
 static int by_frame(const void *a, const void *b)
@@ -248,13 +247,8 @@ void td_report_text_flow(FILE *out, const struct td_facts *f, const struct td_di
 	header(out, f);
 	for (size_t i = 0; i < ls.n; i++) {
 		const struct line *l = &ls.l[i];
-		double rel = l->ts > 0 ? l->ts - f->tcp.first_ts : -1;
-		if (rel >= 0)
-			fprintf(out, "  %6llu %10.6f %s  %s\n", (unsigned long long)l->frame, rel,
-				td_dir_arrow((enum td_dir)l->dir), l->text);
-		else
-			fprintf(out, "  %6llu %10s %s  %s\n", (unsigned long long)l->frame, "",
-				td_dir_arrow((enum td_dir)l->dir), l->text);
+		fprintf(out, "  %6llu %10.6f %s  %s\n", (unsigned long long)l->frame,
+			l->ts - f->tcp.first_ts, td_dir_arrow((enum td_dir)l->dir), l->text);
 	}
 	if (f->caps_hit)
 		fprintf(out, "  note: a cap was reached; the listing is incomplete (see CAPS in tlsdiag(1))\n");

@@ -339,6 +339,7 @@ static void record_body(struct feed_ctx *c, uint8_t type, const uint8_t *body, s
 	struct td_tls_dir_facts *df = &c->t->dir[c->dir];
 	bool plain_mac = null_plaintext(c);
 	if (plain_mac && type != CT_CCS) {
+		c->t->null_plaintext = true;
 		size_t mac = td_tls_null_mac_len(c->t->sh.suite);
 		len = len >= mac ? len - mac : 0;
 	}
@@ -580,7 +581,15 @@ void td_tls_feed(struct td_tls_stream *s, struct td_facts *f, enum td_dir dir, c
 	feed_mode(&c, data, len);
 }
 
-bool td_tls_dir_done(const struct td_tls_stream *s, enum td_dir dir)
+bool td_tls_dir_done(const struct td_tls_stream *s, const struct td_facts *f, enum td_dir dir)
 {
-	return s->d[dir].mode == M_STOP;
+	if (s->d[dir].mode == M_STOP)
+		return true;
+	/* Decided: handshake over, the HTTP head read if there was one to read,
+	 * and enough records listed. Later bytes cannot change the verdict. */
+	const struct td_tls_facts *t = f->tls;
+	const struct dir_state *d = &s->d[dir];
+	bool http_pending = t && t->null_plaintext && !(d->http && d->http->complete);
+	return t && t->dir[dir].finished_seen && t->dir[dir].app_records >= APP_RECORDS_ENOUGH &&
+	       !http_pending;
 }

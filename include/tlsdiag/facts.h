@@ -99,12 +99,14 @@ struct td_tcp_facts {
 	uint8_t synack_ttl;          /* the server's IP TTL (hop limit) on the SYN-ACK */
 	uint8_t reset_by;            /* enum td_who, first RST */
 	uint64_t rst_frame;
+	double rst_ts;
 	uint8_t rst_ttl;
 	bool rst_before_data;        /* RST before any payload in either direction */
 	bool rst_answers_syn;        /* RST(+ACK) as the answer to the SYN */
 	uint8_t fin_by;              /* enum td_who: who sent FIN (both possible) */
 	uint8_t first_fin_by;        /* who closed first */
 	uint64_t fin_frame_client, fin_frame_server;
+	double fin_ts_client, fin_ts_server;
 	uint64_t first_frame, last_frame;
 	double first_ts, last_ts;
 	uint64_t packets;

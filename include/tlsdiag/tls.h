@@ -27,9 +27,10 @@ void td_tls_free(struct td_tls_stream *s);
 void td_tls_feed(struct td_tls_stream *s, struct td_facts *f, enum td_dir dir,
 		 const uint8_t *data, size_t len, uint64_t frame, double ts);
 
-/* True once nothing more in this direction can change the facts (the
- * stream may stop collecting it). */
-bool td_tls_dir_done(const struct td_tls_stream *s, enum td_dir dir);
+/* True once nothing more in this direction can change the facts: the
+ * handshake is over and enough application records were listed, or the
+ * direction stopped (not TLS, malformed). The stream may stop collecting. */
+bool td_tls_dir_done(const struct td_tls_stream *s, const struct td_facts *f, enum td_dir dir);
 
 /* Parse one complete handshake message body (type and body without the
  * 4-byte header) into the facts. Exposed for the unit tests. */

@@ -1,0 +1,50 @@
+#!/bin/sh
+# The documentation agrees with the program: every fact is documented, every
+# option is in the man page, and every example in the README runs and prints
+# what the README shows.
+. "$(dirname "$0")/lib.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+"$TLSDIAG" --list-facts | awk '{print $1}' | sort >"$tmp/facts"
+sed -n 's/^| `\([^`]*\)` |.*/\1/p' "$SRCDIR/doc/facts.md" | sort >"$tmp/documented"
+diff "$tmp/facts" "$tmp/documented" >"$tmp/diff"
+ok $? "doc/facts.md lists exactly the facts of --list-facts"
+sed 's/^/# /' "$tmp/diff"
+
+missing=""
+for opt in $("$TLSDIAG" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+	grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$SRCDIR/doc/tlsdiag.1" || missing="$missing $opt"
+done
+[ -z "$missing" ]
+ok $? "every option of --help is in doc/tlsdiag.1${missing:+ (missing:$missing)}"
+
+if command -v groff >/dev/null 2>&1; then
+	warnings=$(groff -man -ww -z "$SRCDIR/doc/tlsdiag.1" 2>&1)
+	[ -z "$warnings" ]
+	ok $? "the man page renders without warnings"
+fi
+
+# README examples: a ```console block whose first line is "$ src/tlsdiag ARGS"
+# followed by the output, run from the top of the tree.
+python3 - "$SRCDIR/README.md" "$tmp" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+for i, block in enumerate(re.findall(r"```console\n(.*?)```", text, re.S)):
+    lines = block.splitlines()
+    open("%s/example%d.cmd" % (sys.argv[2], i), "w").write(lines[0][2:] + "\n")
+    open("%s/example%d.out" % (sys.argv[2], i), "w").write("\n".join(lines[1:]) + "\n")
+PY
+n=0
+for cmd in "$tmp"/example*.cmd; do
+	[ -e "$cmd" ] || break
+	n=$((n + 1))
+	out="${cmd%.cmd}.out"
+	(cd "$SRCDIR" && TLSDIAG_BIN="$TLSDIAG" sh -c "$(sed "s#^src/tlsdiag#\"\$TLSDIAG_BIN\"#" "$cmd")") 2>&1 | normalize >"$tmp/got"
+	normalize <"$out" | diff - "$tmp/got" >"$tmp/diff"
+	ok $? "README example: $(cat "$cmd")"
+	sed 's/^/# /' "$tmp/diff" | head -20
+done
+[ "$n" -ge 3 ]
+ok $? "the README has at least three examples ($n)"
+done_testing
