@@ -506,10 +506,12 @@ static void non_tls(struct feed_ctx *c, const uint8_t *data, size_t len)
 static void detect(struct feed_ctx *c, const uint8_t *data, size_t len)
 {
 	struct dir_state *d = &c->s->d[c->dir];
-	bool proxy_head = c->s->proxy_port && !c->t->proxy_req.seen;
-	if (proxy_head && c->dir == TD_DIR_C2S && td_http_looks_like_request(data, len))
+	/* On a proxy port the client speaks first (the CONNECT), the proxy answers. */
+	bool proxy_req = c->s->proxy_port && !c->t->proxy_req.seen;
+	bool proxy_resp = c->s->proxy_port && c->t->proxy_req.seen && !c->t->proxy_resp.seen;
+	if (proxy_req && c->dir == TD_DIR_C2S && td_http_looks_like_request(data, len))
 		d->mode = M_HTTP_HEAD;
-	else if (proxy_head && c->dir == TD_DIR_S2C && len >= 5 && memcmp(data, "HTTP/", 5) == 0)
+	else if (proxy_resp && c->dir == TD_DIR_S2C && len >= 5 && memcmp(data, "HTTP/", 5) == 0)
 		d->mode = M_HTTP_HEAD;
 	else if (len >= 2 && data[0] >= CT_CCS && data[0] <= CT_CID && data[1] == 3)
 		d->mode = M_TLS;
