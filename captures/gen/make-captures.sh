@@ -98,8 +98,18 @@ wait_listen() {
     die "nothing listening on $ip:$port"
 }
 
-# wait_pid PID: wait for a background job; its own timeout(1) bounds the wait.
-wait_pid() { wait "$1" || true; }
+# wait_pid PID [GRACE]: give a server GRACE seconds (default 3) to end by itself
+# after its client is done, then stop it (TERM via its timeout(1) wrapper).
+# s_server, for one, lingers after a failed handshake until its stdin closes.
+wait_pid() {
+    local pid=$1 grace=${2:-3} i
+    for i in $(seq $((grace * 10))); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" || true
+}
 
 # openssl s_client, bound to the client address (an array, so timeout(1) can run it).
 S_CLIENT=(openssl s_client -bind "$CLIENT_IP:0")
@@ -785,7 +795,10 @@ make_pki "$WORK/pki"
 
 ip netns add "$NS"
 log "namespace $NS created; running scenarios: $TD_SCENARIOS"
-ip netns exec "$NS" bash "$GEN_DIR/make-captures.sh" --inside "$WORK"
+# Run in the background and wait, so that a TERM/INT to this script runs the
+# cleanup at once (bash defers traps while a foreground child runs).
+ip netns exec "$NS" bash "$GEN_DIR/make-captures.sh" --inside "$WORK" &
+wait $! || die "scenario run failed (see messages above)"
 
 log "verifying captures with tshark"
 for f in "$WORK"/pcap/*.pcap; do
@@ -801,3 +814,12 @@ if [ "$VERIFY_FAIL" != 0 ]; then
 fi
 cp "$WORK"/pcap/*.pcap "$OUTDIR"/
 log "copied $(ls "$WORK"/pcap/*.pcap | wc -l) captures to $OUTDIR"
+# The two CA certificates (public parts only, no keys) go along, so that tests
+# can verify the chains in the captures. Only on a full run: a subset run uses a
+# new PKI, and its roots would not match the captures it did not regenerate.
+if [ "$TD_SCENARIOS" = "${ALL_SCENARIOS[*]}" ]; then
+    mkdir -p "$OUTDIR/pki"
+    cp "$WORK/pki/root.pem" "$OUTDIR/pki/tlsdiag-test-root-ca.pem"
+    cp "$WORK/pki/clientca.pem" "$OUTDIR/pki/tlsdiag-client-ca.pem"
+    log "copied the CA certificates to $OUTDIR/pki/"
+fi

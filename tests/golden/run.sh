@@ -14,9 +14,10 @@ while read -r name capture opts; do
 	for mode in txt json; do
 		flag=""
 		[ "$mode" = json ] && flag=--json
-		# Run from captures/ so file names in the output do not depend on the checkout.
-		# shellcheck disable=SC2086
-		(cd "$SRCDIR/captures" && "$TLSDIAG" $flag $opts "$capture") 2>&1 | normalize >"$tmp/$name.$mode"
+		# Run from captures/ so file names in the output do not depend on the
+		# checkout; options are shell words (quotes allowed).
+		eval "set -- $flag $opts"
+		(cd "$SRCDIR/captures" && "$TLSDIAG" "$@" "$capture") 2>&1 | normalize >"$tmp/$name.$mode"
 		if [ -n "$UPDATE" ]; then
 			cp "$tmp/$name.$mode" "$exp/$name.$mode"
 		fi
