@@ -78,11 +78,16 @@ bool td_capture_file(const char *path, const struct td_capture_opts *o, char *er
 	if (strcmp(path, "-") == 0) {
 		p = pcap_fopen_offline_with_tstamp_precision(stdin, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	} else {
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		/* Say why in our words: libpcap repeats the path in its own. */
+		if (stat(path, &st) != 0) {
+			snprintf(err, errlen, "%s", strerror(errno));
+			return false;
+		}
+		if (S_ISDIR(st.st_mode)) {
 			snprintf(err, errlen, "is a directory");
 			return false;
 		}
-		if (stat(path, &st) == 0 && st.st_size == 0) {
+		if (st.st_size == 0) {
 			snprintf(err, errlen, "empty file, not a capture");
 			return false;
 		}

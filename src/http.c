@@ -140,8 +140,10 @@ void td_http_parse_response(const struct td_http_acc *a, struct td_http_resp *re
 		    isdigit((unsigned char)sp[2]) && isdigit((unsigned char)sp[3]))
 			resp->status = (uint16_t)((sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0'));
 	}
-	while (next_line(a, &pos, &line, &len) && len > 0)
+	while (next_line(a, &pos, &line, &len) && len > 0) {
 		header_value(line, len, "Server", resp->server, sizeof(resp->server));
+		header_value(line, len, "Content-Length", resp->content_length, sizeof(resp->content_length));
+	}
 }
 
 bool td_http_looks_like_request(const uint8_t *data, size_t len)

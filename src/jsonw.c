@@ -57,23 +57,28 @@ void td_jw_arr_close(struct td_jsonw *w) { close_container(w, ']'); }
 /* Length of a valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
-	size_t len;
+	/* RFC 3629: the second byte's range depends on the first, which rules
+	 * out overlong forms, surrogates and values above U+10FFFF. */
+	static const struct { unsigned char lo, hi, len, second_lo, second_hi; } forms[] = {
+		{ 0xc2, 0xdf, 2, 0x80, 0xbf }, { 0xe0, 0xe0, 3, 0xa0, 0xbf },
+		{ 0xe1, 0xec, 3, 0x80, 0xbf }, { 0xed, 0xed, 3, 0x80, 0x9f },
+		{ 0xee, 0xef, 3, 0x80, 0xbf }, { 0xf0, 0xf0, 4, 0x90, 0xbf },
+		{ 0xf1, 0xf3, 4, 0x80, 0xbf }, { 0xf4, 0xf4, 4, 0x80, 0x8f },
+	};
 	if (s[0] < 0x80)
 		return 1;
-	if ((s[0] & 0xe0) == 0xc0 && s[0] >= 0xc2)
-		len = 2;
-	else if ((s[0] & 0xf0) == 0xe0)
-		len = 3;
-	else if ((s[0] & 0xf8) == 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
+	for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+		if (s[0] < forms[f].lo || s[0] > forms[f].hi)
+			continue;
+		size_t len = forms[f].len;
+		if (len > n || s[1] < forms[f].second_lo || s[1] > forms[f].second_hi)
 			return 0;
-	return len;
+		for (size_t i = 2; i < len; i++)
+			if ((s[i] & 0xc0) != 0x80)
+				return 0;
+		return len;
+	}
+	return 0;
 }
 
 static void write_string(FILE *out, const unsigned char *s, size_t n)

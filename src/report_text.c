@@ -165,7 +165,7 @@ static void event_text(const struct td_tls_facts *t, const struct td_event *e, c
 		break;
 	}
 	case TD_EV_NON_TLS:
-		snprintf(buf, len, "not TLS (%u bytes): \"%s\"", e->arg, t->non_tls_line[e->dir]);
+		snprintf(buf, len, "not TLS: \"%s\"", t->non_tls_line[e->dir]);
 		break;
 	case TD_EV_SSLV2_HELLO:
 		client_hello_text(&t->ch, buf, len);

@@ -25,6 +25,7 @@ enum dir_mode {
 	M_TLS,       /* TLS records */
 	M_SSLV2,     /* one SSLv2-format ClientHello record, then TLS */
 	M_HTTP_HEAD, /* an HTTP head on a proxy port (CONNECT and its answer) */
+	M_NON_TLS,   /* not TLS: keep its first line, then stop */
 	M_STOP,      /* nothing more to read in this direction */
 };
 
@@ -38,6 +39,7 @@ struct dir_state {
 	size_t hs_skip;       /* bytes of an over-cap handshake message still to skip */
 	bool keys_changed;    /* after ChangeCipherSpec (TLS 1.3: after ServerHello) */
 	uint16_t rec_version; /* version field of the current record's header */
+	uint64_t skip_body;   /* body of a proxy's non-2xx answer still to pass over */
 	uint8_t peek[3];      /* first bytes, until there are enough to decide */
 	size_t peek_len;
 	struct td_http_acc *http;
@@ -208,6 +210,10 @@ static void handshake_fragment(struct feed_ctx *c, const uint8_t *data, size_t l
 			event(c, TD_EV_CAP, 0, TD_CAP_HS_MSG, false);
 			td_facts_cap(c->f, TD_CAP_HS_MSG);
 			size_t have = td_rd_left(&r);
+			if (have >= mlen) {
+				off += 4 + (size_t)mlen; /* all here: go on after it */
+				continue;
+			}
 			d->hs_skip = mlen - have;
 			off = d->hs_len;
 			break;
@@ -449,6 +455,10 @@ static size_t feed_sslv2(struct feed_ctx *c, const uint8_t *data, size_t len)
 			continue;
 		if (want == 2) {
 			want = 2 + (((size_t)d->rec[0] & 0x7f) << 8 | d->rec[1]);
+			if (want == 2) {
+				parse_error(c, true, "SSLv2 record of length 0", TD_E_RANGE);
+				return used;
+			}
 			continue;
 		}
 		event(c, TD_EV_SSLV2_HELLO, 0, (uint32_t)(want - 2), false);
@@ -465,6 +475,9 @@ static size_t feed_sslv2(struct feed_ctx *c, const uint8_t *data, size_t len)
 }
 
 /* The CONNECT request and the proxy's answer on a proxy port. */
+/* The CONNECT request and the proxy's answer on a proxy port. A non-2xx
+ * answer (407 asking for credentials) may be followed by another CONNECT on
+ * the same connection, so both directions go back to detection after a head. */
 static size_t feed_http_head(struct feed_ctx *c, const uint8_t *data, size_t len)
 {
 	struct dir_state *d = &c->s->d[c->dir];
@@ -476,49 +489,72 @@ static size_t feed_http_head(struct feed_ctx *c, const uint8_t *data, size_t len
 	if (!d->http->complete)
 		return used;
 	if (c->dir == TD_DIR_C2S) {
+		memset(&c->t->proxy_req, 0, sizeof(c->t->proxy_req));
 		td_http_parse_request(d->http, &c->t->proxy_req);
 		c->t->proxy_req.frame = c->frame;
 		event(c, TD_EV_HTTP_REQUEST, 1, 0, false);
-		/* After a CONNECT the client's next bytes are the tunnel's. */
-		d->mode = strcmp(c->t->proxy_req.method, "CONNECT") == 0 ? M_DETECT : M_STOP;
 	} else {
+		memset(&c->t->proxy_resp, 0, sizeof(c->t->proxy_resp));
 		td_http_parse_response(d->http, &c->t->proxy_resp);
 		c->t->proxy_resp.frame = c->frame;
 		event(c, TD_EV_HTTP_RESPONSE, 1, 0, false);
 		c->t->tunnel_open = c->t->proxy_resp.status >= 200 && c->t->proxy_resp.status < 300;
-		d->mode = c->t->tunnel_open ? M_DETECT : M_STOP;
+		/* A 2xx to CONNECT has no body (RFC 9110 9.3.6); other answers may. */
+		if (!c->t->tunnel_open)
+			d->skip_body = strtoull(c->t->proxy_resp.content_length, NULL, 10);
 	}
+	d->mode = M_DETECT;
 	free(d->http);
 	d->http = NULL;
 	return used;
 }
 
-static void non_tls(struct feed_ctx *c, const uint8_t *data, size_t len)
+static void non_tls(struct feed_ctx *c)
 {
 	c->t->non_tls[c->dir] = true;
 	c->t->non_tls_frame[c->dir] = c->frame;
-	td_first_line(data, len, c->t->non_tls_line[c->dir], sizeof(c->t->non_tls_line[c->dir]));
-	event(c, TD_EV_NON_TLS, 0, (uint32_t)len, false);
-	c->s->d[c->dir].mode = M_STOP;
+	event(c, TD_EV_NON_TLS, 0, 0, false);
+	c->s->d[c->dir].mode = M_NON_TLS;
+}
+
+/* Keep the first line of non-TLS bytes (up to its end or the line cap),
+ * however the segments cut it, then stop reading the direction. */
+static size_t feed_non_tls(struct feed_ctx *c, const uint8_t *data, size_t len)
+{
+	struct dir_state *d = &c->s->d[c->dir];
+	size_t room = TD_STR_LINE - d->rec_len;
+	size_t k = len < room ? len : room;
+	if (!reserve(&d->rec, &d->rec_cap, TD_STR_LINE, TD_STR_LINE)) {
+		d->mode = M_STOP;
+		return len;
+	}
+	memcpy(d->rec + d->rec_len, data, k);
+	d->rec_len += k;
+	td_first_line(d->rec, d->rec_len, c->t->non_tls_line[c->dir], sizeof(c->t->non_tls_line[c->dir]));
+	if (d->rec_len == TD_STR_LINE || memchr(data, '\n', k) || memchr(data, '\r', k)) {
+		d->mode = M_STOP;
+		dir_release(d);
+	}
+	return len;
 }
 
 /* The first bytes of a direction decide what it speaks. */
 static void detect(struct feed_ctx *c, const uint8_t *data, size_t len)
 {
 	struct dir_state *d = &c->s->d[c->dir];
-	/* On a proxy port the client speaks first (the CONNECT), the proxy answers. */
-	bool proxy_req = c->s->proxy_port && !c->t->proxy_req.seen;
-	bool proxy_resp = c->s->proxy_port && c->t->proxy_req.seen && !c->t->proxy_resp.seen;
-	if (proxy_req && c->dir == TD_DIR_C2S && td_http_looks_like_request(data, len))
+	/* On a proxy port, HTTP heads until the tunnel opens: the client's
+	 * CONNECT (again after a 407), the proxy's answers. */
+	bool proxy_http = c->s->proxy_port && !c->t->tunnel_open;
+	if (proxy_http && c->dir == TD_DIR_C2S && td_http_looks_like_request(data, len))
 		d->mode = M_HTTP_HEAD;
-	else if (proxy_resp && c->dir == TD_DIR_S2C && len >= 5 && memcmp(data, "HTTP/", 5) == 0)
+	else if (proxy_http && c->dir == TD_DIR_S2C && len >= 5 && memcmp(data, "HTTP/", 5) == 0)
 		d->mode = M_HTTP_HEAD;
 	else if (len >= 2 && data[0] >= CT_CCS && data[0] <= CT_CID && data[1] == 3)
 		d->mode = M_TLS;
 	else if (len >= 3 && (data[0] & 0x80) && data[2] == 1 && c->dir == TD_DIR_C2S)
 		d->mode = M_SSLV2;
 	else
-		non_tls(c, data, len);
+		non_tls(c);
 }
 
 static void feed_mode(struct feed_ctx *c, const uint8_t *data, size_t len);
@@ -538,8 +574,6 @@ static void feed_detect(struct feed_ctx *c, const uint8_t *data, size_t len)
 	size_t more = len < sizeof(head) - n ? len : sizeof(head) - n;
 	memcpy(head + n, data, more);
 	detect(c, head, n + more);
-	if (d->mode == M_STOP)
-		return;
 	uint8_t peeked[sizeof(d->peek)];
 	memcpy(peeked, d->peek, n);
 	d->peek_len = 0;
@@ -552,6 +586,13 @@ static void feed_mode(struct feed_ctx *c, const uint8_t *data, size_t len)
 	struct dir_state *d = &c->s->d[c->dir];
 	while (len > 0 && d->mode != M_STOP) {
 		size_t used = 0;
+		if (d->skip_body && d->mode == M_DETECT) {
+			used = len < d->skip_body ? len : (size_t)d->skip_body;
+			d->skip_body -= used;
+			data += used;
+			len -= used;
+			continue;
+		}
 		switch (d->mode) {
 		case M_DETECT:
 			feed_detect(c, data, len);
@@ -564,6 +605,9 @@ static void feed_mode(struct feed_ctx *c, const uint8_t *data, size_t len)
 			break;
 		case M_HTTP_HEAD:
 			used = feed_http_head(c, data, len);
+			break;
+		case M_NON_TLS:
+			used = feed_non_tls(c, data, len);
 			break;
 		case M_STOP:
 			break;

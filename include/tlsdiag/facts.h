@@ -228,6 +228,7 @@ struct td_http_resp {
 	uint16_t status;
 	char status_line[TD_STR_LINE];
 	char server[TD_STR_LINE];
+	char content_length[24];
 };
 
 struct td_tls_dir_facts {
