@@ -2,6 +2,7 @@
 # make-captures.sh - produce tlsdiag's test captures with real TLS peers on loopback.
 #
 # Usage: sudo captures/gen/make-captures.sh [OUTDIR]      (default OUTDIR: captures/)
+#        captures/gen/make-captures.sh --verify [DIR]     (check existing captures only)
 #
 # What it does, and why:
 #   * Every peer is a real program from a Debian package (openssl s_server/s_client,
@@ -25,6 +26,8 @@ set -euo pipefail
 
 GEN_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PY=${PYTHON:-python3}
+# The helpers import each other; keep captures/gen/ free of __pycache__.
+export PYTHONDONTWRITEBYTECODE=1
 
 # Addresses and names used by all scenarios.
 CLIENT_IP=127.0.0.1
@@ -69,8 +72,7 @@ start_capture() {
     timeout 120 tcpdump -i lo --immediate-mode -U -s 0 -Z root -w "$CUR_PCAP" "$filter" \
         2>"$WORK/log/$name.tcpdump" &
     TCPDUMP_PID=$!
-    local i
-    for i in $(seq 50); do
+    for _ in $(seq 50); do
         grep -q 'listening on' "$WORK/log/$name.tcpdump" && return 0
         sleep 0.1
     done
@@ -90,8 +92,8 @@ stop_capture() {
 # wait_listen IP PORT: poll the socket table (ss) rather than connecting, so the
 # readiness check itself leaves no connection in the capture.
 wait_listen() {
-    local ip=$1 port=$2 i
-    for i in $(seq 100); do
+    local ip=$1 port=$2
+    for _ in $(seq 100); do
         ss -Hltn "( sport = :$port )" | grep -qF "$ip:$port" && return 0
         sleep 0.1
     done
@@ -102,8 +104,8 @@ wait_listen() {
 # after its client is done, then stop it (TERM via its timeout(1) wrapper).
 # s_server, for one, lingers after a failed handshake until its stdin closes.
 wait_pid() {
-    local pid=$1 grace=${2:-3} i
-    for i in $(seq $((grace * 10))); do
+    local pid=$1 grace=${2:-3}
+    for _ in $(seq $((grace * 10))); do
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
@@ -622,6 +624,8 @@ EOF
 # Part 3: verification with tshark (host side, after the namespace is gone)
 ###########################################################################
 
+# (-d tcp.port==3128,http is one tshark argument: decode port 3128 as HTTP)
+# shellcheck disable=SC2054
 TSHARK=(tshark -n -o tcp.desegment_tcp_streams:TRUE -d tcp.port==3128,http)
 
 # summary FILE: one line per frame: number, endpoints, TCP flags, then only
@@ -755,6 +759,20 @@ if [ "${1:-}" = "--inside" ]; then
     # Scenario list comes from the environment (set by the host side).
     read -r -a SCENARIOS <<<"${TD_SCENARIOS:-${ALL_SCENARIOS[*]}}"
     run_inside "$2"
+    exit 0
+fi
+
+# --verify [DIR]: only check existing captures (default: captures/) and print the
+# frame summaries; needs tshark and python3, not root.
+if [ "${1:-}" = "--verify" ]; then
+    dir=${2:-$GEN_DIR/..}
+    for f in "$dir"/*.pcap; do verify_one "$f"; done
+    for f in "$dir"/*.pcap; do
+        printf '\n== %s (%s frames)\n' "$(basename "$f")" "$("${TSHARK[@]}" -r "$f" 2>/dev/null | wc -l)"
+        summary "$f"
+    done
+    [ "$VERIFY_FAIL" = 0 ] || die "some captures do not show what they should"
+    log "all captures in $dir pass their checks"
     exit 0
 fi
 
