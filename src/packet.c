@@ -35,6 +35,12 @@ static enum td_err ipv4(struct td_pkt *p, struct td_rd *r, size_t *l4_wire)
 	TRY(td_rd_skip(r, hlen - 20));
 	if (proto != PROTO_TCP)
 		return TD_E_FORMAT;
+	/* Segmentation offload: the stack had not filled in the length yet
+	 * (Wireshark: "reported as 0, presumed TSO"). Take what was captured. */
+	if (total == 0) {
+		size_t have = td_rd_left(r) + hlen;
+		total = have > 0xffff ? 0xffff : (uint16_t)have;
+	}
 	if (total < hlen)
 		return TD_E_RANGE;
 	p->ipver = 4;

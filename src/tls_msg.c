@@ -478,6 +478,11 @@ static enum td_err parse_server_key_exchange(struct td_facts *f, struct td_rd *r
 	memset(k, 0, sizeof(*k));
 	k->seen = true;
 	k->frame = frame;
+	if (suite_has(suite, "_PSK_")) {
+		/* RFC 4279 / 5489: the PSK identity hint comes first. */
+		struct td_rd hint;
+		TRY(td_rd_vec(r, 2, 0, 0xffff, &hint));
+	}
 	if (suite_has(suite, "_ECDHE_") || suite_has(suite, "_ECDH_anon_")) {
 		uint8_t curve_type;
 		TRY(td_rd_u8(r, &curve_type));

@@ -233,7 +233,11 @@ static void alert_record(struct feed_ctx *c, const uint8_t *body, size_t len, bo
 {
 	struct td_tls_dir_facts *df = &c->t->dir[c->dir];
 	struct td_rd r = td_rd_make(body, len);
-	if (encrypted || len < 2) {
+	if (!encrypted && len < 2) {
+		parse_error(c, false, "alert record shorter than 2 bytes", TD_E_SHORT);
+		return;
+	}
+	if (encrypted) {
 		event(c, TD_EV_ALERT, 0, (uint32_t)len, true);
 		df->alerts++;
 		if (!df->alert.seen) {
@@ -362,6 +366,9 @@ static void record_body(struct feed_ctx *c, uint8_t type, const uint8_t *body, s
 		alert_record(c, body, len, d->keys_changed && !plain_mac);
 		break;
 	case CT_HANDSHAKE:
+		/* RFC 5246 6.2.1: no zero-length handshake fragments. */
+		if (len == 0)
+			parse_error(c, false, "zero-length handshake record", TD_E_FORMAT);
 		handshake_fragment(c, body, len);
 		break;
 	case CT_APP:
@@ -474,7 +481,6 @@ static size_t feed_sslv2(struct feed_ctx *c, const uint8_t *data, size_t len)
 	return used;
 }
 
-/* The CONNECT request and the proxy's answer on a proxy port. */
 /* The CONNECT request and the proxy's answer on a proxy port. A non-2xx
  * answer (407 asking for credentials) may be followed by another CONNECT on
  * the same connection, so both directions go back to detection after a head. */
@@ -498,7 +504,9 @@ static size_t feed_http_head(struct feed_ctx *c, const uint8_t *data, size_t len
 		td_http_parse_response(d->http, &c->t->proxy_resp);
 		c->t->proxy_resp.frame = c->frame;
 		event(c, TD_EV_HTTP_RESPONSE, 1, 0, false);
-		c->t->tunnel_open = c->t->proxy_resp.status >= 200 && c->t->proxy_resp.status < 300;
+		/* Only a CONNECT opens a tunnel; a 2xx to a plain GET is just an answer. */
+		c->t->tunnel_open = strcmp(c->t->proxy_req.method, "CONNECT") == 0 &&
+				    c->t->proxy_resp.status >= 200 && c->t->proxy_resp.status < 300;
 		/* A 2xx to CONNECT has no body (RFC 9110 9.3.6); other answers may. */
 		if (!c->t->tunnel_open)
 			d->skip_body = strtoull(c->t->proxy_resp.content_length, NULL, 10);

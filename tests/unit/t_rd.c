@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../tap.h"
+#include "tap.h"
 
 static const uint8_t seq[] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08 };
 
