@@ -14,10 +14,12 @@
 #include "tlsdiag/packet.h"
 #include "tlsdiag/reasm.h"
 #include "tlsdiag/report.h"
+#include "tlsdiag/x509.h"
 
 struct run {
 	const struct td_options *o;
 	struct td_conntrack *ct;
+	struct td_x509_ctx *x509;
 	struct td_run_summary sum;
 	const char *file;       /* the input being read */
 	uint32_t file_index;
@@ -29,6 +31,7 @@ static void on_finish(struct td_flow *flow, void *arg)
 	struct run *r = arg;
 	struct td_diagnosis d;
 	td_facts_derive(flow->facts);
+	td_x509_analyze(r->x509, flow->facts);
 	td_classify(flow->facts, &d);
 	if (r->o->json)
 		td_report_json_flow(stdout, flow->facts, &d);
@@ -120,14 +123,21 @@ int td_analyze(const struct td_options *o)
 	double t0 = now();
 	memset(&r, 0, sizeof(r));
 	r.o = o;
+	r.x509 = td_x509_new(&o->x509, err, sizeof(err));
+	if (!r.x509) {
+		td_error("%s", err);
+		return 2;
+	}
 	r.ct = td_conntrack_new(&o->ports, o->max_connections, o->hs_max, on_finish, &r);
 	if (!r.ct) {
 		td_error("out of memory");
+		td_x509_free(r.x509);
 		return 2;
 	}
 	if (!td_reasm_init(r.ct, (int)o->max_connections, err, sizeof(err))) {
 		td_error("%s", err);
 		td_conntrack_free(r.ct);
+		td_x509_free(r.x509);
 		return 2;
 	}
 	struct td_capture_opts co = { .filter = o->filter, .max_packets = o->count,
@@ -137,6 +147,7 @@ int td_analyze(const struct td_options *o)
 	td_reasm_exit();
 	collect_stats(&r);
 	td_conntrack_free(r.ct);
+	td_x509_free(r.x509);
 	r.sum.seconds = now() - t0;
 	if (o->json)
 		td_report_json_summary(stdout, &r.sum);

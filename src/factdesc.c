@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <time.h>
 #include "tlsdiag/attr.h"
 #include "tlsdiag/factdesc.h"
 #include "tlsdiag/names.h"
+#include "tlsdiag/x509.h"
 
 #define C(field) .base = TD_FB_CONN, .off = offsetof(struct td_facts, field)
 #define T(field) .base = TD_FB_TLS, .off = offsetof(struct td_tls_facts, field)
@@ -18,6 +20,12 @@
 		    .present_size = sizeof(((struct td_tls_facts *)0)->field)
 #define LIST_T(arr, cnt) T(arr), .count_off = offsetof(struct td_tls_facts, cnt), \
 			 .count_size = sizeof(((struct td_tls_facts *)0)->cnt)
+
+#define X(field) .base = TD_FB_X509, .off = offsetof(struct td_x509_facts, field)
+#define IF_X(field) .present_off = 1 + offsetof(struct td_x509_facts, field), \
+		    .present_size = sizeof(((struct td_x509_facts *)0)->field)
+#define SL(field) .base = TD_FB_SLEAF, .off = offsetof(struct td_cert_info, field)
+#define CL(field) .base = TD_FB_CLEAF, .off = offsetof(struct td_cert_info, field)
 
 #define ROW(n, ty, ...) { .name = n, .type = ty, __VA_ARGS__ }
 
@@ -79,6 +87,34 @@
 	ROW(pre ".status", TD_FT_U16, T(field.status), .omit_zero = true, .doc = "status code"),  \
 	ROW(pre ".status_line", TD_FT_STR, T(field.status_line), .doc = "the status line"),       \
 	ROW(pre ".server", TD_FT_STR, T(field.server), .doc = "Server header")
+
+#define LEAF_PARSED .present_off = 1 + offsetof(struct td_cert_info, parsed), .present_size = 1
+#define LEAF_ROWS(pre, B)                                                                         \
+	ROW(pre ".subject", TD_FT_STR, B(subject), LEAF_PARSED, .doc = "subject, RFC 2253"),                     \
+	ROW(pre ".issuer", TD_FT_STR, B(issuer), LEAF_PARSED, .doc = "issuer, RFC 2253"),                        \
+	ROW(pre ".cn", TD_FT_STR, B(cn), LEAF_PARSED, .doc = "subject common name"),                             \
+	ROW(pre ".san_dns", TD_FT_STR, B(san_dns), LEAF_PARSED, .doc = "DNS subject alternative names, comma-separated"), \
+	ROW(pre ".san_ip", TD_FT_STR, B(san_ip), LEAF_PARSED, .doc = "IP subject alternative names"),            \
+	ROW(pre ".serial", TD_FT_STR, B(serial), LEAF_PARSED, .doc = "serial number, hex"),                      \
+	ROW(pre ".not_before", TD_FT_EPOCH, B(not_before), LEAF_PARSED, .doc = "start of validity"),             \
+	ROW(pre ".not_after", TD_FT_EPOCH, B(not_after), LEAF_PARSED, .doc = "end of validity"),                 \
+	ROW(pre ".expired", TD_FT_BOOL, B(expired), LEAF_PARSED, .doc = "expired at the capture's time"),        \
+	ROW(pre ".not_yet_valid", TD_FT_BOOL, B(not_yet_valid), LEAF_PARSED, .doc = "not yet valid at the capture's time"), \
+	ROW(pre ".days_left", TD_FT_I32, B(days_left), LEAF_PARSED, .doc = "days until notAfter at the capture's time (negative: expired)"), \
+	ROW(pre ".minutes_since_issue", TD_FT_I32, B(minutes_since_issue), LEAF_PARSED,                         \
+	    .doc = "minutes from notBefore to the capture"),                                        \
+	ROW(pre ".key_type", TD_FT_STR, B(key_type), LEAF_PARSED, .doc = "RSA, EC, ED25519 ..."),                \
+	ROW(pre ".key_bits", TD_FT_U16, B(key_bits), LEAF_PARSED, .doc = "key size in bits"),                    \
+	ROW(pre ".signature_algorithm", TD_FT_STR, B(sig_alg), LEAF_PARSED, .doc = "signature algorithm"),      \
+	ROW(pre ".sha256", TD_FT_STR, B(sha256), .doc = "SHA-256 fingerprint of the DER, hex"),    \
+	ROW(pre ".self_signed", TD_FT_BOOL, B(self_signed), LEAF_PARSED, .doc = "issued and signed by itself"),  \
+	ROW(pre ".ca", TD_FT_BOOL, B(is_ca), LEAF_PARSED, .doc = "basicConstraints CA"),                         \
+	ROW(pre ".eku", TD_FT_STR, B(eku), LEAF_PARSED, .doc = "extended key usages, comma-separated"),          \
+	ROW(pre ".eku_server_auth", TD_FT_BOOL, B(eku_server_auth), LEAF_PARSED, .doc = "EKU allows serverAuth"), \
+	ROW(pre ".eku_client_auth", TD_FT_BOOL, B(eku_client_auth), LEAF_PARSED, .doc = "EKU allows clientAuth"), \
+	ROW(pre ".crl_urls", TD_FT_STR, B(crl_urls), LEAF_PARSED, .doc = "CRL distribution point URLs"),         \
+	ROW(pre ".aia_urls", TD_FT_STR, B(aia_urls), LEAF_PARSED, .doc = "authority information access URLs"),  \
+	ROW(pre ".parse_error", TD_FT_STR, B(error), .doc = "why the DER does not parse, when it does not")
 
 const struct td_fact_desc td_facts_table[] = {
 	ROW("stage", TD_FT_STAGE, C(stage), .doc = "how far the connection got (see doc/facts.md)"),
@@ -230,6 +266,67 @@ const struct td_fact_desc td_facts_table[] = {
 	ROW("non_tls.client.first_line", TD_FT_STR, T(non_tls_line[0]), .doc = "their first line"),
 	ROW("non_tls.server.frame", TD_FT_FRAME, T(non_tls_frame[1]), .doc = "where the server sent non-TLS bytes"),
 	ROW("non_tls.server.first_line", TD_FT_STR, T(non_tls_line[1]), .doc = "their first line"),
+
+	ROW("x509.server.chain", TD_FT_CHAIN, X(server), IF_X(server.seen),
+	    .doc = "the server's certificates, leaf first, decoded (display only; see doc/certificates.md)"),
+	ROW("x509.server.count", TD_FT_U16, X(server.n), IF_X(server.seen), .doc = "certificates decoded"),
+	ROW("x509.server.unparsed", TD_FT_U16, X(server.unparsed), IF_X(server.seen),
+	    .doc = "certificates whose DER does not parse"),
+	ROW("x509.server.ordered", TD_FT_BOOL, X(server.ordered), IF_X(server.seen),
+	    .doc = "every certificate is issued (and signed) by the next one"),
+	ROW("x509.server.ends_self_signed", TD_FT_BOOL, X(server.ends_self_signed), IF_X(server.seen),
+	    .doc = "the last certificate sent is self-signed"),
+	ROW("x509.server.incomplete", TD_FT_BOOL, X(server.incomplete), IF_X(server.seen),
+	    .doc = "the last certificate sent is no CA: its issuer (an intermediate, or a root the client must hold) was not sent"),
+	ROW("x509.server.missing_intermediate", TD_FT_BOOL, X(server.missing_intermediate),
+	    IF_X(server.verify_attempted), .doc = "incomplete and the trust anchors do not hold its issuer"),
+	ROW("x509.server.trusted", TD_FT_BOOL, X(server.trusted), IF_X(server.verify_attempted),
+	    .doc = "the chain verifies to an anchor at the capture's time (--ca-file, --ca-path, --system-ca)"),
+	ROW("x509.server.verify_error", TD_FT_STR, X(server.verify_error), .doc = "OpenSSL's verify result, e.g. X509_V_ERR_CERT_HAS_EXPIRED"),
+	ROW("x509.server.verify_reason", TD_FT_STR, X(server.verify_reason), .doc = "OpenSSL's sentence for it"),
+	ROW("x509.server.expected_name", TD_FT_STR, X(server.expected_name),
+	    .doc = "the name the client wanted (--server-name, else SNI, else the HTTP Host)"),
+	ROW("x509.server.name_source", TD_FT_STR, X(server.name_source), .doc = "option, sni or http-host"),
+	ROW("x509.server.name_matched", TD_FT_BOOL, X(server.name_matched), IF_X(server.name_checked),
+	    .doc = "the leaf covers the expected name (RFC 6125: DNS SANs, else the CN; one-label wildcards)"),
+	ROW("x509.server.matched_name", TD_FT_STR, X(server.matched_name), .doc = "the certificate's name that matched"),
+	ROW("x509.server.cn_matches", TD_FT_BOOL, X(server.cn_matches), IF_X(server.name_checked),
+	    .doc = "the subject CN itself covers the expected name"),
+	ROW("x509.server.multi_san_not_subject", TD_FT_BOOL, X(server.multi_san_not_subject),
+	    IF_X(server.name_checked),
+	    .doc = "several DNS SANs and the name only among them: DirectAccess IP-HTTPS wants it as the subject"),
+	ROW("x509.server.expect_issuer_ok", TD_FT_BOOL, X(server.expect_issuer_ok),
+	    IF_X(server.expect_issuer_checked), .doc = "the leaf's issuer contains an --expect-issuer text"),
+	ROW("x509.server.expect_fingerprint_ok", TD_FT_BOOL, X(server.expect_fingerprint_ok),
+	    IF_X(server.expect_fingerprint_checked), .doc = "the leaf's SHA-256 is one of --expect-fingerprint"),
+	ROW("x509.server.inspection_product", TD_FT_STR, X(server.inspection_product),
+	    .doc = "a TLS-inspection product whose CA issued a certificate of the chain"),
+	ROW("x509.server.resigned", TD_FT_BOOL, X(server.resigned), IF_X(server.seen),
+	    .doc = "the names cover the request but the issuer is not the expected one (pinned, trusted or an inspection CA)"),
+	ROW("x509.server.fresh_leaf", TD_FT_BOOL, X(server.fresh_leaf), IF_X(server.seen),
+	    .doc = "the leaf became valid minutes before the capture: minted on the fly"),
+	ROW("x509.server.device_self_signed", TD_FT_BOOL, X(server.device_self_signed), IF_X(server.seen),
+	    .doc = "a self-signed leaf that does not cover the requested name: a device answering itself"),
+	ROW("x509.server.ecdsa", TD_FT_BOOL, X(server.ecdsa_leaf), IF_X(server.seen),
+	    .doc = "the leaf has an EC key: no NULL cipher suites are possible with it"),
+	LEAF_ROWS("x509.server.leaf", SL),
+	ROW("x509.client.chain", TD_FT_CHAIN, X(client), IF_X(client.seen),
+	    .doc = "the client's certificates, leaf first, decoded (display only)"),
+	ROW("x509.client.count", TD_FT_U16, X(client.n), IF_X(client.seen), .doc = "certificates decoded"),
+	ROW("x509.client.trusted", TD_FT_BOOL, X(client.trusted), IF_X(client.verify_attempted),
+	    .doc = "the client's chain verifies to an anchor at the capture's time"),
+	ROW("x509.client.verify_error", TD_FT_STR, X(client.verify_error), .doc = "OpenSSL's verify result"),
+	LEAF_ROWS("x509.client.leaf", CL),
+	ROW("x509.client_auth.requested", TD_FT_BOOL, X(client_auth.requested), IF_X(client_auth.requested),
+	    .doc = "the server sent a CertificateRequest"),
+	ROW("x509.client_auth.ca_names", TD_FT_STR, X(client_auth.ca_names),
+	    .doc = "the CA names it listed (RFC 2253, '; '-separated)"),
+	ROW("x509.client_auth.sent_empty", TD_FT_BOOL, X(client_auth.sent_empty), IF_X(client_auth.requested),
+	    .doc = "the client answered with an empty Certificate"),
+	ROW("x509.client_auth.issuer_listed", TD_FT_BOOL, X(client_auth.issuer_listed), IF_X(client_auth.requested),
+	    .doc = "the client's issuer (or a CA of its chain) is among the listed names"),
+	ROW("x509.client_auth.eku_allows_client_auth", TD_FT_BOOL, X(client_auth.eku_allows_client_auth),
+	    IF_X(client_auth.requested), .doc = "the client's leaf has no EKU, or clientAuth"),
 };
 
 const size_t td_facts_count = TD_ARRAY_LEN(td_facts_table);
@@ -246,15 +343,23 @@ static uint64_t read_uint(const uint8_t *p, size_t size)
 
 static const uint8_t *base_of(const struct td_facts *f, enum td_fbase b)
 {
-	return b == TD_FB_CONN ? (const uint8_t *)f : (const uint8_t *)f->tls;
+	const struct td_x509_facts *x = f->x509;
+	switch (b) {
+	case TD_FB_CONN: return (const uint8_t *)f;
+	case TD_FB_TLS: return (const uint8_t *)f->tls;
+	case TD_FB_X509: return (const uint8_t *)x;
+	case TD_FB_SLEAF: return x && x->server.n ? (const uint8_t *)&x->server.certs[0] : NULL;
+	case TD_FB_CLEAF: return x && x->client.n ? (const uint8_t *)&x->client.certs[0] : NULL;
+	}
+	return NULL;
 }
 
 static size_t uint_size(enum td_ftype t)
 {
 	switch (t) {
 	case TD_FT_U16: case TD_FT_NAME16: return 2;
-	case TD_FT_U32: case TD_FT_CAPS: return 4;
-	case TD_FT_U64: case TD_FT_FRAME: return 8;
+	case TD_FT_U32: case TD_FT_CAPS: case TD_FT_I32: return 4;
+	case TD_FT_U64: case TD_FT_FRAME: case TD_FT_EPOCH: return 8;
 	default: return 1;
 	}
 }
@@ -302,6 +407,26 @@ bool td_fact_get(const struct td_facts *f, const struct td_fact_desc *d, struct 
 		v->item_size = d->type == TD_FT_LIST8 ? 1 : 2;
 		v->reg = d->reg;
 		return true;
+	case TD_FT_CHAIN:
+		v->kind = TD_V_CHAIN;
+		v->chain = p;
+		return true;
+	case TD_FT_I32: {
+		int32_t i;
+		memcpy(&i, p, sizeof(i));
+		v->kind = TD_V_NUM;
+		v->num = i;
+		return true;
+	}
+	case TD_FT_EPOCH: {
+		int64_t t;
+		memcpy(&t, p, sizeof(t));
+		v->kind = TD_V_STR;
+		v->num = (double)t;
+		td_iso_time(t, v->buf, sizeof(v->buf));
+		v->str = v->buf;
+		return true;
+	}
 	case TD_FT_CAPS:
 		v->kind = TD_V_LIST;
 		v->bits = (uint32_t)read_uint(p, 4);
@@ -382,9 +507,19 @@ const struct td_fact_desc *td_fact_find(const char *name)
 	return NULL;
 }
 
+void td_iso_time(int64_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	if (!gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, len, "%lld", (long long)t);
+}
+
 const char *td_ftype_name(enum td_ftype t)
 {
 	switch (t) {
+	case TD_FT_CHAIN: return "chain";
+	case TD_FT_EPOCH: return "string";
 	case TD_FT_BOOL: return "bool";
 	case TD_FT_FRAME: return "frame";
 	case TD_FT_TIME: return "time";

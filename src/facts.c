@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tlsdiag/facts.h"
+#include "tlsdiag/x509.h"
 
 struct td_facts *td_facts_new(void)
 {
@@ -14,10 +15,20 @@ static void chain_free(struct td_cert_chain *c)
 		free(c->certs[i].data);
 }
 
+void td_x509_facts_free(struct td_x509_facts *xf)
+{
+	if (!xf)
+		return;
+	free(xf->server.certs);
+	free(xf->client.certs);
+	free(xf);
+}
+
 void td_facts_free(struct td_facts *f)
 {
 	if (!f)
 		return;
+	td_x509_facts_free(f->x509);
 	struct td_tls_facts *t = f->tls;
 	if (t) {
 		chain_free(&t->server_certs);

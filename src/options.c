@@ -4,12 +4,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "tlsdiag/options.h"
+#include "tlsdiag/attr.h"
 #include "tlsdiag/diag.h"
 #include "tlsdiag/factdesc.h"
 #include "config.h"
 
-enum { OPT_PROXY_PORT = 256, OPT_JSON, OPT_MAX_CONN, OPT_MAX_HS, OPT_LIST_FACTS };
+enum { OPT_PROXY_PORT = 256, OPT_JSON, OPT_MAX_CONN, OPT_MAX_HS, OPT_LIST_FACTS, OPT_CA_FILE, OPT_CA_PATH,
+       OPT_SYSTEM_CA, OPT_SERVER_NAME, OPT_EXPECT_ISSUER, OPT_EXPECT_FP, OPT_DUMP_CERTS, OPT_INSPECTION,
+       OPT_FRESH };
 
 static const struct option long_opts[] = {
 	{ "filter", required_argument, NULL, 'f' },
@@ -21,6 +25,15 @@ static const struct option long_opts[] = {
 	{ "max-connections", required_argument, NULL, OPT_MAX_CONN },
 	{ "max-handshake", required_argument, NULL, OPT_MAX_HS },
 	{ "list-facts", no_argument, NULL, OPT_LIST_FACTS },
+	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
+	{ "ca-path", required_argument, NULL, OPT_CA_PATH },
+	{ "system-ca", no_argument, NULL, OPT_SYSTEM_CA },
+	{ "server-name", required_argument, NULL, OPT_SERVER_NAME },
+	{ "expect-issuer", required_argument, NULL, OPT_EXPECT_ISSUER },
+	{ "expect-fingerprint", required_argument, NULL, OPT_EXPECT_FP },
+	{ "dump-certs", required_argument, NULL, OPT_DUMP_CERTS },
+	{ "inspection-list", required_argument, NULL, OPT_INSPECTION },
+	{ "fresh-minutes", required_argument, NULL, OPT_FRESH },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -44,6 +57,18 @@ static void help(void)
 	       "  -c, --count N            stop after N packets of each input\n"
 	       "      --max-connections N  concurrent connections followed (default %d)\n"
 	       "      --max-handshake N    largest handshake message kept, bytes (default 65536)\n"
+	       "\n"
+	       "Certificates (judged at the capture's time, never today's):\n"
+	       "      --ca-file FILE       trust anchors the client would have (PEM)\n"
+	       "      --ca-path DIR        the same, as an OpenSSL hashed directory\n"
+	       "      --system-ca          the system's trust store (default: no anchors)\n"
+	       "      --server-name NAME   the name the client expects (default: SNI, else Host)\n"
+	       "      --expect-issuer TEXT the issuer our server's certificate has (repeatable)\n"
+	       "      --expect-fingerprint SHA256  our server's certificate (repeatable)\n"
+	       "      --dump-certs DIR     write every certificate as DIR/<sha256>.pem\n"
+	       "      --inspection-list FILE  issuers of TLS-inspection products (PRODUCT|TEXT lines)\n"
+	       "      --fresh-minutes N    a leaf valid since fewer minutes is 'minted on the fly' (30)\n"
+	       "\n"
 	       "      --list-facts         list the facts (JSON keys): name, type, meaning\n"
 	       "  -h, --help               this text\n"
 	       "  -V, --version            version\n"
@@ -150,6 +175,39 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 			if (!parse_size(optarg, 1024, 16777215, &o->hs_max))
 				return usage("bad --max-handshake (1024 to 16777215):", optarg);
 			break;
+		case OPT_CA_FILE:
+			o->x509.ca_file = optarg;
+			break;
+		case OPT_CA_PATH:
+			o->x509.ca_path = optarg;
+			break;
+		case OPT_SYSTEM_CA:
+			o->x509.system_ca = true;
+			break;
+		case OPT_SERVER_NAME:
+			o->x509.server_name = optarg;
+			break;
+		case OPT_EXPECT_ISSUER:
+			if (o->x509.n_expect_issuer == TD_ARRAY_LEN(o->x509.expect_issuer))
+				return usage("too many --expect-issuer (8 at most):", optarg);
+			o->x509.expect_issuer[o->x509.n_expect_issuer++] = optarg;
+			break;
+		case OPT_EXPECT_FP:
+			if (o->x509.n_expect_fingerprint == TD_ARRAY_LEN(o->x509.expect_fingerprint))
+				return usage("too many --expect-fingerprint (8 at most):", optarg);
+			o->x509.expect_fingerprint[o->x509.n_expect_fingerprint++] = optarg;
+			break;
+		case OPT_DUMP_CERTS:
+			o->x509.dump_dir = optarg;
+			break;
+		case OPT_INSPECTION:
+			o->x509.inspection_list = optarg;
+			break;
+		case OPT_FRESH:
+			if (!parse_size(optarg, 1, 1440000, &n))
+				return usage("bad --fresh-minutes:", optarg);
+			o->x509.fresh_minutes = (uint32_t)n;
+			break;
 		case OPT_LIST_FACTS:
 			list_facts();
 			return TD_OPTS_EXIT_OK;
@@ -170,6 +228,9 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 		td_portset_add(o->ports.proxy, 8080, 8080);
 		td_portset_add(o->ports.proxy, 3128, 3128);
 	}
+	/* The installed, editable inspection list, when there is one. */
+	if (!o->x509.inspection_list && access(TD_PKGDATADIR "/inspection-issuers.txt", R_OK) == 0)
+		o->x509.inspection_list = TD_PKGDATADIR "/inspection-issuers.txt";
 	o->files = argv + optind;
 	o->n_files = argc - optind;
 	if (!o->iface && o->n_files == 0) {

@@ -9,6 +9,7 @@
 #include "tlsdiag/factdesc.h"
 #include "tlsdiag/jsonw.h"
 #include "tlsdiag/names.h"
+#include "tlsdiag/x509.h"
 
 #define MAX_PATH_DEPTH 8
 
@@ -56,6 +57,55 @@ static void nest_to(struct td_jsonw *w, struct nest *s, char parts[MAX_PATH_DEPT
 	td_jw_key(w, parts[n - 1]);
 }
 
+static void kv_str(struct td_jsonw *w, const char *k, const char *v)
+{
+	if (!v[0])
+		return;
+	td_jw_key(w, k);
+	td_jw_str(w, v);
+}
+
+static void kv_bool(struct td_jsonw *w, const char *k, bool v)
+{
+	td_jw_key(w, k);
+	td_jw_bool(w, v);
+}
+
+static void cert(struct td_jsonw *w, const struct td_cert_info *c)
+{
+	char t[32];
+	td_jw_obj_open(w);
+	kv_bool(w, "parsed", c->parsed);
+	kv_str(w, "error", c->error);
+	if (c->parsed) {
+		kv_str(w, "subject", c->subject);
+		kv_str(w, "issuer", c->issuer);
+		kv_str(w, "san_dns", c->san_dns);
+		kv_str(w, "san_ip", c->san_ip);
+		kv_str(w, "serial", c->serial);
+		td_iso_time(c->not_before, t, sizeof(t));
+		kv_str(w, "not_before", t);
+		td_iso_time(c->not_after, t, sizeof(t));
+		kv_str(w, "not_after", t);
+		td_jw_key(w, "days_left");
+		td_jw_double(w, c->days_left, 0);
+		kv_bool(w, "expired", c->expired);
+		kv_bool(w, "not_yet_valid", c->not_yet_valid);
+		kv_str(w, "key_type", c->key_type);
+		td_jw_key(w, "key_bits");
+		td_jw_u64(w, c->key_bits);
+		kv_str(w, "signature_algorithm", c->sig_alg);
+		kv_str(w, "sha256", c->sha256);
+		kv_bool(w, "self_signed", c->self_signed);
+		kv_bool(w, "ca", c->is_ca);
+		kv_str(w, "eku", c->eku);
+		kv_str(w, "crl_urls", c->crl_urls);
+		kv_str(w, "aia_urls", c->aia_urls);
+		kv_bool(w, "signed_by_next", c->signed_by_next);
+	}
+	td_jw_obj_close(w);
+}
+
 static void value(struct td_jsonw *w, const struct td_value *v)
 {
 	char buf[64];
@@ -78,6 +128,14 @@ static void value(struct td_jsonw *w, const struct td_value *v)
 			td_jw_str(w, td_value_item_name(v, i, buf, sizeof(buf)));
 		td_jw_arr_close(w);
 		break;
+	case TD_V_CHAIN: {
+		const struct td_chain_facts *c = v->chain;
+		td_jw_arr_open(w);
+		for (size_t i = 0; i < c->n; i++)
+			cert(w, &c->certs[i]);
+		td_jw_arr_close(w);
+		break;
+	}
 	}
 }
 

@@ -11,6 +11,8 @@
 #include "tlsdiag/attr.h"
 #include "tlsdiag/report.h"
 #include "tlsdiag/names.h"
+#include "tlsdiag/factdesc.h"
+#include "tlsdiag/x509.h"
 
 #define SHOW_SUITES 4
 
@@ -231,6 +233,82 @@ static void header(FILE *out, const struct td_facts *f)
 		fprintf(out, "  payload not followed: %s\n", f->tcp.not_reassembled_why);
 }
 
+static void cert_lines(FILE *out, const struct td_cert_info *c, size_t i)
+{
+	char nb[32], na[32];
+	if (!c->parsed) {
+		fprintf(out, "    [%zu] does not parse: %s\n", i, c->error);
+		return;
+	}
+	td_iso_time(c->not_before, nb, sizeof(nb));
+	td_iso_time(c->not_after, na, sizeof(na));
+	fprintf(out, "    [%zu] %s\n        issuer %s%s\n", i, c->subject, c->issuer,
+		c->self_signed ? " (self-signed)" : "");
+	fprintf(out, "        valid %.10s to %.10s: %s, %d days left; %s %u, %s%s%s\n", nb, na,
+		c->expired ? "EXPIRED" : c->not_yet_valid ? "NOT YET VALID" : "valid", c->days_left,
+		c->key_type, c->key_bits, c->sig_alg, c->san_dns[0] ? "; SAN " : "", c->san_dns);
+}
+
+static void chain_summary(FILE *out, const struct td_chain_facts *c, bool server)
+{
+	if (c->name_checked)
+		fprintf(out, "    name %s (from %s): %s%s%s%s\n", c->expected_name, c->name_source,
+			c->name_matched ? "matches " : "NOT covered by the certificate",
+			c->name_matched ? c->matched_name : "",
+			c->cn_matches ? " (the subject CN too)" : c->name_matched ? " (in the SAN only)" : "",
+			c->multi_san_not_subject ? "; multi-SAN certificate without the name as subject" : "");
+	if (c->verify_attempted && c->trusted)
+		fprintf(out, "    trust: verified to a trust anchor at the capture's time\n");
+	else if (c->verify_attempted)
+		fprintf(out, "    trust: NOT trusted: %s (%s)\n", c->verify_error, c->verify_reason);
+	else
+		fprintf(out, "    trust: not checked (no trust anchors: --ca-file, --ca-path, --system-ca)\n");
+	if (!c->ordered && c->n > 1)
+		fprintf(out, "    chain: out of order (a certificate is not issued by the next)\n");
+	if (c->incomplete)
+		fprintf(out, "    chain: ends with a certificate that is no CA: its issuer was not sent%s\n",
+			c->missing_intermediate ? " and no anchor holds it (missing intermediate)" : "");
+	if (server && c->inspection_product[0])
+		fprintf(out, "    interception: issued by a %s inspection CA\n", c->inspection_product);
+	if (server && c->resigned)
+		fprintf(out, "    interception: the names match but the issuer is not the expected one (re-signed)\n");
+	if (server && c->fresh_leaf)
+		fprintf(out, "    interception: the leaf became valid %d minutes before the capture\n",
+			c->certs[0].minutes_since_issue);
+	if (server && c->device_self_signed)
+		fprintf(out, "    wrong server: a self-signed certificate for other names (a device answering itself)\n");
+	if (c->expect_issuer_checked)
+		fprintf(out, "    expected issuer: %s\n", c->expect_issuer_ok ? "yes" : "NO");
+	if (c->expect_fingerprint_checked)
+		fprintf(out, "    expected fingerprint: %s\n", c->expect_fingerprint_ok ? "yes" : "NO");
+}
+
+static void x509_section(FILE *out, const struct td_x509_facts *x)
+{
+	const struct { const struct td_chain_facts *c; const char *who; } sides[] = {
+		{ &x->server, "server" }, { &x->client, "client" },
+	};
+	for (size_t s = 0; s < 2; s++) {
+		const struct td_chain_facts *c = sides[s].c;
+		if (!c->seen)
+			continue;
+		fprintf(out, "  %s certificates:\n", sides[s].who);
+		for (size_t i = 0; i < c->n; i++)
+			cert_lines(out, &c->certs[i], i);
+		chain_summary(out, c, s == 0);
+	}
+	const struct td_client_auth_facts *a = &x->client_auth;
+	if (a->requested) {
+		fprintf(out, "  client certificate requested; accepted issuers: %s\n",
+			a->ca_names[0] ? a->ca_names : "(any: empty list)");
+		if (a->sent_empty)
+			fprintf(out, "    the client sent none (empty Certificate)\n");
+		else if (x->client.seen)
+			fprintf(out, "    the client's issuer is %slisted; its EKU %s client authentication\n",
+				a->issuer_listed ? "" : "NOT ", a->eku_allows_client_auth ? "allows" : "does NOT allow");
+	}
+}
+
 void td_report_text_flow(FILE *out, const struct td_facts *f, const struct td_diagnosis *d)
 {
 	static struct lines ls; /* large: kept off the stack */
@@ -250,6 +328,8 @@ void td_report_text_flow(FILE *out, const struct td_facts *f, const struct td_di
 		fprintf(out, "  %6llu %10.6f %s  %s\n", (unsigned long long)l->frame,
 			l->ts - f->tcp.first_ts, td_dir_arrow((enum td_dir)l->dir), l->text);
 	}
+	if (f->x509)
+		x509_section(out, f->x509);
 	if (f->caps_hit)
 		fprintf(out, "  note: a cap was reached; the listing is incomplete (see CAPS in tlsdiag(1))\n");
 	fprintf(out, "  stage reached: %s\n", td_stage_name((enum td_stage)f->stage));

@@ -376,7 +376,7 @@ static enum td_err parse_server_hello(struct td_facts *f, struct td_rd *r, uint6
 
 /* Certificate (RFC 5246 7.4.2; RFC 8446 4.4.2 when tls13). */
 static enum td_err parse_certificate(struct td_facts *f, struct td_cert_chain *c, struct td_rd *r,
-				     bool tls13, uint64_t frame)
+				     bool tls13, uint64_t frame, double ts)
 {
 	struct td_rd list;
 	for (size_t i = 0; i < c->kept; i++)
@@ -384,6 +384,7 @@ static enum td_err parse_certificate(struct td_facts *f, struct td_cert_chain *c
 	memset(c, 0, sizeof(*c));
 	c->seen = true;
 	c->frame = frame;
+	c->ts = ts;
 	if (tls13) {
 		struct td_rd ctx;
 		TRY(td_rd_vec(r, 1, 0, 0xff, &ctx));
@@ -520,7 +521,7 @@ enum td_err td_tls_parse_message(struct td_facts *f, enum td_dir dir, uint8_t ty
 		return dir == TD_DIR_S2C ? parse_server_hello(f, &r, frame, ts) : TD_E_FORMAT;
 	case 11:
 		return parse_certificate(f, dir == TD_DIR_S2C ? &t->server_certs : &t->client_certs, &r,
-					 tls13, frame);
+					 tls13, frame, ts);
 	case 12:
 		return parse_server_key_exchange(f, &r, frame);
 	case 13:

@@ -26,9 +26,14 @@ enum td_ftype {
 	TD_FT_LIST8,  /* uint8_t array named by a registry, uint8_t count */
 	TD_FT_LIST16, /* uint16_t array named by a registry, count of count_size bytes */
 	TD_FT_CAPS,   /* uint32_t bit set of enum td_cap */
+	TD_FT_I32,    /* int32_t */
+	TD_FT_EPOCH,  /* int64_t seconds since the epoch, shown as ISO 8601 UTC */
+	TD_FT_CHAIN,  /* struct td_chain_facts: its certificates, for display */
 };
 
-enum td_fbase { TD_FB_CONN, TD_FB_TLS };
+/* What a row's offset is relative to: the connection, its payload facts,
+ * its certificate facts, or the server's / client's leaf certificate. */
+enum td_fbase { TD_FB_CONN, TD_FB_TLS, TD_FB_X509, TD_FB_SLEAF, TD_FB_CLEAF };
 
 struct td_fact_desc {
 	const char *name;
@@ -44,7 +49,7 @@ struct td_fact_desc {
 	const char *doc;
 };
 
-enum td_vkind { TD_V_BOOL, TD_V_NUM, TD_V_STR, TD_V_LIST };
+enum td_vkind { TD_V_BOOL, TD_V_NUM, TD_V_STR, TD_V_LIST, TD_V_CHAIN };
 
 /* A fact's value. Strings point into the facts or into buf. */
 struct td_value {
@@ -59,6 +64,7 @@ struct td_value {
 	uint8_t item_size;
 	int reg;
 	uint32_t bits;        /* TD_FT_CAPS */
+	const void *chain;    /* TD_V_CHAIN: const struct td_chain_facts * */
 };
 
 extern const struct td_fact_desc td_facts_table[];
@@ -70,7 +76,9 @@ bool td_fact_get(const struct td_facts *f, const struct td_fact_desc *d, struct 
 const char *td_value_item_name(const struct td_value *v, size_t i, char *buf, size_t buflen);
 uint32_t td_value_item(const struct td_value *v, size_t i);
 const struct td_fact_desc *td_fact_find(const char *name);
-/* "bool", "number", "string", "frame", "time", "list" */
+/* An epoch time as "2025-01-01T00:00:00Z". */
+void td_iso_time(int64_t t, char *buf, size_t len);
+/* "bool", "number", "string", "frame", "time", "list", "chain" */
 const char *td_ftype_name(enum td_ftype t);
 
 #endif

@@ -177,6 +177,7 @@ struct td_server_hello {
 struct td_cert_chain {
 	bool seen;
 	uint64_t frame;
+	double ts;                   /* certificates are judged at this time */
 	uint16_t count;              /* certificates in the message (may exceed kept) */
 	struct td_blob certs[TD_MAX_CERTS];
 	uint16_t kept;
@@ -250,6 +251,8 @@ struct td_tls_dir_facts {
 	uint64_t parse_error_frame;
 };
 
+struct td_x509_facts;
+
 /* Everything read from the payload; allocated on the first payload byte so a
  * SYN flood costs only struct td_facts per connection. */
 struct td_tls_facts {
@@ -296,6 +299,7 @@ struct td_facts {
 	uint32_t caps_hit;           /* bit (1 << enum td_cap) per cap reached */
 	struct td_tcp_facts tcp;
 	struct td_tls_facts *tls;    /* NULL until payload arrives */
+	struct td_x509_facts *x509;  /* NULL until certificates are decoded */
 };
 
 struct td_facts *td_facts_new(void);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "tlsdiag/flow.h"
+#include "tlsdiag/x509.h"
 
 #define TD_DEFAULT_MAX_CONNECTIONS 100000
 
@@ -17,6 +18,7 @@ struct td_options {
 	size_t hs_max;           /* largest handshake message kept */
 	const char *iface;       /* live capture */
 	uint64_t count;          /* stop after this many packets (0: no limit) */
+	struct td_x509_opts x509;
 	char **files;
 	int n_files;
 };

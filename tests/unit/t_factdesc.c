@@ -2,6 +2,7 @@
  * well-formed names; prefix groups contiguous so JSON nests in one pass;
  * offsets inside their structs; documented) and reading values through it. */
 #include "tlsdiag/factdesc.h"
+#include "tlsdiag/x509.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -117,15 +118,29 @@ static size_t value_size(const struct td_fact_desc *d)
 		return 1;
 	case TD_FT_U16: case TD_FT_NAME16:
 		return 2;
-	case TD_FT_U32: case TD_FT_CAPS:
+	case TD_FT_U32: case TD_FT_CAPS: case TD_FT_I32:
 		return 4;
-	case TD_FT_U64: case TD_FT_FRAME: case TD_FT_TIME:
+	case TD_FT_U64: case TD_FT_FRAME: case TD_FT_TIME: case TD_FT_EPOCH:
 		return 8;
 	case TD_FT_IP:
 		return sizeof(struct td_ip);
+	case TD_FT_CHAIN:
+		return sizeof(struct td_chain_facts);
 	default:
 		return 1; /* strings and lists: at least their first byte */
 	}
+}
+
+/* The size of the struct a row's offset is relative to; 0 for an unknown base. */
+static size_t base_size(enum td_fbase b)
+{
+	switch (b) {
+	case TD_FB_CONN: return sizeof(struct td_facts);
+	case TD_FB_TLS: return sizeof(struct td_tls_facts);
+	case TD_FB_X509: return sizeof(struct td_x509_facts);
+	case TD_FB_SLEAF: case TD_FB_CLEAF: return sizeof(struct td_cert_info);
+	}
+	return 0;
 }
 
 /* Offsets, sizes and list counts fit the struct they index. */
@@ -134,9 +149,9 @@ static void test_offsets_in_range(void)
 	size_t bad = 0;
 	for (size_t i = 0; i < td_facts_count; i++) {
 		const struct td_fact_desc *d = row(i);
-		size_t base = d->base == TD_FB_CONN ? sizeof(struct td_facts) : sizeof(struct td_tls_facts);
+		size_t base = base_size(d->base);
 		bool list = d->type == TD_FT_LIST8 || d->type == TD_FT_LIST16;
-		bool good = (d->base == TD_FB_CONN || d->base == TD_FB_TLS) && d->off + value_size(d) <= base;
+		bool good = base > 0 && d->off + value_size(d) <= base;
 		if (d->present_off)
 			good &= (d->present_size == 1 || d->present_size == 2 || d->present_size == 4 ||
 				 d->present_size == 8) &&

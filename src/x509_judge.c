@@ -1,0 +1,442 @@
+/*
+ * What the certificates of one connection mean: chain order, trust at the
+ * capture's time (X509_verify_cert with X509_VERIFY_PARAM_set_time), the
+ * expected name, the client's certificate against the CertificateRequest,
+ * the analyst's pins, and the signs of interception or of the wrong server.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+#include "tlsdiag/x509.h"
+#include "inspection_builtin.h"
+
+#define MAX_PATTERNS 128
+
+struct pattern {
+	char product[64];
+	char text[128];
+};
+
+struct td_x509_ctx {
+	struct td_x509_opts o;
+	X509_STORE *store;           /* NULL without anchors */
+	struct pattern patterns[MAX_PATTERNS];
+	size_t n_patterns;
+};
+
+/* "PRODUCT|PATTERN" lines; '#' comments and blank lines skipped. */
+static void load_patterns(struct td_x509_ctx *x, const char *text)
+{
+	const char *line = text;
+	while (*line && x->n_patterns < MAX_PATTERNS) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		const char *bar = memchr(line, '|', len);
+		if (line[0] != '#' && bar && bar > line && (size_t)(bar - line) < sizeof(x->patterns[0].product) &&
+		    len - (size_t)(bar - line) - 1 < sizeof(x->patterns[0].text)) {
+			struct pattern *p = &x->patterns[x->n_patterns++];
+			memcpy(p->product, line, (size_t)(bar - line));
+			p->product[bar - line] = '\0';
+			size_t tl = len - (size_t)(bar - line) - 1;
+			memcpy(p->text, bar + 1, tl);
+			p->text[tl] = '\0';
+			while (tl && isspace((unsigned char)p->text[tl - 1]))
+				p->text[--tl] = '\0';
+			if (!tl)
+				x->n_patterns--;
+		}
+		line = end ? end + 1 : line + len;
+	}
+}
+
+static bool read_file(const char *path, char *buf, size_t buflen, char *err, size_t errlen)
+{
+	FILE *fp = fopen(path, "r");
+	if (!fp) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return false;
+	}
+	size_t n = fread(buf, 1, buflen - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	return true;
+}
+
+static bool load_anchors(struct td_x509_ctx *x, char *err, size_t errlen)
+{
+	const struct td_x509_opts *o = &x->o;
+	if (!o->ca_file && !o->ca_path && !o->system_ca)
+		return true;
+	x->store = X509_STORE_new();
+	if (!x->store) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	if (o->ca_file && X509_STORE_load_file(x->store, o->ca_file) != 1) {
+		snprintf(err, errlen, "%s: cannot read trust anchors (PEM certificates expected)", o->ca_file);
+		return false;
+	}
+	if (o->ca_path && X509_STORE_load_path(x->store, o->ca_path) != 1) {
+		snprintf(err, errlen, "%s: cannot use as a CA directory (c_rehash format)", o->ca_path);
+		return false;
+	}
+	if (o->system_ca && X509_STORE_set_default_paths(x->store) != 1) {
+		snprintf(err, errlen, "cannot load the system's trust store");
+		return false;
+	}
+	return true;
+}
+
+struct td_x509_ctx *td_x509_new(const struct td_x509_opts *o, char *err, size_t errlen)
+{
+	struct td_x509_ctx *x = calloc(1, sizeof(*x));
+	if (!x) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	x->o = *o;
+	if (!x->o.fresh_minutes)
+		x->o.fresh_minutes = 30;
+	if (!load_anchors(x, err, errlen)) {
+		td_x509_free(x);
+		return NULL;
+	}
+	if (o->inspection_list) {
+		static char text[32768];
+		if (!read_file(o->inspection_list, text, sizeof(text), err, errlen)) {
+			td_x509_free(x);
+			return NULL;
+		}
+		load_patterns(x, text);
+	} else {
+		load_patterns(x, td_inspection_builtin);
+	}
+	if (o->dump_dir) {
+		struct stat st;
+		if (stat(o->dump_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			snprintf(err, errlen, "%s: not a directory (--dump-certs)", o->dump_dir);
+			td_x509_free(x);
+			return NULL;
+		}
+	}
+	return x;
+}
+
+void td_x509_free(struct td_x509_ctx *x)
+{
+	if (!x)
+		return;
+	X509_STORE_free(x->store);
+	free(x);
+}
+
+bool td_x509_has_anchors(const struct td_x509_ctx *x)
+{
+	return x->store != NULL;
+}
+
+static X509 *parse(const struct td_blob *b)
+{
+	const unsigned char *p = b->data;
+	return b->len <= 0x7fffffff ? d2i_X509(NULL, &p, (long)b->len) : NULL;
+}
+
+static const char *verify_error_name(int code)
+{
+	static const struct { int code; const char *name; } names[] = {
+		{ X509_V_OK, "X509_V_OK" },
+		{ X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, "X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT" },
+		{ X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY" },
+		{ X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE, "X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE" },
+		{ X509_V_ERR_CERT_SIGNATURE_FAILURE, "X509_V_ERR_CERT_SIGNATURE_FAILURE" },
+		{ X509_V_ERR_CERT_NOT_YET_VALID, "X509_V_ERR_CERT_NOT_YET_VALID" },
+		{ X509_V_ERR_CERT_HAS_EXPIRED, "X509_V_ERR_CERT_HAS_EXPIRED" },
+		{ X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, "X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT" },
+		{ X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, "X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN" },
+		{ X509_V_ERR_CERT_CHAIN_TOO_LONG, "X509_V_ERR_CERT_CHAIN_TOO_LONG" },
+		{ X509_V_ERR_INVALID_CA, "X509_V_ERR_INVALID_CA" },
+		{ X509_V_ERR_INVALID_PURPOSE, "X509_V_ERR_INVALID_PURPOSE" },
+		{ X509_V_ERR_CERT_UNTRUSTED, "X509_V_ERR_CERT_UNTRUSTED" },
+		{ X509_V_ERR_CERT_REJECTED, "X509_V_ERR_CERT_REJECTED" },
+		{ X509_V_ERR_PATH_LENGTH_EXCEEDED, "X509_V_ERR_PATH_LENGTH_EXCEEDED" },
+		{ X509_V_ERR_CA_KEY_TOO_SMALL, "X509_V_ERR_CA_KEY_TOO_SMALL" },
+		{ X509_V_ERR_EE_KEY_TOO_SMALL, "X509_V_ERR_EE_KEY_TOO_SMALL" },
+		{ X509_V_ERR_CA_MD_TOO_WEAK, "X509_V_ERR_CA_MD_TOO_WEAK" },
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].code == code)
+			return names[i].name;
+	return NULL;
+}
+
+/* X509_verify_cert at the capture's time, with the rest of the chain as untrusted. */
+static void verify(struct td_x509_ctx *x, STACK_OF(X509) *chain, int purpose, int64_t t,
+		   struct td_chain_facts *c)
+{
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	if (!ctx || sk_X509_num(chain) == 0 ||
+	    X509_STORE_CTX_init(ctx, x->store, sk_X509_value(chain, 0), chain) != 1) {
+		X509_STORE_CTX_free(ctx);
+		return;
+	}
+	X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), (time_t)t);
+	X509_STORE_CTX_set_purpose(ctx, purpose);
+	c->verify_attempted = true;
+	c->trusted = X509_verify_cert(ctx) == 1;
+	c->verify_code = c->trusted ? X509_V_OK : X509_STORE_CTX_get_error(ctx);
+	const char *name = verify_error_name(c->verify_code);
+	if (name)
+		snprintf(c->verify_error, sizeof(c->verify_error), "%s", name);
+	else
+		snprintf(c->verify_error, sizeof(c->verify_error), "X509_V_ERR_%d", c->verify_code);
+	snprintf(c->verify_reason, sizeof(c->verify_reason), "%s", X509_verify_cert_error_string(c->verify_code));
+	X509_STORE_CTX_free(ctx);
+}
+
+static void dump(const struct td_x509_ctx *x, X509 *cert, const char *sha256)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s.pem", x->o.dump_dir, sha256);
+	FILE *fp = fopen(path, "w");
+	if (fp) {
+		PEM_write_X509(fp, cert);
+		fclose(fp);
+	}
+}
+
+static bool contains_nocase(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	if (n == 0)
+		return false;
+	for (; *hay; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return true;
+	return false;
+}
+
+/* A fingerprint as given: hex with or without colons, any case. */
+static bool same_fingerprint(const char *given, const char *hex)
+{
+	size_t j = 0;
+	for (size_t i = 0; given[i]; i++) {
+		if (given[i] == ':' || given[i] == ' ')
+			continue;
+		if (!hex[j] || tolower((unsigned char)given[i]) != hex[j])
+			return false;
+		j++;
+	}
+	return hex[j] == '\0' && j > 0;
+}
+
+static void expectations(const struct td_x509_ctx *x, struct td_chain_facts *c)
+{
+	const struct td_cert_info *leaf = &c->certs[0];
+	if (x->o.n_expect_issuer) {
+		c->expect_issuer_checked = true;
+		for (size_t i = 0; i < x->o.n_expect_issuer; i++)
+			c->expect_issuer_ok |= contains_nocase(leaf->issuer, x->o.expect_issuer[i]);
+	}
+	if (x->o.n_expect_fingerprint) {
+		c->expect_fingerprint_checked = true;
+		for (size_t i = 0; i < x->o.n_expect_fingerprint; i++)
+			c->expect_fingerprint_ok |= same_fingerprint(x->o.expect_fingerprint[i], leaf->sha256);
+	}
+}
+
+/* Does a host name pattern from the subject CN cover the name (one-label wildcard)? */
+static bool cn_covers(const char *cn, const char *name)
+{
+	if (strcasecmp(cn, name) == 0)
+		return true;
+	if (cn[0] != '*' || cn[1] != '.')
+		return false;
+	const char *dot = strchr(name, '.');
+	return dot && dot != name && strcasecmp(cn + 1, dot) == 0;
+}
+
+static void name_check(const struct td_blob *leaf_der, struct td_chain_facts *c)
+{
+	const struct td_cert_info *leaf = &c->certs[0];
+	if (!c->expected_name[0] || !leaf->parsed)
+		return;
+	c->name_checked = true;
+	c->name_matched = td_cert_name_matches(leaf_der->data, leaf_der->len, c->expected_name,
+					       c->matched_name, sizeof(c->matched_name));
+	c->cn_matches = leaf->cn[0] && cn_covers(leaf->cn, c->expected_name);
+	c->multi_san_not_subject = leaf->n_san_dns > 1 && c->name_matched && !c->cn_matches;
+}
+
+static void interception(const struct td_x509_ctx *x, struct td_chain_facts *c)
+{
+	const struct td_cert_info *leaf = &c->certs[0];
+	for (size_t i = 0; i < c->n && !c->inspection_product[0]; i++)
+		for (size_t p = 0; p < x->n_patterns; p++)
+			if (contains_nocase(c->certs[i].issuer, x->patterns[p].text)) {
+				snprintf(c->inspection_product, sizeof(c->inspection_product), "%s",
+					 x->patterns[p].product);
+				break;
+			}
+	bool untrusted_issuer = c->verify_attempted && !c->trusted &&
+				(c->verify_code == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+				 c->verify_code == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN);
+	bool pinned_mismatch = (c->expect_issuer_checked && !c->expect_issuer_ok) ||
+			       (c->expect_fingerprint_checked && !c->expect_fingerprint_ok);
+	c->resigned = c->name_matched && !leaf->self_signed &&
+		      (pinned_mismatch || untrusted_issuer || c->inspection_product[0]);
+	c->fresh_leaf = leaf->parsed && leaf->minutes_since_issue >= 0 &&
+			(uint32_t)leaf->minutes_since_issue < x->o.fresh_minutes;
+	c->device_self_signed = leaf->self_signed && c->name_checked && !c->name_matched;
+	c->ecdsa_leaf = strcmp(leaf->key_type, "EC") == 0;
+}
+
+/* Decode, order and verify one side's chain. */
+static void chain(struct td_x509_ctx *x, const struct td_cert_chain *msg, int purpose, int64_t t,
+		  struct td_chain_facts *c)
+{
+	STACK_OF(X509) *stack = sk_X509_new_null();
+	X509 *certs[TD_MAX_CERTS] = { 0 };
+	c->seen = true;
+	c->certs = calloc(msg->kept ? msg->kept : 1, sizeof(*c->certs));
+	if (!c->certs || !stack) {
+		sk_X509_free(stack);
+		return;
+	}
+	c->n = msg->kept;
+	for (size_t i = 0; i < c->n; i++) {
+		td_cert_decode(msg->certs[i].data, msg->certs[i].len, t, &c->certs[i]);
+		certs[i] = parse(&msg->certs[i]);
+		if (!certs[i])
+			c->unparsed++;
+		else if (sk_X509_push(stack, certs[i]) <= 0)
+			c->unparsed++;
+		if (certs[i] && x->o.dump_dir)
+			dump(x, certs[i], c->certs[i].sha256);
+	}
+	c->ordered = c->n > 0 && c->unparsed == 0;
+	for (size_t i = 0; i + 1 < c->n; i++) {
+		bool issued = certs[i] && certs[i + 1] && X509_check_issued(certs[i + 1], certs[i]) == X509_V_OK &&
+			      X509_verify(certs[i], X509_get0_pubkey(certs[i + 1])) == 1;
+		c->certs[i].signed_by_next = issued;
+		c->ordered &= issued;
+	}
+	if (c->n > 0) {
+		const struct td_cert_info *last = &c->certs[c->n - 1];
+		c->ends_self_signed = last->self_signed;
+		if (x->store && c->unparsed == 0)
+			verify(x, stack, purpose, t, c);
+		/* A chain that stops at a certificate which is no CA leaves the
+		 * client to find its issuer; with anchors, verification says
+		 * whether it could not. */
+		c->incomplete = last->parsed && !last->self_signed && !last->is_ca;
+		c->missing_intermediate = c->incomplete && c->verify_attempted &&
+					  (c->verify_code == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+					   c->verify_code == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE);
+	}
+	for (size_t i = 0; i < c->n; i++)
+		X509_free(certs[i]);
+	sk_X509_free(stack);
+}
+
+static void ca_names(const struct td_cert_request *cr, struct td_client_auth_facts *a,
+		     X509_NAME *names[TD_MAX_CA_NAMES])
+{
+	for (size_t i = 0; i < cr->kept_ca_names; i++) {
+		const unsigned char *p = cr->ca_names[i].data;
+		char dn[TD_X509_NAME];
+		names[i] = d2i_X509_NAME(NULL, &p, (long)cr->ca_names[i].len);
+		if (!names[i])
+			continue;
+		a->ca_names_parsed++;
+		BIO *b = BIO_new(BIO_s_mem());
+		if (b && X509_NAME_print_ex(b, names[i], 0, XN_FLAG_RFC2253) >= 0) {
+			int n = BIO_read(b, dn, sizeof(dn) - 1);
+			dn[n > 0 ? n : 0] = '\0';
+			size_t used = strlen(a->ca_names);
+			if (used + strlen(dn) + 3 < sizeof(a->ca_names))
+				snprintf(a->ca_names + used, sizeof(a->ca_names) - used, "%s%s", used ? "; " : "", dn);
+		}
+		BIO_free(b);
+	}
+}
+
+/* Is the client's issuer (or a CA in its chain) among the names the server listed? */
+static void client_auth(const struct td_tls_facts *t, struct td_x509_facts *xf)
+{
+	struct td_client_auth_facts *a = &xf->client_auth;
+	X509_NAME *names[TD_MAX_CA_NAMES] = { 0 };
+	a->requested = t->cert_request.seen;
+	if (!a->requested)
+		return;
+	ca_names(&t->cert_request, a, names);
+	a->sent_empty = t->client_certs.seen && t->client_certs.empty;
+	for (size_t i = 0; i < t->client_certs.kept; i++) {
+		X509 *c = parse(&t->client_certs.certs[i]);
+		for (size_t k = 0; c && k < t->cert_request.kept_ca_names; k++)
+			if (names[k] && (X509_NAME_cmp(X509_get_issuer_name(c), names[k]) == 0 ||
+					 (i > 0 && X509_NAME_cmp(X509_get_subject_name(c), names[k]) == 0)))
+				a->issuer_listed = true;
+		X509_free(c);
+	}
+	if (xf->client.n > 0) {
+		const struct td_cert_info *leaf = &xf->client.certs[0];
+		a->eku_allows_client_auth = !leaf->has_eku || leaf->eku_client_auth;
+	}
+	for (size_t k = 0; k < TD_MAX_CA_NAMES; k++)
+		X509_NAME_free(names[k]);
+}
+
+/* The name the client wanted: the option, else the SNI, else the HTTP Host. */
+static void expected_name(const struct td_x509_ctx *x, const struct td_tls_facts *t,
+			  struct td_chain_facts *c)
+{
+	const char *name = NULL, *src = "";
+	if (x->o.server_name) {
+		name = x->o.server_name;
+		src = "option";
+	} else if (t->ch.sni[0]) {
+		name = t->ch.sni;
+		src = "sni";
+	} else if (t->http_req.host[0]) {
+		name = t->http_req.host;
+		src = "http-host";
+	}
+	if (!name)
+		return;
+	snprintf(c->expected_name, sizeof(c->expected_name), "%s", name);
+	/* A Host header may carry a port ("name:443"); an IPv6 literal has several colons. */
+	char *colon = strchr(c->expected_name, ':');
+	if (colon && strcmp(src, "http-host") == 0 && colon == strrchr(c->expected_name, ':'))
+		*colon = '\0';
+	snprintf(c->name_source, sizeof(c->name_source), "%s", src);
+}
+
+void td_x509_analyze(struct td_x509_ctx *x, struct td_facts *f)
+{
+	const struct td_tls_facts *t = f->tls;
+	if (!t || (!t->server_certs.seen && !t->client_certs.seen && !t->cert_request.seen))
+		return;
+	struct td_x509_facts *xf = calloc(1, sizeof(*xf));
+	if (!xf)
+		return;
+	f->x509 = xf;
+	if (t->server_certs.seen && t->server_certs.kept) {
+		int64_t when = (int64_t)t->server_certs.ts;
+		chain(x, &t->server_certs, X509_PURPOSE_SSL_SERVER, when, &xf->server);
+		expected_name(x, t, &xf->server);
+		name_check(&t->server_certs.certs[0], &xf->server);
+		expectations(x, &xf->server);
+		interception(x, &xf->server);
+	}
+	if (t->client_certs.seen && t->client_certs.kept)
+		chain(x, &t->client_certs, X509_PURPOSE_SSL_CLIENT, (int64_t)t->client_certs.ts, &xf->client);
+	client_auth(t, xf);
+}
