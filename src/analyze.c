@@ -14,17 +14,31 @@
 #include "tlsdiag/packet.h"
 #include "tlsdiag/reasm.h"
 #include "tlsdiag/report.h"
+#include "tlsdiag/rules.h"
 #include "tlsdiag/x509.h"
 
 struct run {
 	const struct td_options *o;
 	struct td_conntrack *ct;
 	struct td_x509_ctx *x509;
+	struct td_ruleset *rules;
 	struct td_run_summary sum;
 	const char *file;       /* the input being read */
 	uint32_t file_index;
 	bool any_failure;
+	bool any_unexpected;    /* --expect: a connection outside the expected categories */
 };
+
+/* --expect: is the verdict one of the expected categories? Say so when not. */
+static void check_expected(struct run *r, const struct td_facts *f, const struct td_diagnosis *d)
+{
+	for (size_t i = 0; i < r->o->n_expect; i++)
+		if (strcmp(r->o->expect[i], d->category) == 0)
+			return;
+	r->any_unexpected = true;
+	td_error("expect: connection #%u (%s, frame %llu) is %s, not one of the expected categories",
+		 f->id, f->file, (unsigned long long)f->tcp.first_frame, d->category);
+}
 
 static void on_finish(struct td_flow *flow, void *arg)
 {
@@ -32,11 +46,15 @@ static void on_finish(struct td_flow *flow, void *arg)
 	struct td_diagnosis d;
 	td_facts_derive(flow->facts);
 	td_x509_analyze(r->x509, flow->facts);
-	td_classify(flow->facts, &d);
+	if (r->o->explain && !r->o->json)
+		printf("#%u rules:\n", flow->facts->id);
+	td_rules_eval(r->rules, flow->facts, &d, r->o->explain ? (r->o->json ? stderr : stdout) : NULL);
 	if (r->o->json)
 		td_report_json_flow(stdout, flow->facts, &d);
 	else
 		td_report_text_flow(stdout, flow->facts, &d);
+	if (r->o->n_expect)
+		check_expected(r, flow->facts, &d);
 	td_summary_count(&r->sum, d.category);
 	if (!td_diagnosis_ok(&d))
 		r->any_failure = true;
@@ -116,6 +134,40 @@ static void collect_stats(struct run *r)
 	memcpy(r->sum.nids_by_kind, rs.by_kind, sizeof(r->sum.nids_by_kind));
 }
 
+/* The default rules (unless --no-default-rules), then every --rules file. */
+static struct td_ruleset *load_rules(const struct td_options *o)
+{
+	char err[512];
+	struct td_ruleset *rs = td_rules_new();
+	if (!rs) {
+		td_error("out of memory");
+		return NULL;
+	}
+	if (!o->no_default_rules && !td_rules_load_default(rs, err, sizeof(err))) {
+		td_error("built-in rules: %s", err);
+		td_rules_free(rs);
+		return NULL;
+	}
+	for (size_t i = 0; i < o->n_rule_files; i++) {
+		if (!td_rules_load_file(rs, o->rule_files[i], err, sizeof(err))) {
+			td_error("%s", err);
+			td_rules_free(rs);
+			return NULL;
+		}
+	}
+	return rs;
+}
+
+int td_list_rules(const struct td_options *o)
+{
+	struct td_ruleset *rs = load_rules(o);
+	if (!rs)
+		return 2;
+	td_rules_list(rs, stdout);
+	td_rules_free(rs);
+	return 0;
+}
+
 int td_analyze(const struct td_options *o)
 {
 	static struct run r;
@@ -123,21 +175,26 @@ int td_analyze(const struct td_options *o)
 	double t0 = now();
 	memset(&r, 0, sizeof(r));
 	r.o = o;
+	if (!(r.rules = load_rules(o)))
+		return 2;
 	r.x509 = td_x509_new(&o->x509, err, sizeof(err));
 	if (!r.x509) {
 		td_error("%s", err);
+		td_rules_free(r.rules);
 		return 2;
 	}
 	r.ct = td_conntrack_new(&o->ports, o->max_connections, o->hs_max, on_finish, &r);
 	if (!r.ct) {
 		td_error("out of memory");
 		td_x509_free(r.x509);
+		td_rules_free(r.rules);
 		return 2;
 	}
 	if (!td_reasm_init(r.ct, (int)o->max_connections, err, sizeof(err))) {
 		td_error("%s", err);
 		td_conntrack_free(r.ct);
 		td_x509_free(r.x509);
+		td_rules_free(r.rules);
 		return 2;
 	}
 	struct td_capture_opts co = { .filter = o->filter, .max_packets = o->count,
@@ -148,6 +205,7 @@ int td_analyze(const struct td_options *o)
 	collect_stats(&r);
 	td_conntrack_free(r.ct);
 	td_x509_free(r.x509);
+	td_rules_free(r.rules);
 	r.sum.seconds = now() - t0;
 	if (o->json)
 		td_report_json_summary(stdout, &r.sum);
@@ -156,5 +214,7 @@ int td_analyze(const struct td_options *o)
 	fflush(stdout);
 	if (r.sum.files_failed)
 		return 2;
+	if (o->n_expect)
+		return r.any_unexpected ? 1 : 0;
 	return r.any_failure ? 1 : 0;
 }

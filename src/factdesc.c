@@ -71,7 +71,9 @@
 	    IF_T(dir[i].alert.seen), .doc = "sent after the keys changed: unreadable"),           \
 	ROW("tls.alert." who ".before_server_hello", TD_FT_BOOL,                                  \
 	    T(dir[i].alert.before_server_hello), IF_T(dir[i].alert.seen),                         \
-	    .doc = "sent before any ServerHello was seen")
+	    .doc = "sent before any ServerHello was seen"),                                       \
+	ROW("tls.alert." who ".windows_error", TD_FT_STR, C(derived.alert_windows[i]),             \
+	    .doc = "the error Windows (Schannel) returns on receiving this alert")
 
 #define HTTP_REQ_ROWS(pre, field, what)                                                           \
 	ROW(pre ".frame", TD_FT_FRAME, T(field.frame), .doc = "frame that completed the " what),  \
@@ -117,6 +119,10 @@
 	ROW(pre ".parse_error", TD_FT_STR, B(error), .doc = "why the DER does not parse, when it does not")
 
 const struct td_fact_desc td_facts_table[] = {
+	ROW("client.ip", TD_FT_IP, C(tcp.client_ip), .doc = "the client's address (it sent the SYN)"),
+	ROW("client.port", TD_FT_U16, C(tcp.client_port), .doc = "the client's port"),
+	ROW("server.ip", TD_FT_IP, C(tcp.server_ip), .doc = "the server's address"),
+	ROW("server.port", TD_FT_U16, C(tcp.server_port), .doc = "the server's port"),
 	ROW("stage", TD_FT_STAGE, C(stage), .doc = "how far the connection got (see doc/facts.md)"),
 	ROW("caps", TD_FT_CAPS, C(caps_hit), .doc = "caps reached while reading this connection"),
 
@@ -128,6 +134,10 @@ const struct td_fact_desc td_facts_table[] = {
 	ROW("tcp.reset_by", TD_FT_WHO, C(tcp.reset_by), .doc = "who sent the first RST: client or server"),
 	ROW("tcp.rst_frame", TD_FT_FRAME, C(tcp.rst_frame), .doc = "frame of the first RST"),
 	ROW("tcp.rst_ttl", TD_FT_U8, C(tcp.rst_ttl), IF_C(tcp.rst_frame), .doc = "IP TTL of that RST"),
+	ROW("tcp.reset_windows_error", TD_FT_STR, C(derived.reset_windows),
+	    .doc = "0x2746 (WSAECONNRESET) when the server side reset the connection"),
+	ROW("tcp.rst_ttl_differs", TD_FT_BOOL, C(derived.rst_ttl_differs), .omit_zero = true,
+	    .doc = "the server-side RST's TTL differs from the SYN-ACK's: sent by a device on the path"),
 	ROW("tcp.rst_before_data", TD_FT_BOOL, C(tcp.rst_before_data), IF_C(tcp.rst_frame),
 	    .doc = "the RST came before any payload"),
 	ROW("tcp.rst_answers_syn", TD_FT_BOOL, C(tcp.rst_answers_syn), IF_C(tcp.rst_frame),
@@ -149,6 +159,10 @@ const struct td_fact_desc td_facts_table[] = {
 	    .doc = "why the payload could not be followed"),
 
 	ROW("tls.seen", TD_FT_BOOL, T(tls_seen), .doc = "at least one TLS record"),
+	ROW("tls.handshake_complete", TD_FT_BOOL, C(derived.handshake_complete), .omit_zero = true,
+	    .doc = "both Finished messages were seen (read, or inferred from encrypted records)"),
+	ROW("tls.pattern", TD_FT_STR, C(derived.pattern),
+	    .doc = "a named pattern of encrypted records that shows how a TLS 1.3 handshake ended (doc/diagnosis.md)"),
 	ROW("tls.client_hello.seen", TD_FT_BOOL, T(ch.seen), IF_T(ch.seen), .doc = "a ClientHello was sent"),
 	ROW("tls.client_hello.frame", TD_FT_FRAME, T(ch.frame), .doc = "its frame"),
 	ROW("tls.client_hello.time", TD_FT_TIME, T(ch.ts), IF_T(ch.seen), .doc = "its time"),
@@ -242,6 +256,8 @@ const struct td_fact_desc td_facts_table[] = {
 	    .doc = "certificates the client sent (0: an empty Certificate)"),
 	ROW("tls.client_certificate.empty", TD_FT_BOOL, T(client_certs.empty), IF_T(client_certs.seen),
 	    .doc = "the client sent an empty Certificate"),
+	ROW("tls.client_certificate.rejected", TD_FT_BOOL, C(derived.after_client_certificate), .omit_zero = true,
+	    .doc = "the server's alert or close came after the client's Certificate"),
 	ROW("tls.client_key_exchange.frame", TD_FT_FRAME, T(client_key_exchange_frame),
 	    .doc = "frame of the ClientKeyExchange"),
 	ROW("tls.certificate_verify.frame", TD_FT_FRAME, T(certificate_verify_frame),
@@ -258,6 +274,8 @@ const struct td_fact_desc td_facts_table[] = {
 	HTTP_REQ_ROWS("http.request", http_req, "HTTP request head inside TLS"),
 	HTTP_RESP_ROWS("http.response", http_resp, "HTTP response head inside TLS"),
 	ROW("http.sstp", TD_FT_BOOL, T(sstp_seen), IF_T(sstp_seen), .doc = "an SSTP_DUPLEX_POST request (SSTP VPN)"),
+	ROW("http.iphttps_ok", TD_FT_BOOL, C(derived.iphttps_ok), .omit_zero = true,
+	    .doc = "POST /IPHTTPS answered 200 by Microsoft-HTTPAPI/2.0: the IP-HTTPS tunnel is up"),
 	HTTP_REQ_ROWS("proxy.request", proxy_req, "request to the proxy (CONNECT)"),
 	HTTP_RESP_ROWS("proxy.response", proxy_resp, "proxy's answer"),
 	ROW("proxy.tunnel_open", TD_FT_BOOL, T(tunnel_open), IF_T(proxy_req.seen),
@@ -385,7 +403,7 @@ bool td_fact_get(const struct td_facts *f, const struct td_fact_desc *d, struct 
 	case TD_FT_BOOL:
 		v->kind = TD_V_BOOL;
 		v->b = *(const bool *)p;
-		return true;
+		return v->b || !d->omit_zero;
 	case TD_FT_TIME:
 		v->kind = TD_V_NUM;
 		memcpy(&v->num, p, sizeof(double));
@@ -423,6 +441,7 @@ bool td_fact_get(const struct td_facts *f, const struct td_fact_desc *d, struct 
 		memcpy(&t, p, sizeof(t));
 		v->kind = TD_V_STR;
 		v->num = (double)t;
+		v->has_num = true;
 		td_iso_time(t, v->buf, sizeof(v->buf));
 		v->str = v->buf;
 		return true;
@@ -456,6 +475,7 @@ bool td_fact_get(const struct td_facts *f, const struct td_fact_desc *d, struct 
 		v->kind = TD_V_STR;
 		v->str = td_name_fmt((enum td_registry)d->reg, (uint32_t)n, v->buf, sizeof(v->buf));
 		v->num = (double)n;
+		v->has_num = true;
 		return true;
 	default:
 		v->kind = TD_V_NUM;

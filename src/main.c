@@ -13,5 +13,5 @@ int main(int argc, char **argv)
 	case TD_OPTS_RUN:
 		break;
 	}
-	return td_analyze(&o);
+	return o.list_rules ? td_list_rules(&o) : td_analyze(&o);
 }

@@ -9,11 +9,12 @@
 #include "tlsdiag/attr.h"
 #include "tlsdiag/diag.h"
 #include "tlsdiag/factdesc.h"
+#include "tlsdiag/rules.h"
 #include "config.h"
 
 enum { OPT_PROXY_PORT = 256, OPT_JSON, OPT_MAX_CONN, OPT_MAX_HS, OPT_LIST_FACTS, OPT_CA_FILE, OPT_CA_PATH,
        OPT_SYSTEM_CA, OPT_SERVER_NAME, OPT_EXPECT_ISSUER, OPT_EXPECT_FP, OPT_DUMP_CERTS, OPT_INSPECTION,
-       OPT_FRESH };
+       OPT_FRESH, OPT_RULES, OPT_NO_DEFAULT_RULES, OPT_LIST_RULES, OPT_EXPLAIN, OPT_EXPECT };
 
 static const struct option long_opts[] = {
 	{ "filter", required_argument, NULL, 'f' },
@@ -34,6 +35,11 @@ static const struct option long_opts[] = {
 	{ "dump-certs", required_argument, NULL, OPT_DUMP_CERTS },
 	{ "inspection-list", required_argument, NULL, OPT_INSPECTION },
 	{ "fresh-minutes", required_argument, NULL, OPT_FRESH },
+	{ "rules", required_argument, NULL, OPT_RULES },
+	{ "no-default-rules", no_argument, NULL, OPT_NO_DEFAULT_RULES },
+	{ "list-rules", no_argument, NULL, OPT_LIST_RULES },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "expect", required_argument, NULL, OPT_EXPECT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -68,6 +74,14 @@ static void help(void)
 	       "      --dump-certs DIR     write every certificate as DIR/<sha256>.pem\n"
 	       "      --inspection-list FILE  issuers of TLS-inspection products (PRODUCT|TEXT lines)\n"
 	       "      --fresh-minutes N    a leaf valid since fewer minutes is 'minted on the fly' (30)\n"
+	       "\n"
+	       "Diagnosis (rules: doc/rules.md; verdicts: doc/diagnosis.md):\n"
+	       "      --rules FILE         add rules after the defaults; same id replaces (repeatable)\n"
+	       "      --no-default-rules   only the rules of --rules files\n"
+	       "      --list-rules         list the rules in the order they are tried, and exit\n"
+	       "      --explain            show, per connection, which rules matched and why\n"
+	       "      --expect CATEGORY    regression mode: exit 0 only if every connection's\n"
+	       "                           diagnosis is one of these (repeatable)\n"
 	       "\n"
 	       "      --list-facts         list the facts (JSON keys): name, type, meaning\n"
 	       "  -h, --help               this text\n"
@@ -208,6 +222,27 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 				return usage("bad --fresh-minutes:", optarg);
 			o->x509.fresh_minutes = (uint32_t)n;
 			break;
+		case OPT_RULES:
+			if (o->n_rule_files == TD_ARRAY_LEN(o->rule_files))
+				return usage("too many --rules (16 at most):", optarg);
+			o->rule_files[o->n_rule_files++] = optarg;
+			break;
+		case OPT_NO_DEFAULT_RULES:
+			o->no_default_rules = true;
+			break;
+		case OPT_LIST_RULES:
+			o->list_rules = true;
+			break;
+		case OPT_EXPLAIN:
+			o->explain = true;
+			break;
+		case OPT_EXPECT:
+			if (o->n_expect == TD_ARRAY_LEN(o->expect))
+				return usage("too many --expect (32 at most):", optarg);
+			if (!td_category_known(optarg, false))
+				return usage("--expect: not a diagnosis category (see doc/rules.md):", optarg);
+			o->expect[o->n_expect++] = optarg;
+			break;
 		case OPT_LIST_FACTS:
 			list_facts();
 			return TD_OPTS_EXIT_OK;
@@ -233,6 +268,8 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 		o->x509.inspection_list = TD_PKGDATADIR "/inspection-issuers.txt";
 	o->files = argv + optind;
 	o->n_files = argc - optind;
+	if (o->list_rules)
+		return TD_OPTS_RUN;
 	if (!o->iface && o->n_files == 0) {
 		td_error("no capture file given (use '-' for stdin, -i for live)");
 		fprintf(stderr, "Try 'tlsdiag --help'.\n");

@@ -139,20 +139,6 @@ static void value(struct td_jsonw *w, const struct td_value *v)
 	}
 }
 
-static void endpoint(struct td_jsonw *w, const char *key, const struct td_ip *ip, uint16_t port)
-{
-	char buf[64];
-	if (!inet_ntop(ip->family == 6 ? AF_INET6 : AF_INET, ip->addr, buf, sizeof(buf)))
-		strcpy(buf, "?");
-	td_jw_key(w, key);
-	td_jw_obj_open(w);
-	td_jw_key(w, "ip");
-	td_jw_str(w, buf);
-	td_jw_key(w, "port");
-	td_jw_u64(w, port);
-	td_jw_obj_close(w);
-}
-
 static void diagnosis(struct td_jsonw *w, const struct td_diagnosis *d)
 {
 	td_jw_key(w, "diagnosis");
@@ -163,6 +149,8 @@ static void diagnosis(struct td_jsonw *w, const struct td_diagnosis *d)
 	td_jw_str(w, d->windows_error);
 	td_jw_key(w, "confidence");
 	td_jw_str(w, d->confidence);
+	td_jw_key(w, "rule");
+	td_jw_str(w, d->rule);
 	td_jw_key(w, "summary");
 	td_jw_str(w, d->summary);
 	td_jw_key(w, "evidence");
@@ -176,6 +164,8 @@ static void diagnosis(struct td_jsonw *w, const struct td_diagnosis *d)
 		td_jw_obj_close(w);
 	}
 	td_jw_arr_close(w);
+	td_jw_key(w, "explanation");
+	td_jw_str(w, d->explanation);
 	td_jw_key(w, "remedy");
 	td_jw_str(w, d->remedy);
 	td_jw_obj_close(w);
@@ -185,6 +175,8 @@ static void diagnosis(struct td_jsonw *w, const struct td_diagnosis *d)
 		td_jw_obj_open(w);
 		td_jw_key(w, "category");
 		td_jw_str(w, d->findings[i].category);
+		td_jw_key(w, "rule");
+		td_jw_str(w, d->findings[i].rule);
 		td_jw_key(w, "summary");
 		td_jw_str(w, d->findings[i].summary);
 		td_jw_obj_close(w);
@@ -204,8 +196,6 @@ void td_report_json_flow(FILE *out, const struct td_facts *f, const struct td_di
 	td_jw_u64(&w, f->id);
 	td_jw_key(&w, "file");
 	td_jw_str(&w, f->file);
-	endpoint(&w, "client", &f->tcp.client_ip, f->tcp.client_port);
-	endpoint(&w, "server", &f->tcp.server_ip, f->tcp.server_port);
 	for (size_t i = 0; i < td_facts_count; i++) {
 		struct td_value v;
 		char parts[MAX_PATH_DEPTH][48];
@@ -263,7 +253,7 @@ void td_summary_count(struct td_run_summary *s, const char *category)
 		}
 	}
 	if (s->n_categories < TD_MAX_CATEGORIES) {
-		s->categories[s->n_categories] = category;
+		snprintf(s->categories[s->n_categories], sizeof(s->categories[0]), "%s", category);
 		s->category_counts[s->n_categories++] = 1;
 	}
 }

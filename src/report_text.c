@@ -336,7 +336,10 @@ void td_report_text_flow(FILE *out, const struct td_facts *f, const struct td_di
 	fprintf(out, "  diagnosis: %s", d->category);
 	if (d->windows_error)
 		fprintf(out, " [%s]", d->windows_error);
-	fprintf(out, " (confidence %s)\n    %s\n", d->confidence, d->summary);
+	fprintf(out, " (confidence %s%s%s)\n    %s\n", d->confidence, d->rule ? ", rule " : "",
+		d->rule ? d->rule : "", d->summary);
+	if (d->explanation[0])
+		fprintf(out, "    why: %s\n", d->explanation);
 	for (size_t i = 0; i < d->n_evidence; i++)
 		fprintf(out, "    evidence: frame %llu: %s\n", (unsigned long long)d->evidence[i].frame,
 			d->evidence[i].detail);

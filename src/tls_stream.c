@@ -18,7 +18,8 @@ enum {
 	CT_CCS = 20, CT_ALERT = 21, CT_HANDSHAKE = 22, CT_APP = 23, CT_HEARTBEAT = 24, CT_CID = 25,
 };
 #define REC_HDR 5
-#define APP_RECORDS_ENOUGH 16 /* records of encrypted data per direction worth listing */
+#define APP_RECORDS_ENOUGH 16
+#define TLS13_ALERT_MAX 24 /* ciphertext bytes of an encrypted TLS 1.3 alert, padding allowed */ /* records of encrypted data per direction worth listing */
 
 enum dir_mode {
 	M_DETECT,    /* nothing read yet: TLS, SSLv2, HTTP or something else? */
@@ -328,8 +329,12 @@ static void record_by_header(struct feed_ctx *c, uint8_t type, size_t len)
 {
 	struct td_tls_dir_facts *df = &c->t->dir[c->dir];
 	if (type == CT_APP) {
-		/* TLS 1.3 hides the handshake in application_data records. */
-		if (is_tls13(c) && !df->finished_seen)
+		/* TLS 1.3 hides the handshake and the alerts in application_data
+		 * records. Before any data, a record too short for a Finished (an
+		 * alert is 2 bytes + type + 16-byte tag = 19) is taken as an alert. */
+		if (is_tls13(c) && df->app_records == 0 && len <= TLS13_ALERT_MAX)
+			alert_record(c, NULL, len, true);
+		else if (is_tls13(c) && !df->finished_seen)
 			encrypted_handshake(c, len);
 		else
 			note_app_record(c, len);

@@ -170,6 +170,13 @@ static void identity(X509 *x, struct td_cert_info *ci)
 	snprintf(ci->sig_alg, sizeof(ci->sig_alg), "%s", sig ? sig : "unknown");
 }
 
+/* Division rounding down: one second past notAfter is day -1, not day 0. */
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
 void td_cert_decode(const uint8_t *der, size_t len, int64_t t, struct td_cert_info *ci)
 {
 	memset(ci, 0, sizeof(*ci));
@@ -197,9 +204,9 @@ void td_cert_decode(const uint8_t *der, size_t len, int64_t t, struct td_cert_in
 	/* Judged at the capture's time: the same capture, the same verdict, any year. */
 	ci->expired = t > ci->not_after;
 	ci->not_yet_valid = t < ci->not_before;
-	int64_t left = (ci->not_after - t) / 86400;
+	int64_t left = floor_div(ci->not_after - t, 86400);
 	ci->days_left = left < INT32_MIN ? INT32_MIN : left > INT32_MAX ? INT32_MAX : (int32_t)left;
-	int64_t age = (t - ci->not_before) / 60;
+	int64_t age = floor_div(t - ci->not_before, 60);
 	ci->minutes_since_issue = age < INT32_MIN ? INT32_MIN : age > INT32_MAX ? INT32_MAX : (int32_t)age;
 	X509_free(x);
 }

@@ -285,7 +285,9 @@ static void interception(const struct td_x509_ctx *x, struct td_chain_facts *c)
 					 x->patterns[p].product);
 				break;
 			}
-	bool untrusted_issuer = c->verify_attempted && !c->trusted &&
+	/* A chain that ends in a CA the anchors do not hold; an incomplete one
+	 * (missing intermediate) is not evidence of re-signing. */
+	bool untrusted_issuer = c->verify_attempted && !c->trusted && !c->incomplete &&
 				(c->verify_code == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
 				 c->verify_code == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN);
 	bool pinned_mismatch = (c->expect_issuer_checked && !c->expect_issuer_ok) ||
@@ -388,7 +390,7 @@ static void client_auth(const struct td_tls_facts *t, struct td_x509_facts *xf)
 	}
 	if (xf->client.n > 0) {
 		const struct td_cert_info *leaf = &xf->client.certs[0];
-		a->eku_allows_client_auth = !leaf->has_eku || leaf->eku_client_auth;
+		a->eku_allows_client_auth = leaf->parsed && (!leaf->has_eku || leaf->eku_client_auth);
 	}
 	for (size_t k = 0; k < TD_MAX_CA_NAMES; k++)
 		X509_NAME_free(names[k]);

@@ -2,22 +2,32 @@
 # make-captures.sh - produce tlsdiag's test captures with real TLS peers on loopback.
 #
 # Usage: sudo captures/gen/make-captures.sh [OUTDIR]      (default OUTDIR: captures/)
+#        TD_SCENARIOS="cert" sudo -E captures/gen/make-captures.sh [OUTDIR]
+#                          (a subset: scenario names, file names, or the groups
+#                           base / cert / all; only that subset's files are copied)
 #        captures/gen/make-captures.sh --verify [DIR]     (check existing captures only)
 #
 # What it does, and why:
 #   * Every peer is a real program from a Debian package (openssl s_server/s_client,
-#     nginx, squid) or a small python3-stdlib helper in this directory, so the bytes
-#     on the wire are what real TLS stacks send, not hand-made records.
+#     gnutls-serv, nginx, squid) or a small python3-stdlib helper in this
+#     directory, so the bytes on the wire are what real TLS stacks send, not
+#     hand-made records.
 #   * All traffic stays on the loopback interface of a private network namespace
 #     (tdgen<PID>) that this script creates and deletes: nothing can leave the host,
 #     and the captures contain nothing but our own connections.
 #   * Addresses make the direction obvious: client 127.0.0.1, TLS server
 #     127.0.0.2:443, black-holed server 127.0.0.3:443, HTTP proxy 127.0.0.4:3128.
+#     (gnutls-serv cannot choose its address and listens on 0.0.0.0/:: port 443;
+#     in the namespace that is loopback only, and clients still connect to 127.0.0.2.)
 #   * Every process runs under timeout(1); the script ends by itself and kills what
 #     it started (by PID) on any exit.
-#   * A throwaway PKI is generated per run in a temp dir. Captures are written to the
-#     temp dir, checked with tshark, and only the final .pcap files are copied to
-#     OUTDIR. Re-running replaces them (new keys, new timestamps, same shapes).
+#   * The base scenarios use a throwaway PKI generated per run in a temp dir. The
+#     certificate scenarios (group "cert") use the committed test PKI in tests/pki/
+#     (made by tests/pki/make-pki.sh), so their certificates verify against
+#     tests/pki/root.pem; only the interception leaf is minted at capture time.
+#     Captures are written to the temp dir, checked with tshark, and only the .pcap
+#     files of the scenarios that ran are copied to OUTDIR. Re-running replaces
+#     those (new keys, new timestamps, same shapes) and leaves every other file alone.
 #   * TCP checksums: on Linux loopback the kernel leaves TCP checksums partial
 #     (CHECKSUM_PARTIAL), so every TCP checksum in these captures is "incorrect",
 #     exactly like offloaded outgoing packets in a real client-side capture. This
@@ -484,16 +494,401 @@ scenario_multi_connection() {
     stop_capture
 }
 
-ALL_SCENARIOS=(
+###########################################################################
+# Certificate scenarios (group "cert"). They use the committed test PKI in
+# tests/pki/ (copied to $TPKI = WORK/tpki), not the per-run throwaway PKI, so
+# every certificate in these captures chains up to tests/pki/root.pem (or to
+# client-ca.pem / foreign-ca.pem / inspect-ca.pem). Servers speak TLS 1.2 so
+# the Certificate messages are readable in the capture.
+###########################################################################
+
+# chain_of LEAF [CA]: write $TPKI/LEAF.pem followed by $TPKI/CA.pem (default:
+# the Issuing CA) to $TPKI/LEAF-with-CA.pem and print that path.
+chain_of() {
+    local leaf=$1 ca=${2:-inter} out
+    out=$TPKI/$leaf-with-$ca.pem
+    cat "$TPKI/$leaf.pem" "$TPKI/$ca.pem" >"$out"
+    printf '%s\n' "$out"
+}
+
+# wait_listen_port PORT: like wait_listen, for servers that bind the wildcard
+# address (gnutls-serv has no option to choose the address; it listens on
+# 0.0.0.0 and ::, which inside the namespace means loopback only).
+wait_listen_port() {
+    local port=$1
+    for _ in $(seq 100); do
+        ss -Hltn "( sport = :$port )" | grep -q . && return 0
+        sleep 0.1
+    done
+    die "nothing listening on port $port"
+}
+
+# gnutls-serv in echo mode on port 443, TLS 1.2 only. It serves until stopped
+# (wait_pid stops it once the client is done). $1 = log name, rest = options
+# (certificate, key, client-certificate options).
+start_gnutls() {
+    local logname=$1; shift
+    timeout 30 gnutls-serv --port 443 --echo --priority 'NORMAL:-VERS-TLS1.3' "$@" \
+        >"$WORK/log/$logname.server" 2>&1 &
+    SERVER_PID=$!
+    wait_listen_port 443
+}
+
+# openssl s_server on 127.0.0.2:443 for one connection; $2 is a function whose
+# output becomes its stdin (hold_stdin, or server_line for a reply).
+start_s_server() {
+    local logname=$1 feeder=$2; shift 2
+    "$feeder" | timeout 20 openssl s_server -accept "$SERVER_IP:443" -naccept 1 "$@" \
+        >"$WORK/log/$logname.server" 2>&1 &
+    SERVER_PID=$!
+    wait_listen "$SERVER_IP" 443
+}
+server_line() { sleep 1.5; printf 'hello from the server\n'; sleep 8; }
+
+# A verifying s_client (trust anchor $2, default the test root) that completes
+# the handshake, sends one line, reads what comes back, and closes with
+# close_notify when its stdin ends. $1 = log name, rest = extra options.
+client_line() {
+    local logname=$1 cafile=$2; shift 2
+    { printf 'hello from the client\n'; sleep 2.5; } | timeout 10 "${S_CLIENT[@]}" \
+        -connect "$SERVER_IP:443" -servername "$DA_NAME" -tls1_2 \
+        -CAfile "$cafile" -verify_return_error -verify_hostname "$DA_NAME" \
+        -quiet -no_ign_eof -nocommands "$@" >"$WORK/log/$logname.client" 2>&1 || true
+}
+# A verifying s_client that is expected to abort the handshake (stdin empty).
+client_abort() {
+    local logname=$1 cafile=$2; shift 2
+    timeout 10 "${S_CLIENT[@]}" -connect "$SERVER_IP:443" -servername "$DA_NAME" -tls1_2 \
+        -CAfile "$cafile" -verify_return_error -verify_hostname "$DA_NAME" "$@" \
+        </dev/null >"$WORK/log/$logname.client" 2>&1 || true
+}
+
+# mint_inspected_leaf: what a TLS-inspecting firewall does for each new
+# connection: a fresh key and a certificate for the requested name, signed by
+# its inspection CA, valid from a couple of minutes ago (notBefore = now - 2
+# min, notAfter = notBefore + 1 year). Written to $TPKI/leaf-inspected.{pem,key}.
+mint_inspected_leaf() {
+    local d=$WORK/inspect-db nb na
+    mkdir -p "$d/newcerts"
+    : >"$d/index.txt"
+    openssl rand -hex 8 >"$d/serial"
+    cat >"$d/ca.cnf" <<EOT
+[ ca ]
+default_ca = insp
+[ insp ]
+dir = $d
+database = \$dir/index.txt
+new_certs_dir = \$dir/newcerts
+serial = \$dir/serial
+default_md = sha256
+policy = pol_any
+unique_subject = no
+copy_extensions = none
+[ pol_any ]
+commonName = supplied
+[ req ]
+distinguished_name = req_dn
+prompt = no
+[ req_dn ]
+CN = $DA_NAME
+[ ext_inspected ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:$DA_NAME
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+EOT
+    nb=$(date -u -d '-2 minutes' +%Y%m%d%H%M%SZ)
+    na=$(date -u -d '-2 minutes +1 year' +%Y%m%d%H%M%SZ)
+    openssl req -config "$d/ca.cnf" -new -newkey rsa:2048 -sha256 -nodes \
+        -keyout "$TPKI/leaf-inspected.key" -out "$d/leaf-inspected.csr" 2>/dev/null
+    openssl ca -config "$d/ca.cnf" -batch -notext -md sha256 \
+        -cert "$TPKI/inspect-ca.pem" -keyfile "$TPKI/inspect-ca.key" \
+        -extensions ext_inspected -startdate "$nb" -enddate "$na" \
+        -in "$d/leaf-inspected.csr" -out "$TPKI/leaf-inspected.pem" 2>"$d/ca.log" \
+        || die "minting the inspected leaf failed: $(cat "$d/ca.log")"
+    log "  minted leaf-inspected.pem: notBefore $nb, notAfter $na"
+}
+
+# --- cert 1 -------------------------------------------------------------
+# A correct server: gnutls-serv sends leaf + Issuing CA; the client trusts only
+# the root, builds the chain, checks the name; one line echoed; close_notify.
+scenario_cert_chain_ok_gnutls() {
+    local n=cert-chain-ok-gnutls
+    start_capture $n
+    start_gnutls $n --disable-client-cert \
+        --x509certfile "$TPKI/leaf-chain.pem" --x509keyfile "$TPKI/leaf.key"
+    client_line $n "$TPKI/root.pem"
+    wait_pid "$SERVER_PID" 1
+    stop_capture
+}
+
+# nginx, TLS 1.2, $2 = certificate file (with or without the intermediate).
+start_nginx_tls12() {
+    local n=$1 cert=$2
+    start_nginx "$n" "        listen $SERVER_IP:443 ssl;
+        server_name $DA_NAME;
+        ssl_certificate $cert;
+        ssl_certificate_key $TPKI/leaf.key;
+        ssl_protocols TLSv1.2;
+        location / { return 200 \"tlsdiag test page\\n\"; }"
+}
+
+# --- cert 2 -------------------------------------------------------------
+# The same correct chain from nginx (TLS 1.2, default nginx ciphers); GET /
+# with Connection: close.
+scenario_cert_chain_ok_nginx() {
+    local n=cert-chain-ok-nginx
+    start_nginx_tls12 $n "$TPKI/leaf-chain.pem"
+    start_capture $n
+    { printf 'GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$DA_NAME"; sleep 3; } | \
+        timeout 10 "${S_CLIENT[@]}" -connect "$SERVER_IP:443" -servername "$DA_NAME" -tls1_2 \
+        -CAfile "$TPKI/root.pem" -verify_return_error -verify_hostname "$DA_NAME" -quiet \
+        >"$WORK/log/$n.client" 2>&1 || true
+    stop_capture
+    stop_nginx $n
+}
+
+# --- cert 3 -------------------------------------------------------------
+# nginx configured with the leaf only (no intermediate): a client that trusts
+# only the root cannot build the chain -> unknown_ca(48).
+scenario_cert_missing_intermediate() {
+    local n=cert-missing-intermediate
+    start_nginx_tls12 $n "$TPKI/leaf.pem"
+    start_capture $n
+    client_abort $n "$TPKI/root.pem"
+    stop_capture
+    stop_nginx $n
+}
+
+# --- cert 4 -------------------------------------------------------------
+# gnutls-serv presents a valid chain for www.fabrikam.test; the client asked
+# for da.contoso.test and checks the name.
+scenario_cert_wrong_name() {
+    local n=cert-wrong-name
+    start_capture $n
+    start_gnutls $n --disable-client-cert \
+        --x509certfile "$(chain_of leaf-wrongname)" --x509keyfile "$TPKI/leaf-wrongname.key"
+    client_abort $n "$TPKI/root.pem"
+    wait_pid "$SERVER_PID" 1
+    stop_capture
+}
+
+# --- cert 5 -------------------------------------------------------------
+# The leaf is valid only from 2030-01-01 (+ Issuing CA in the chain).
+scenario_cert_not_yet_valid() {
+    local n=cert-not-yet-valid
+    start_capture $n
+    start_s_server $n hold_stdin -tls1_2 -cert "$TPKI/leaf-notyet.pem" \
+        -key "$TPKI/leaf-notyet.key" -cert_chain "$TPKI/inter.pem"
+    client_abort $n "$TPKI/root.pem"
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+
+# --- cert 6 -------------------------------------------------------------
+# The firewall itself answers on 443 with its self-signed device certificate
+# (FortiGate style, no SAN), whatever name the client asked for.
+scenario_cert_self_signed_appliance() {
+    local n=cert-self-signed-appliance
+    start_capture $n
+    start_s_server $n hold_stdin -tls1_2 -cert "$TPKI/selfsigned-appliance.pem" \
+        -key "$TPKI/selfsigned-appliance.key"
+    client_abort $n "$TPKI/root.pem"
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+
+# --- cert 7 -------------------------------------------------------------
+# TLS inspection: the "server" is an interceptor presenting a leaf for
+# da.contoso.test minted seconds ago by its own CA (Fortinet_CA_SSL style),
+# plus that CA. The client trusts only the corporate root -> alert.
+scenario_cert_inspected() {
+    local n=cert-inspected
+    mint_inspected_leaf
+    start_capture $n
+    start_s_server $n hold_stdin -tls1_2 -cert "$TPKI/leaf-inspected.pem" \
+        -key "$TPKI/leaf-inspected.key" -cert_chain "$TPKI/inspect-ca.pem"
+    client_abort $n "$TPKI/root.pem"
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+
+# --- cert 7b ------------------------------------------------------------
+# The same interception, but the client also trusts the inspection CA (it was
+# pushed to the machine's trust store): the handshake completes.
+scenario_cert_inspected_trusted() {
+    local n=cert-inspected-trusted
+    mint_inspected_leaf
+    cat "$TPKI/root.pem" "$TPKI/inspect-ca.pem" >"$TPKI/trust-root-and-inspect.pem"
+    start_capture $n
+    start_s_server $n server_line -tls1_2 -cert "$TPKI/leaf-inspected.pem" \
+        -key "$TPKI/leaf-inspected.key" -cert_chain "$TPKI/inspect-ca.pem"
+    client_line $n "$TPKI/trust-root-and-inspect.pem"
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+
+# --- cert 7c ------------------------------------------------------------
+# Real re-signing by squid ssl-bump: CONNECT through squid (127.0.0.4:3128),
+# squid peeks at the ClientHello, connects to the origin (gnutls-serv with the
+# real leaf + Issuing CA, verified by squid against the test root), then bumps:
+# it answers the client with a certificate it generated and signed with
+# inspect-ca. The client (iphttps_client.py, CONNECT HTTP/1.1, TLS 1.2, offer
+# NULL + ECDHE-RSA-AES-GCM) trusts only the test root -> alert.
+# Only the client <-> proxy leg is captured.
+start_squid_bump() {
+    local logname=$1 d=$WORK/squid-bump
+    mkdir -p "$d"
+    printf '%s %s\n' "$SERVER_IP" "$DA_NAME" >"$d/hosts"
+    cp "$TPKI/inspect-ca.pem" "$TPKI/inspect-ca.key" "$TPKI/root.pem" "$d/"
+    /usr/lib/squid/security_file_certgen -c -s "$d/ssldb" -M 4MB >"$d/certgen-init.log" 2>&1 \
+        || die "security_file_certgen -c failed: $(cat "$d/certgen-init.log")"
+    cat >"$d/squid.conf" <<EOT
+http_port $PROXY_IP:$PROXY_PORT ssl-bump generate-host-certificates=on dynamic_cert_mem_cache_size=4MB tls-cert=$d/inspect-ca.pem tls-key=$d/inspect-ca.key
+sslcrtd_program /usr/lib/squid/security_file_certgen -s $d/ssldb -M 4MB
+sslcrtd_children 1 startup=1 idle=1
+tls_outgoing_options cafile=$d/root.pem
+acl step1 at_step SslBump1
+ssl_bump peek step1
+ssl_bump bump all
+visible_hostname proxy.contoso.test
+cache_effective_user proxy
+pid_filename $d/squid.pid
+cache_log $d/cache.log
+access_log stdio:$d/access.log
+cache_store_log none
+coredump_dir $d
+netdb_filename none
+pinger_enable off
+cache deny all
+cache_mem 8 MB
+hosts_file $d/hosts
+dns_nameservers 127.0.0.1
+shutdown_lifetime 1 seconds
+tcp_outgoing_address $PROXY_IP
+acl SSL_ports port 443
+acl CONNECT method CONNECT
+acl da_server dstdomain $DA_NAME
+http_access deny CONNECT !SSL_ports
+http_access allow CONNECT da_server
+http_access deny all
+EOT
+    chown -R proxy: "$d"
+    timeout 40 squid -N -f "$d/squid.conf" >"$WORK/log/$logname.proxy" 2>&1 &
+    PROXY_PID=$!
+    wait_listen "$PROXY_IP" "$PROXY_PORT"
+}
+scenario_cert_inspected_squid() {
+    local n=cert-inspected-squid
+    start_squid_bump $n
+    start_gnutls $n --disable-client-cert \
+        --x509certfile "$TPKI/leaf-chain.pem" --x509keyfile "$TPKI/leaf.key"
+    start_capture $n "tcp port $PROXY_PORT"
+    timeout 15 "$PY" "$GEN_DIR/iphttps_client.py" --proxy "$PROXY_IP:$PROXY_PORT" \
+        --server "$DA_NAME" --bind "$CLIENT_IP" --cafile "$TPKI/root.pem" \
+        --ciphers 'NULL-SHA256:NULL-SHA:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0' \
+        >"$WORK/log/$n.client" 2>&1 || true
+    stop_capture
+    wait_pid "$SERVER_PID" 0
+    kill -TERM "$PROXY_PID" 2>/dev/null || true
+    wait "$PROXY_PID" || true
+    local d=$WORK/squid-bump f
+    cat "$d/cache.log" "$d/access.log" >>"$WORK/log/$n.proxy" 2>/dev/null || true
+    # The certificate squid generated, for the log (its validity is mimicked
+    # from the origin certificate).
+    for f in "$d"/ssldb/certs/*.pem; do
+        [ -e "$f" ] && openssl x509 -in "$f" -noout -subject -issuer -dates >>"$WORK/log/$n.proxy" 2>&1
+    done
+    return 0
+}
+
+# --- cert 8 -------------------------------------------------------------
+# IP-HTTPS server with preauthentication against the test client CA (NULL
+# suites, TLS 1.2, leaf + Issuing CA, CertificateRequest naming "tlsdiag Client
+# CA"). The client presents a certificate from another CA ("Foreign Client
+# CA"): the server cannot verify it and aborts after the client's flight.
+scenario_client_cert_foreign_ca() {
+    local n=client-cert-foreign-ca
+    start_capture $n
+    start_s_server $n hold_stdin -tls1_2 -cipher "$NULL_SUITES" \
+        -cert "$TPKI/leaf.pem" -key "$TPKI/leaf.key" -cert_chain "$TPKI/inter.pem" \
+        -Verify 1 -verify_return_error -CAfile "$TPKI/client-ca.pem"
+    timeout 10 "${S_CLIENT[@]}" -connect "$SERVER_IP:443" -servername "$DA_NAME" -tls1_2 \
+        -cipher "$NULL_SUITES" -CAfile "$TPKI/root.pem" -verify_return_error \
+        -verify_hostname "$DA_NAME" \
+        -cert "$TPKI/client-foreign.pem" -key "$TPKI/client-foreign.key" \
+        </dev/null >"$WORK/log/$n.client" 2>&1 || true
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+
+# --- cert 9 -------------------------------------------------------------
+# gnutls-serv requires and verifies a client certificate from the client CA
+# (TLS 1.2, default GnuTLS suites); the client presents client.pem.
+scenario_client_cert_ok_gnutls() {
+    local n=client-cert-ok-gnutls
+    start_capture $n
+    start_gnutls $n --require-client-cert --verify-client-cert \
+        --x509cafile "$TPKI/client-ca.pem" \
+        --x509certfile "$TPKI/leaf-chain.pem" --x509keyfile "$TPKI/leaf.key"
+    client_line $n "$TPKI/root.pem" -cert "$TPKI/client.pem" -key "$TPKI/client.key"
+    wait_pid "$SERVER_PID" 1
+    stop_capture
+}
+
+# --- cert 10 ------------------------------------------------------------
+# ECDSA server certificate. Both sides enable the NULL suites first (server
+# preference order), but NULL-SHA256/NULL-SHA are RSA-only suites, so with an
+# ECDSA certificate the server has to pick ECDHE-ECDSA-AES128-GCM-SHA256.
+scenario_ecdsa_server_cert() {
+    local n=ecdsa-server-cert
+    start_capture $n
+    start_s_server $n server_line -tls1_2 -serverpref \
+        -cipher 'NULL-SHA256:NULL-SHA:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:@SECLEVEL=0' \
+        -cert "$TPKI/leaf-ecdsa.pem" -key "$TPKI/leaf-ecdsa.key" -cert_chain "$TPKI/inter.pem"
+    client_line $n "$TPKI/root.pem" \
+        -cipher 'NULL-SHA256:NULL-SHA:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256:@SECLEVEL=0'
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+
+# --- cert 11 ------------------------------------------------------------
+# Multi-SAN leaf (SAN vpn.contoso.test, da.contoso.test) + Issuing CA: valid
+# for the name, the handshake completes (DirectAccess guidance discourages it).
+scenario_multisan_cert() {
+    local n=multisan-cert
+    start_capture $n
+    start_s_server $n server_line -tls1_2 -cert "$TPKI/leaf-multisan.pem" \
+        -key "$TPKI/leaf-multisan.key" -cert_chain "$TPKI/inter.pem"
+    client_line $n "$TPKI/root.pem"
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+
+# Scenario groups. TD_SCENARIOS may name scenarios and these groups:
+#   base  the 14 original captures (per-run throwaway PKI)
+#   cert  the certificate captures (committed test PKI, tests/pki/)
+#   all   both (the default)
+BASE_SCENARIOS=(
     iphttps_null_ok iphttps_null_rejected iphttps_client_cert_empty
     iphttps_client_cert_ok tls12_expired_server_cert tls13_ok tcp_refused
     tcp_timeout proxy_connect_ok proxy_connect_denied non_tls_responder
     tcp_reset_after_hello tls12_ok_nginx multi_connection
 )
+CERT_SCENARIOS=(
+    cert_chain_ok_gnutls cert_chain_ok_nginx cert_missing_intermediate
+    cert_wrong_name cert_not_yet_valid cert_self_signed_appliance
+    cert_inspected cert_inspected_trusted cert_inspected_squid
+    client_cert_foreign_ca client_cert_ok_gnutls ecdsa_server_cert multisan_cert
+)
+ALL_SCENARIOS=("${BASE_SCENARIOS[@]}" "${CERT_SCENARIOS[@]}")
 
 run_inside() {
     WORK=$1
     PKI=$WORK/pki
+    TPKI=$WORK/tpki
     trap inside_cleanup EXIT
     ip link set lo up
     # Linux >= 6.5 retransmits the first SYNs at a linear 1 s interval
@@ -531,6 +926,7 @@ ss iproute2
 nft nftables
 timeout coreutils
 sysctl procps
+gnutls-serv gnutls-bin
 EOF
     if [ ${#missing[@]} -gt 0 ]; then
         log "missing tools:"
@@ -681,6 +1077,28 @@ expect_no_plain() {
     fi
 }
 
+# x509 names are UTF8String (openssl ca) or PrintableString; match either.
+dn_is() { printf '(x509sat.uTF8String == "%s" || x509sat.printableString == "%s")' "$1" "$1"; }
+
+# expect_fresh_leaf FILE: the first certificate of the first Certificate
+# message has a notBefore between 0 and 10 minutes before that frame (a leaf
+# minted on the fly by an interceptor).
+expect_fresh_leaf() {
+    local f=$1 line t nb d
+    line=$("${TSHARK[@]}" -r "$f" -Y 'tls.handshake.type == 11' -T fields \
+        -e frame.time_epoch -e x509af.utcTime 2>/dev/null | head -1)
+    t=${line%%$'\t'*}
+    t=${t%.*}
+    nb=${line#*$'\t'}
+    nb=${nb%%,*}
+    nb=$(date -u -d "${nb% (UTC)}" +%s 2>/dev/null || echo 0)
+    d=$((t - nb))
+    if [ "$d" -lt 0 ] || [ "$d" -gt 600 ]; then
+        log "  FAIL $(basename "$f"): leaf notBefore is $d s before the Certificate frame (want 0..600)"
+        VERIFY_FAIL=1
+    fi
+}
+
 verify_one() {
     local f=$1 n
     n=$(basename "$f" .pcap)
@@ -747,6 +1165,76 @@ verify_one() {
         expect "$f" 'tls.alert_message.desc == 40' 1 1
         expect "$f" 'tls.handshake.type == 2 && tls.handshake.ciphersuite == 0xc02f' 1 1
         expect_no_plain "$f" 'POST /IPHTTPS' ;;
+    # --- certificate captures (committed test PKI) ---
+    cert-chain-ok-gnutls|cert-chain-ok-nginx)
+        expect "$f" 'ip.src == 127.0.0.2 && tls.handshake.type == 11 && count(tls.handshake.certificate) == 2' 1 1
+        expect "$f" "$(dn_is 'tlsdiag Test Issuing CA') && x509ce.dNSName == \"da.contoso.test\"" 1 1
+        expect "$f" 'tls.handshake.type == 13' 0 0
+        expect "$f" 'tls.alert_message.desc && tls.alert_message.desc != 0' 0 0
+        expect "$f" 'tls.app_data' 2 ;;
+    cert-missing-intermediate)
+        expect "$f" 'ip.src == 127.0.0.2 && tls.handshake.type == 11 && count(tls.handshake.certificate) == 1' 1 1
+        expect "$f" "$(dn_is 'tlsdiag Test Issuing CA')" 1 1
+        expect "$f" 'tls.handshake.type == 16' 0 0
+        expect "$f" 'ip.src == 127.0.0.1 && tls.alert_message.desc == 48' 1 1 ;;
+    cert-wrong-name)
+        expect "$f" 'ip.src == 127.0.0.2 && tls.handshake.type == 11 && count(tls.handshake.certificate) == 2' 1 1
+        expect "$f" 'x509ce.dNSName == "www.fabrikam.test"' 1 1
+        expect "$f" 'x509ce.dNSName == "da.contoso.test"' 0 0
+        expect "$f" 'tls.handshake.extensions_server_name == "da.contoso.test"' 1 1
+        expect "$f" 'ip.src == 127.0.0.1 && tls.alert_message.desc == 42' 1 1 ;;
+    cert-not-yet-valid)
+        expect "$f" 'ip.src == 127.0.0.2 && tls.handshake.type == 11 && count(tls.handshake.certificate) == 2' 1 1
+        expect "$f" 'x509af.utcTime contains "2030-01-01"' 1 1
+        expect "$f" 'ip.src == 127.0.0.1 && tls.alert_message.desc == 42' 1 1 ;;
+    cert-self-signed-appliance)
+        expect "$f" 'ip.src == 127.0.0.2 && tls.handshake.type == 11 && count(tls.handshake.certificate) == 1' 1 1
+        expect "$f" "$(dn_is FG100F3G19000000) && $(dn_is FortiGate)" 1 1
+        expect "$f" 'x509ce.dNSName' 0 0
+        expect "$f" 'ip.src == 127.0.0.1 && tls.alert_message.desc == 48' 1 1 ;;
+    cert-inspected)
+        expect "$f" 'ip.src == 127.0.0.2 && tls.handshake.type == 11 && count(tls.handshake.certificate) == 2' 1 1
+        expect "$f" "$(dn_is Fortinet_CA_SSL) && x509ce.dNSName == \"da.contoso.test\"" 1 1
+        expect_fresh_leaf "$f"
+        expect "$f" 'ip.src == 127.0.0.1 && tls.alert_message.desc == 48' 1 1 ;;
+    cert-inspected-trusted)
+        expect "$f" 'ip.src == 127.0.0.2 && tls.handshake.type == 11 && count(tls.handshake.certificate) == 2' 1 1
+        expect "$f" "$(dn_is Fortinet_CA_SSL) && x509ce.dNSName == \"da.contoso.test\"" 1 1
+        expect_fresh_leaf "$f"
+        expect "$f" 'tls.alert_message.desc && tls.alert_message.desc != 0' 0 0
+        expect "$f" 'tls.app_data' 2 ;;
+    cert-inspected-squid)
+        expect "$f" 'http.request.method == "CONNECT"' 1 1
+        expect "$f" 'http.response.code == 200' 1 1
+        expect "$f" 'tls.handshake.type == 1 && tls.handshake.ciphersuite == 0x003b' 1 1
+        expect "$f" 'tls.handshake.type == 2 && tls.handshake.ciphersuite != 0x003b && tls.handshake.ciphersuite != 0x0002' 1 1
+        expect "$f" 'ip.src == 127.0.0.4 && tls.handshake.type == 11 && count(tls.handshake.certificate) >= 2' 1 1
+        expect "$f" "$(dn_is Fortinet_CA_SSL) && x509ce.dNSName == \"da.contoso.test\"" 1 1
+        expect "$f" "$(dn_is 'tlsdiag Test Issuing CA')" 0 0
+        expect "$f" 'ip.src == 127.0.0.1 && tls.alert_message.desc == 48' 1 1 ;;
+    client-cert-foreign-ca)
+        expect "$f" 'tls.handshake.type == 2 && tls.handshake.ciphersuite == 0x003b' 1 1
+        expect "$f" "tls.handshake.type == 13 && $(dn_is 'tlsdiag Client CA')" 1 1
+        expect "$f" "ip.src == 127.0.0.1 && tls.handshake.type == 11 && $(dn_is 'Foreign Client CA')" 1 1
+        expect "$f" 'ip.src == 127.0.0.2 && tls.alert_message.desc == 48' 1 1 ;;
+    client-cert-ok-gnutls)
+        expect "$f" "tls.handshake.type == 13 && $(dn_is 'tlsdiag Client CA')" 1 1
+        expect "$f" "ip.src == 127.0.0.1 && tls.handshake.type == 11 && tls.handshake.certificates_length > 0 && $(dn_is 'tlsdiag Client CA')" 1 1
+        expect "$f" 'ip.src == 127.0.0.1 && tls.handshake.type == 15' 1 1
+        expect "$f" 'tls.handshake.type == 4' 1 1
+        expect "$f" 'tls.alert_message.desc && tls.alert_message.desc != 0' 0 0
+        expect "$f" 'tls.app_data' 2 ;;
+    ecdsa-server-cert)
+        expect "$f" 'tls.handshake.type == 1 && tls.handshake.ciphersuite == 0x003b && tls.handshake.ciphersuite == 0xc02b' 1 1
+        expect "$f" 'tls.handshake.type == 2 && tls.handshake.ciphersuite == 0xc02b' 1 1
+        expect "$f" 'ip.src == 127.0.0.2 && tls.handshake.type == 11 && x509af.algorithm.id == 1.2.840.10045.2.1' 1 1
+        expect "$f" 'tls.alert_message.desc && tls.alert_message.desc != 0' 0 0
+        expect "$f" 'tls.app_data' 2 ;;
+    multisan-cert)
+        expect "$f" 'ip.src == 127.0.0.2 && tls.handshake.type == 11 && count(tls.handshake.certificate) == 2' 1 1
+        expect "$f" 'x509ce.dNSName == "vpn.contoso.test" && x509ce.dNSName == "da.contoso.test"' 1 1
+        expect "$f" 'tls.alert_message.desc && tls.alert_message.desc != 0' 0 0
+        expect "$f" 'tls.app_data' 2 ;;
     *) log "  (no checks for $n)" ;;
     esac
 }
@@ -777,10 +1265,53 @@ if [ "${1:-}" = "--verify" ]; then
 fi
 
 OUTDIR=${1:-$GEN_DIR/..}
-# Optional: TD_SCENARIOS="tls13_ok tcp_refused" to regenerate a subset.
-export TD_SCENARIOS=${TD_SCENARIOS:-${ALL_SCENARIOS[*]}}
+# Optional: TD_SCENARIOS="tls13_ok tcp_refused" to regenerate a subset; the
+# groups "base", "cert" and "all" expand to their scenarios, and a capture's
+# file name (cert-wrong-name) works as well as its function name.
+expand_scenarios() {
+    local w out=() s known
+    for w in ${TD_SCENARIOS:-all}; do
+        w=${w%.pcap}
+        w=${w//-/_}
+        case $w in
+        all)  out+=("${ALL_SCENARIOS[@]}") ;;
+        base) out+=("${BASE_SCENARIOS[@]}") ;;
+        cert) out+=("${CERT_SCENARIOS[@]}") ;;
+        *)
+            known=0
+            for s in "${ALL_SCENARIOS[@]}"; do [ "$s" = "$w" ] && known=1; done
+            [ "$known" = 1 ] || die "unknown scenario '$w' (known: ${ALL_SCENARIOS[*]}; groups: base cert all)"
+            out+=("$w") ;;
+        esac
+    done
+    # keep the first occurrence of each, in order
+    local seen=" " r=()
+    for s in "${out[@]}"; do
+        case $seen in *" $s "*) ;; *) r+=("$s"); seen="$seen$s " ;; esac
+    done
+    printf '%s\n' "${r[*]}"
+}
+TD_SCENARIOS=$(expand_scenarios) || exit 1
+export TD_SCENARIOS
+
+# in_run NAME: is scenario NAME part of this run?
+in_run() { case " $TD_SCENARIOS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 check_tools
+# The certificate scenarios need the committed test PKI (tests/pki/make-pki.sh).
+TESTPKI=$(cd "$GEN_DIR/../.." && pwd)/tests/pki
+NEED_TESTPKI=0
+for s in "${CERT_SCENARIOS[@]}"; do in_run "$s" && NEED_TESTPKI=1; done
+if [ "$NEED_TESTPKI" = 1 ]; then
+    for f in root inter leaf leaf-chain leaf-wrongname leaf-notyet leaf-multisan leaf-ecdsa \
+             selfsigned-appliance inspect-ca client-ca client client-foreign; do
+        [ -r "$TESTPKI/$f.pem" ] || die "test PKI incomplete: $TESTPKI/$f.pem missing (run tests/pki/make-pki.sh)"
+    done
+fi
+if in_run cert_inspected_squid; then
+    [ -x /usr/lib/squid/security_file_certgen ] \
+        || die "/usr/lib/squid/security_file_certgen missing (apt-get install squid-openssl)"
+fi
 mkdir -p "$OUTDIR"
 OUTDIR=$(cd "$OUTDIR" && pwd)
 
@@ -810,6 +1341,13 @@ trap host_cleanup EXIT
 trap 'exit 130' INT TERM
 
 make_pki "$WORK/pki"
+if [ "$NEED_TESTPKI" = 1 ]; then
+    # A copy, readable by squid's user (proxy); leaf-inspected is minted there.
+    mkdir -p "$WORK/tpki"
+    cp "$TESTPKI"/*.pem "$TESTPKI"/*.key "$WORK/tpki/"
+    chmod 755 "$WORK/tpki"
+    chmod 644 "$WORK/tpki"/*
+fi
 
 ip netns add "$NS"
 log "namespace $NS created; running scenarios: $TD_SCENARIOS"
@@ -818,11 +1356,18 @@ log "namespace $NS created; running scenarios: $TD_SCENARIOS"
 ip netns exec "$NS" bash "$GEN_DIR/make-captures.sh" --inside "$WORK" &
 wait $! || die "scenario run failed (see messages above)"
 
+# The files this run made: exactly one per selected scenario, nothing else.
+RUN_PCAPS=()
+for s in $TD_SCENARIOS; do
+    f=$WORK/pcap/${s//_/-}.pcap
+    if [ -s "$f" ]; then RUN_PCAPS+=("$f"); else log "  FAIL: no capture for $s"; VERIFY_FAIL=1; fi
+done
+
 log "verifying captures with tshark"
-for f in "$WORK"/pcap/*.pcap; do
+for f in "${RUN_PCAPS[@]}"; do
     verify_one "$f"
 done
-for f in "$WORK"/pcap/*.pcap; do
+for f in "${RUN_PCAPS[@]}"; do
     printf '\n== %s (%s frames)\n' "$(basename "$f")" "$("${TSHARK[@]}" -r "$f" 2>/dev/null | wc -l)"
     summary "$f"
 done
@@ -830,12 +1375,16 @@ if [ "$VERIFY_FAIL" != 0 ]; then
     TD_KEEP_WORK=1
     die "some captures do not show what they should; nothing copied (logs in $WORK/log)"
 fi
-cp "$WORK"/pcap/*.pcap "$OUTDIR"/
-log "copied $(ls "$WORK"/pcap/*.pcap | wc -l) captures to $OUTDIR"
-# The two CA certificates (public parts only, no keys) go along, so that tests
-# can verify the chains in the captures. Only on a full run: a subset run uses a
-# new PKI, and its roots would not match the captures it did not regenerate.
-if [ "$TD_SCENARIOS" = "${ALL_SCENARIOS[*]}" ]; then
+# Copy only this run's captures: a subset run never touches the other files.
+cp "${RUN_PCAPS[@]}" "$OUTDIR"/
+log "copied ${#RUN_PCAPS[@]} captures to $OUTDIR: $(for f in "${RUN_PCAPS[@]}"; do basename "$f"; done | tr '\n' ' ')"
+# The two throwaway CA certificates (public parts only, no keys) go along, so
+# that tests can verify the chains in the base captures. Only when every base
+# scenario ran: otherwise the new roots would not match the base captures that
+# were not regenerated. (The cert captures chain to the committed tests/pki/.)
+ALL_BASE=1
+for s in "${BASE_SCENARIOS[@]}"; do in_run "$s" || ALL_BASE=0; done
+if [ "$ALL_BASE" = 1 ]; then
     mkdir -p "$OUTDIR/pki"
     cp "$WORK/pki/root.pem" "$OUTDIR/pki/tlsdiag-test-root-ca.pem"
     cp "$WORK/pki/clientca.pem" "$OUTDIR/pki/tlsdiag-client-ca.pem"

@@ -1,8 +1,9 @@
 /*
  * The verdict on one connection: a category from the vocabulary in
  * DESIGN.md, the Windows error the client most likely showed, a summary,
- * the frames that prove it and the fix. Until the rule engine lands, the
- * classifier (src/classify.c) decides it from the facts in C.
+ * the frames that prove it and the fix. The rule engine (src/rules_*.c)
+ * decides it from the facts; src/derive.c computes the facts rules need
+ * that are not read off the wire directly.
  */
 #ifndef TLSDIAG_DIAGNOSIS_H
 #define TLSDIAG_DIAGNOSIS_H
@@ -21,6 +22,7 @@ struct td_evidence {
 
 struct td_finding {
 	const char *category;
+	const char *rule;           /* the rule's id */
 	char summary[240];
 };
 
@@ -28,8 +30,11 @@ struct td_diagnosis {
 	const char *category;       /* "ok", "tcp-timeout", ... */
 	const char *windows_error;  /* "0x80090326" or NULL */
 	const char *confidence;     /* "high", "medium", "low" */
+	const char *rule;           /* the id of the rule that decided, NULL if none */
+	char windows_buf[32];
 	char summary[320];
-	char remedy[400];
+	char explanation[600];
+	char remedy[600];
 	struct td_evidence evidence[TD_MAX_EVIDENCE];
 	size_t n_evidence;
 	struct td_finding findings[TD_MAX_FINDINGS];
@@ -38,7 +43,6 @@ struct td_diagnosis {
 
 /* Fill the derived facts (stage, why not reassembled) once the flow is over. */
 void td_facts_derive(struct td_facts *f);
-void td_classify(const struct td_facts *f, struct td_diagnosis *d);
 bool td_diagnosis_ok(const struct td_diagnosis *d);
 
 /* The error Schannel returns on receiving this alert (Microsoft's table). */

@@ -56,6 +56,7 @@ struct td_value {
 	enum td_vkind kind;
 	bool b;
 	double num;
+	bool has_num;         /* a named or time value that also has a number */
 	const char *str;
 	char buf[64];
 	/* TD_V_LIST: n elements, each named by reg (or numbers when reg is -1) */

@@ -291,6 +291,18 @@ struct td_tls_facts {
 	uint16_t n_events;
 };
 
+/* Facts computed from the others once the connection is over (src/derive.c),
+ * for the rules: patterns and mappings not read off the wire directly. */
+struct td_derived {
+	bool handshake_complete;     /* both Finished seen (read or inferred) */
+	bool rst_ttl_differs;        /* the RST's TTL differs from the SYN-ACK's: likely injected */
+	char alert_windows[2][16];   /* Schannel's error on receiving each side's alert */
+	char pattern[48];            /* a named pattern of encrypted records (doc/diagnosis.md) */
+	bool iphttps_ok;             /* POST /IPHTTPS answered 200 by Microsoft-HTTPAPI/2.0 */
+	bool after_client_certificate; /* the server's alert or close came after the client's Certificate */
+	char reset_windows[16];      /* 0x2746 (WSAECONNRESET) when the server side reset */
+};
+
 struct td_facts {
 	uint32_t id;                 /* connection number, 1-based across all input files */
 	char file[256];              /* the capture file its first packet came from */
@@ -298,6 +310,7 @@ struct td_facts {
 	uint8_t stage;               /* enum td_stage */
 	uint32_t caps_hit;           /* bit (1 << enum td_cap) per cap reached */
 	struct td_tcp_facts tcp;
+	struct td_derived derived;
 	struct td_tls_facts *tls;    /* NULL until payload arrives */
 	struct td_x509_facts *x509;  /* NULL until certificates are decoded */
 };

@@ -19,6 +19,13 @@ struct td_options {
 	const char *iface;       /* live capture */
 	uint64_t count;          /* stop after this many packets (0: no limit) */
 	struct td_x509_opts x509;
+	const char *rule_files[16];  /* --rules, in order: added after the defaults */
+	size_t n_rule_files;
+	bool no_default_rules;
+	bool list_rules;
+	bool explain;
+	const char *expect[32];      /* --expect: regression mode */
+	size_t n_expect;
 	char **files;
 	int n_files;
 };

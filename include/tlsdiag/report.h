@@ -18,7 +18,7 @@ struct td_run_summary {
 	uint64_t nids_by_kind[10];
 	size_t peak_flows;
 	double seconds;
-	const char *categories[TD_MAX_CATEGORIES];
+	char categories[TD_MAX_CATEGORIES][32]; /* copies: rules may be gone by the summary */
 	uint64_t category_counts[TD_MAX_CATEGORIES];
 	size_t n_categories;
 };

@@ -1,0 +1,66 @@
+/*
+ * The parsed form of a rule file, shared by the parser (rules_parse.c) and
+ * the evaluator (rules_eval.c) only.
+ */
+#ifndef TLSDIAG_RULES_AST_H
+#define TLSDIAG_RULES_AST_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "tlsdiag/factdesc.h"
+#include "tlsdiag/rules.h"
+
+enum node_kind {
+	N_OR, N_AND, N_NOT,
+	N_CONST,   /* true / false */
+	N_TRUTH,   /* a bare fact: present and true / non-zero / non-empty */
+	N_EXISTS,  /* FACT exists */
+	N_CMP,     /* FACT op value(s) */
+};
+
+enum cmp_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_CONTAINS, OP_MATCHES };
+
+enum lit_kind { LIT_NUM, LIT_STR, LIT_BOOL, LIT_FACT };
+
+struct lit {
+	enum lit_kind kind;
+	double num;
+	char *str;
+	bool b;
+	const struct td_fact_desc *fact;
+};
+
+struct node {
+	enum node_kind kind;
+	struct node *a, *b;                /* operands of and/or/not */
+	bool value;                        /* N_CONST */
+	const struct td_fact_desc *fact;   /* N_TRUTH, N_EXISTS, N_CMP */
+	enum cmp_op op;
+	struct lit *lits;                  /* one, or the list of "in" */
+	size_t n_lits;
+	regex_t re;                        /* OP_MATCHES */
+	bool re_ok;
+	char *text;                        /* the source of the comparison, for --explain */
+};
+
+struct td_rule {
+	char *id;
+	bool finding;
+	char *category;
+	char *windows;         /* may interpolate facts */
+	char *confidence;      /* high, medium, low */
+	struct node *when;
+	char *summary, *explain, *remedy;
+	char *origin;          /* "FILE:LINE" */
+};
+
+struct td_ruleset {
+	struct td_rule **rules;
+	size_t n, cap;
+};
+
+void td_rule_free(struct td_rule *r);
+void td_node_free(struct node *n);
+
+#endif

@@ -1,0 +1,400 @@
+/*
+ * Evaluating rules over one connection's facts. A comparison with a fact
+ * that is absent is false (so `not FACT == x` is true); the facts a
+ * condition read and found true give the verdict its evidence frames.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "rules_ast.h"
+
+#define MAX_READ 32
+
+/* What one evaluation read, for the evidence and for --explain. */
+struct eval_ctx {
+	const struct td_facts *f;
+	FILE *explain;
+	const struct td_fact_desc *read[MAX_READ];
+	size_t n_read;
+	bool negated;      /* the test being evaluated sits right under a 'not' */
+};
+
+static const char *const diagnosis_categories[] = {
+	"ok", "incomplete", "tcp-timeout", "tcp-refused", "tcp-reset", "non-tls-responder",
+	"proxy-connect-failed", "null-cipher-rejected", "client-cert-missing", "client-cert-untrusted-ca",
+	"tls-inspection", "wrong-backend", "cert-expired", "cert-not-yet-valid", "cert-name-mismatch",
+	"cert-untrusted", "protocol-version", "handshake-failed", NULL,
+};
+static const char *const finding_categories[] = {
+	"no-preauth", "weak-protocol", "weak-dh", "null-cipher", "self-signed", "ecdsa-cert",
+	"sstp-colocated", NULL,
+};
+
+bool td_category_known(const char *category, bool finding)
+{
+	for (const char *const *c = finding ? finding_categories : diagnosis_categories; *c; c++)
+		if (strcmp(*c, category) == 0)
+			return true;
+	return false;
+}
+
+/* A value as text: for interpolation, evidence and --explain. */
+static void value_text(const struct td_value *v, char *buf, size_t len)
+{
+	char item[64];
+	switch (v->kind) {
+	case TD_V_BOOL:
+		snprintf(buf, len, "%s", v->b ? "true" : "false");
+		return;
+	case TD_V_NUM:
+		if (v->num == (double)(long long)v->num)
+			snprintf(buf, len, "%lld", (long long)v->num);
+		else
+			snprintf(buf, len, "%.6f", v->num);
+		return;
+	case TD_V_STR:
+		snprintf(buf, len, "%s", v->str);
+		return;
+	case TD_V_LIST:
+		buf[0] = '\0';
+		for (size_t i = 0; i < v->n; i++) {
+			size_t used = strlen(buf);
+			snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+				 td_value_item_name(v, i, item, sizeof(item)));
+		}
+		return;
+	case TD_V_CHAIN:
+		snprintf(buf, len, "(certificates)");
+		return;
+	}
+}
+
+static bool has_number(const struct td_value *v, double *num)
+{
+	if (v->kind == TD_V_NUM || v->kind == TD_V_BOOL || v->has_num) {
+		*num = v->kind == TD_V_BOOL ? (v->b ? 1 : 0) : v->num;
+		return true;
+	}
+	return false;
+}
+
+/* A literal (or a fact used as one) as a value; false when the fact is absent. */
+static bool lit_value(const struct eval_ctx *c, const struct lit *l, struct td_value *v)
+{
+	memset(v, 0, sizeof(*v));
+	switch (l->kind) {
+	case LIT_NUM:
+		v->kind = TD_V_NUM;
+		v->num = l->num;
+		return true;
+	case LIT_STR:
+		v->kind = TD_V_STR;
+		v->str = l->str;
+		return true;
+	case LIT_BOOL:
+		v->kind = TD_V_BOOL;
+		v->b = l->b;
+		return true;
+	case LIT_FACT:
+		return td_fact_get(c->f, l->fact, v);
+	}
+	return false;
+}
+
+static bool equal(const struct td_value *a, const struct td_value *b)
+{
+	double x, y;
+	if (a->kind == TD_V_STR && b->kind == TD_V_STR)
+		return strcmp(a->str, b->str) == 0;
+	if (a->kind == TD_V_BOOL && b->kind == TD_V_BOOL)
+		return a->b == b->b;
+	if (a->kind != TD_V_LIST && b->kind != TD_V_LIST && has_number(a, &x) && has_number(b, &y))
+		return x == y;
+	return false;
+}
+
+static bool list_has(const struct td_value *list, const struct td_value *want)
+{
+	char buf[64];
+	for (size_t i = 0; i < list->n; i++) {
+		if (want->kind == TD_V_STR && strcmp(td_value_item_name(list, i, buf, sizeof(buf)), want->str) == 0)
+			return true;
+		if (want->kind == TD_V_NUM && !list->bits && (double)td_value_item(list, i) == want->num)
+			return true;
+	}
+	return false;
+}
+
+static bool order(const struct td_value *a, const struct td_value *b, enum cmp_op op)
+{
+	double x, y;
+	if (!has_number(a, &x) || !has_number(b, &y))
+		return false;
+	switch (op) {
+	case OP_LT: return x < y;
+	case OP_LE: return x <= y;
+	case OP_GT: return x > y;
+	default: return x >= y;
+	}
+}
+
+static bool matches(const struct node *n, const struct td_value *v)
+{
+	char buf[1024];
+	if (v->kind == TD_V_LIST) {
+		for (size_t i = 0; i < v->n; i++)
+			if (regexec(&n->re, td_value_item_name(v, i, buf, sizeof(buf)), 0, NULL, 0) == 0)
+				return true;
+		return false;
+	}
+	value_text(v, buf, sizeof(buf));
+	return regexec(&n->re, buf, 0, NULL, 0) == 0;
+}
+
+static bool compare(const struct eval_ctx *c, const struct node *n, const struct td_value *v)
+{
+	struct td_value w;
+	switch (n->op) {
+	case OP_EQ:
+	case OP_NE:
+		if (!lit_value(c, &n->lits[0], &w))
+			return false;
+		return equal(v, &w) == (n->op == OP_EQ);
+	case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+		return lit_value(c, &n->lits[0], &w) && order(v, &w, n->op);
+	case OP_IN:
+		for (size_t i = 0; i < n->n_lits; i++)
+			if (lit_value(c, &n->lits[i], &w) && equal(v, &w))
+				return true;
+		return false;
+	case OP_CONTAINS:
+		if (!lit_value(c, &n->lits[0], &w))
+			return false;
+		if (v->kind == TD_V_LIST)
+			return list_has(v, &w);
+		return v->kind == TD_V_STR && w.kind == TD_V_STR && strstr(v->str, w.str) != NULL;
+	case OP_MATCHES:
+		return n->re_ok && matches(n, v);
+	}
+	return false;
+}
+
+static bool truthy(const struct td_value *v)
+{
+	switch (v->kind) {
+	case TD_V_BOOL: return v->b;
+	case TD_V_NUM: return v->num != 0;
+	case TD_V_STR: return v->str[0] != '\0';
+	case TD_V_LIST: return v->n > 0;
+	default: return true;
+	}
+}
+
+static void note_read(struct eval_ctx *c, const struct td_fact_desc *d)
+{
+	for (size_t i = 0; i < c->n_read; i++)
+		if (c->read[i] == d)
+			return;
+	if (c->n_read < MAX_READ)
+		c->read[c->n_read++] = d;
+}
+
+/* A leaf of the condition: one fact tested. */
+static bool eval_test(struct eval_ctx *c, const struct node *n)
+{
+	struct td_value v;
+	bool present = td_fact_get(c->f, n->fact, &v);
+	bool r;
+	if (n->kind == N_EXISTS)
+		r = present;
+	else if (!present)
+		r = false;
+	else if (n->kind == N_TRUTH)
+		r = truthy(&v);
+	else
+		r = compare(c, n, &v);
+	if (r)
+		note_read(c, n->fact);
+	if (c->explain) {
+		char text[160] = "(absent)";
+		if (present)
+			value_text(&v, text, sizeof(text));
+		fprintf(c->explain, "      %s%-*s %s is %s -> %s\n", c->negated ? "not " : "",
+			c->negated ? 56 : 60, n->text, n->fact->name, text, (r != c->negated) ? "true" : "false");
+	}
+	c->negated = false;
+	return r;
+}
+
+static bool eval(struct eval_ctx *c, const struct node *n)
+{
+	switch (n->kind) {
+	case N_OR: return eval(c, n->a) || eval(c, n->b);
+	case N_AND: return eval(c, n->a) && eval(c, n->b);
+	case N_NOT:
+		c->negated = n->a->kind != N_OR && n->a->kind != N_AND && n->a->kind != N_NOT;
+		return !eval(c, n->a);
+	case N_CONST: return n->value;
+	default: return eval_test(c, n);
+	}
+}
+
+/* ${fact} replaced by the fact's value ("(none)" when absent). */
+static void interpolate(const struct td_facts *f, const char *tpl, char *out, size_t len)
+{
+	size_t o = 0;
+	out[0] = '\0';
+	for (const char *p = tpl; *p && o + 1 < len;) {
+		const char *end;
+		if (p[0] == '$' && p[1] == '{' && (end = strchr(p, '}'))) {
+			char name[128], val[512] = "(none)";
+			snprintf(name, sizeof(name), "%.*s", (int)(end - p - 2), p + 2);
+			const struct td_fact_desc *d = td_fact_find(name);
+			struct td_value v;
+			if (d && td_fact_get(f, d, &v))
+				value_text(&v, val, sizeof(val));
+			int n = snprintf(out + o, len - o, "%s", val);
+			o = n < 0 ? o : (size_t)n >= len - o ? len - 1 : o + (size_t)n;
+			p = end + 1;
+		} else {
+			out[o++] = *p++;
+			out[o] = '\0';
+		}
+	}
+}
+
+/* The frame that shows a fact: itself, a named sibling, or its group's frame. */
+static const struct td_fact_desc *frame_fact(const char *name)
+{
+	static const struct { const char *prefix, *frame; } fixed[] = {
+		{ "tcp.syn", "tcp.syn_frame" }, { "tcp.synack", "tcp.synack_frame" },
+		{ "tcp.reset_by", "tcp.rst_frame" }, { "tcp.rst", "tcp.rst_frame" },
+		{ "tcp.fin_by", "tcp.fin_frame_client" }, { "tcp.first_fin_by", "tcp.fin_frame_server" },
+		{ "x509.server.", "tls.server_certificate.frame" },
+		{ "x509.client.", "tls.client_certificate.frame" },
+		{ "x509.client_auth.", "tls.certificate_request.frame" },
+		{ "tls.client.", "tls.client_hello.frame" },
+	};
+	char buf[160];
+	const char *dot = strrchr(name, '.');
+	if (!dot)
+		return NULL;
+	snprintf(buf, sizeof(buf), "%s_frame", name);
+	const struct td_fact_desc *d = td_fact_find(buf);
+	if (d)
+		return d;
+	snprintf(buf, sizeof(buf), "%.*s.frame", (int)(dot - name), name);
+	if ((d = td_fact_find(buf)))
+		return d;
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (strncmp(name, fixed[i].prefix, strlen(fixed[i].prefix)) == 0)
+			return td_fact_find(fixed[i].frame);
+	return NULL;
+}
+
+static void add_evidence(struct td_diagnosis *d, uint64_t frame, const char *detail)
+{
+	for (size_t i = 0; i < d->n_evidence; i++)
+		if (d->evidence[i].frame == frame && strcmp(d->evidence[i].detail, detail) == 0)
+			return;
+	if (d->n_evidence >= TD_MAX_EVIDENCE)
+		return;
+	d->evidence[d->n_evidence].frame = frame;
+	snprintf(d->evidence[d->n_evidence].detail, sizeof(d->evidence[0].detail), "%s", detail);
+	d->n_evidence++;
+}
+
+static void evidence(const struct eval_ctx *c, struct td_diagnosis *d)
+{
+	for (size_t i = 0; i < c->n_read; i++) {
+		const struct td_fact_desc *fd = c->read[i];
+		const struct td_fact_desc *ff = fd->type == TD_FT_FRAME ? fd : frame_fact(fd->name);
+		struct td_value v, fv;
+		char text[160], detail[200];
+		if (!ff || !td_fact_get(c->f, ff, &fv) || !td_fact_get(c->f, fd, &v))
+			continue;
+		value_text(&v, text, sizeof(text));
+		snprintf(detail, sizeof(detail), "%s = %s", fd->name, text);
+		add_evidence(d, (uint64_t)fv.num, detail);
+	}
+	/* Frame order reads like the capture. */
+	for (size_t i = 1; i < d->n_evidence; i++)
+		for (size_t j = i; j > 0 && d->evidence[j - 1].frame > d->evidence[j].frame; j--) {
+			struct td_evidence t = d->evidence[j];
+			d->evidence[j] = d->evidence[j - 1];
+			d->evidence[j - 1] = t;
+		}
+}
+
+static void verdict(const struct td_rule *r, const struct eval_ctx *c, struct td_diagnosis *d)
+{
+	char windows[32];
+	d->category = r->category;
+	d->confidence = r->confidence;
+	d->rule = r->id;
+	interpolate(c->f, r->summary, d->summary, sizeof(d->summary));
+	interpolate(c->f, r->remedy ? r->remedy : "", d->remedy, sizeof(d->remedy));
+	interpolate(c->f, r->explain ? r->explain : "", d->explanation, sizeof(d->explanation));
+	d->windows_error = NULL;
+	if (r->windows) {
+		interpolate(c->f, r->windows, windows, sizeof(windows));
+		if (windows[0] && strcmp(windows, "(none)") != 0) {
+			snprintf(d->windows_buf, sizeof(d->windows_buf), "%s", windows);
+			d->windows_error = d->windows_buf;
+		}
+	}
+	evidence(c, d);
+}
+
+static void finding(const struct td_rule *r, const struct eval_ctx *c, struct td_diagnosis *d)
+{
+	if (d->n_findings >= TD_MAX_FINDINGS)
+		return;
+	struct td_finding *fi = &d->findings[d->n_findings++];
+	fi->category = r->category;
+	fi->rule = r->id;
+	interpolate(c->f, r->summary, fi->summary, sizeof(fi->summary));
+}
+
+void td_rules_eval(const struct td_ruleset *rs, const struct td_facts *f, struct td_diagnosis *d,
+		   FILE *explain)
+{
+	bool decided = false;
+	memset(d, 0, sizeof(*d));
+	if (explain)
+		fprintf(explain, "  rules tried (first matching diagnosis wins; every matching finding counts):\n");
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct td_rule *r = rs->rules[i];
+		if (decided && !r->finding)
+			continue;
+		struct eval_ctx c = { .f = f, .explain = explain };
+		if (explain)
+			fprintf(explain, "    %s %s (%s):\n", r->finding ? "finding" : "diagnosis", r->id, r->origin);
+		bool hit = eval(&c, r->when);
+		if (explain)
+			fprintf(explain, "      => %s\n", hit ? "MATCH" : "no");
+		if (!hit)
+			continue;
+		if (r->finding) {
+			finding(r, &c, d);
+		} else {
+			verdict(r, &c, d);
+			decided = true;
+		}
+	}
+	if (!decided) {
+		d->category = "incomplete";
+		d->confidence = "low";
+		snprintf(d->summary, sizeof(d->summary), "No diagnosis rule matched this connection");
+	}
+}
+
+void td_rules_list(const struct td_ruleset *rs, FILE *out)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct td_rule *r = rs->rules[i];
+		fprintf(out, "%-34s %-9s %-26s %-11s %s\n", r->id, r->finding ? "finding" : "diagnosis",
+			r->category, r->windows ? r->windows : "-", r->origin);
+	}
+}
