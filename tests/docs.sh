@@ -47,4 +47,33 @@ for cmd in "$tmp"/example*.cmd; do
 done
 [ "$n" -ge 3 ]
 ok $? "the README has at least three examples ($n)"
+
+# doc/rules.md: every ```rules example loads on top of the defaults and
+# shows up in --list-rules.
+python3 - "$SRCDIR/doc/rules.md" "$tmp" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+for i, block in enumerate(re.findall(r"```rules\n(.*?)```", text, re.S)):
+    open("%s/doc%d.rules" % (sys.argv[2], i), "w").write(block)
+PY
+m=0
+for f in "$tmp"/doc*.rules; do
+	[ -e "$f" ] || break
+	m=$((m + 1))
+	id=$(sed -n 's/^rule \([^ ]*\) {/\1/p' "$f" | head -1)
+	"$TLSDIAG" --rules "$f" --list-rules >"$tmp/list" 2>&1
+	[ $? -eq 0 ] && grep -q "^$id " "$tmp/list"
+	ok $? "doc/rules.md example $m (rule $id) loads"
+	sed 's/^/# /' "$tmp/list" | grep -i error
+done
+[ "$m" -ge 2 ]
+ok $? "doc/rules.md has rule examples ($m)"
+
+# doc/diagnosis.md: a section per default rule.
+missing=""
+for id in $("$TLSDIAG" --list-rules | awk '{print $1}'); do
+	grep -q "^### \`$id\`" "$SRCDIR/doc/diagnosis.md" || missing="$missing $id"
+done
+[ -z "$missing" ]
+ok $? "doc/diagnosis.md explains every default rule${missing:+ (missing:$missing)}"
 done_testing

@@ -17,7 +17,12 @@ while read -r name capture opts; do
 		# Run from captures/ so file names in the output do not depend on the
 		# checkout; options are shell words (quotes allowed).
 		eval "set -- $flag $opts"
-		(cd "$SRCDIR/captures" && "$TLSDIAG" "$@" "$capture") 2>&1 | normalize >"$tmp/$name.$mode"
+		# Text: stderr too (errors, --explain); JSON: stdout alone must be JSON Lines.
+		if [ "$mode" = txt ]; then
+			(cd "$SRCDIR/captures" && "$TLSDIAG" "$@" "$capture") 2>&1 | normalize >"$tmp/$name.$mode"
+		else
+			(cd "$SRCDIR/captures" && "$TLSDIAG" "$@" "$capture") 2>/dev/null | normalize >"$tmp/$name.$mode"
+		fi
 		if [ -n "$UPDATE" ]; then
 			cp "$tmp/$name.$mode" "$exp/$name.$mode"
 		fi
