@@ -89,4 +89,49 @@ ok $? "--json: one flow object per connection, the summary last"
 "$TLSDIAG" --json "$tmp/nonexistent.pcap" >"$tmp/out" 2>/dev/null
 tail -n 1 "$tmp/out" | grep -q '"files_failed":1'
 ok $? "--json: the summary is printed also when no input could be read"
+# Rule files: add, override, errors, listing.
+cat >"$tmp/site.rules" <<'RULES'
+# Our firewall refuses with a reset: say it in our words.
+rule tcp-refused {
+  kind diagnosis
+  category tcp-refused
+  windows 0x274d
+  when tcp.rst_answers_syn
+  summary "Refused by the edge firewall (reset TTL ${tcp.rst_ttl})"
+  remedy "Open TCP 443 to the DirectAccess server on the edge firewall."
+}
+rule site-weak-rsa {
+  kind finding
+  category weak-protocol
+  when x509.server.leaf.key_bits < 4096 and x509.server.leaf.key_type == "RSA"
+  summary "RSA key under 4096 bits (${x509.server.leaf.key_bits})"
+}
+RULES
+"$TLSDIAG" --rules "$tmp/site.rules" "$cap/tcp-refused.pcap" >"$tmp/out" 2>&1
+grep -q "Refused by the edge firewall (reset TTL 64)" "$tmp/out" && grep -q "rule tcp-refused" "$tmp/out"
+ok $? "--rules: a rule with a default rule's id replaces it"
+"$TLSDIAG" --rules "$tmp/site.rules" --list-rules >"$tmp/out"
+[ "$(grep -c . "$tmp/out")" -eq "$(($("$TLSDIAG" --list-rules | grep -c .) + 1))" ] && [ "$(grep -c '^tcp-refused ' "$tmp/out")" -eq 1 ] &&
+	tail -n 1 "$tmp/out" | grep -q "^site-weak-rsa " && head -n 1 "$tmp/out" | grep -q "^tcp-refused .*site.rules:2"
+ok $? "--list-rules: the replaced rule keeps its place, the new one comes last"
+"$TLSDIAG" --rules "$tmp/site.rules" "$cap/cert-chain-ok-gnutls.pcap" | grep -q "finding: weak-protocol: RSA key under 4096 bits (2048)"
+ok $? "--rules: an added finding rule is applied"
+"$TLSDIAG" --no-default-rules --rules "$tmp/site.rules" "$okcap" >"$tmp/out" 2>&1
+grep -q "diagnosis: incomplete (confidence low)" "$tmp/out" && grep -q "No diagnosis rule matched" "$tmp/out"
+ok $? "--no-default-rules: only the given rules; no match gives incomplete"
+printf 'rule broken {\n  kind diagnosis\n  when tls.server.hello\n}\n' >"$tmp/broken.rules"
+"$TLSDIAG" --rules "$tmp/broken.rules" "$okcap" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && ! [ -s "$tmp/out" ] &&
+	grep -q "broken.rules:3:8: unknown fact 'tls.server.hello'" "$tmp/err"
+ok $? "a rule file error: FILE:LINE:COLUMN and the reason, nothing analyzed, exit 2 ($(cat "$tmp/err"))"
+"$TLSDIAG" --rules "$tmp/nope.rules" "$okcap" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "nope.rules: No such file" "$tmp/err"
+ok $? "a missing rule file is an error"
+"$TLSDIAG" --explain "$badcap" >"$tmp/out"
+grep -q "diagnosis null-cipher-rejected" "$tmp/out" && grep -q "=> MATCH" "$tmp/out" &&
+	grep -q "tls.client_hello.null_suites is 2 -> true" "$tmp/out"
+ok $? "--explain shows each rule, each test with the fact's value, and the match"
+"$TLSDIAG" --json --explain "$badcap" 2>/dev/null >"$tmp/out"
+json_lines_ok "$tmp/out"
+ok $? "--json --explain: the explanation goes to stderr, stdout stays JSON Lines"
 done_testing
