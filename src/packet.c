@@ -5,34 +5,27 @@
 
 #define PROTO_TCP 6
 
-#define TRY(expr)                          \
-	do {                               \
-		enum td_err e_ = (expr);   \
-		if (e_ != TD_E_OK)         \
-			return e_;         \
-	} while (0)
-
 static enum td_err ipv4(struct td_pkt *p, struct td_rd *r, size_t *l4_wire)
 {
 	uint8_t vihl, proto;
 	uint16_t total, frag;
 	const uint8_t *a;
-	TRY(td_rd_u8(r, &vihl));
+	TD_TRY(td_rd_u8(r, &vihl));
 	size_t hlen = (size_t)(vihl & 0x0f) * 4;
 	if (hlen < 20)
 		return TD_E_FORMAT;
-	TRY(td_rd_skip(r, 1));
-	TRY(td_rd_u16(r, &total));
-	TRY(td_rd_skip(r, 2));
-	TRY(td_rd_u16(r, &frag));
-	TRY(td_rd_u8(r, &p->ttl));
-	TRY(td_rd_u8(r, &proto));
-	TRY(td_rd_skip(r, 2));
-	TRY(td_rd_bytes(r, 4, &a));
+	TD_TRY(td_rd_skip(r, 1));
+	TD_TRY(td_rd_u16(r, &total));
+	TD_TRY(td_rd_skip(r, 2));
+	TD_TRY(td_rd_u16(r, &frag));
+	TD_TRY(td_rd_u8(r, &p->ttl));
+	TD_TRY(td_rd_u8(r, &proto));
+	TD_TRY(td_rd_skip(r, 2));
+	TD_TRY(td_rd_bytes(r, 4, &a));
 	memcpy(p->src, a, 4);
-	TRY(td_rd_bytes(r, 4, &a));
+	TD_TRY(td_rd_bytes(r, 4, &a));
 	memcpy(p->dst, a, 4);
-	TRY(td_rd_skip(r, hlen - 20));
+	TD_TRY(td_rd_skip(r, hlen - 20));
 	if (proto != PROTO_TCP)
 		return TD_E_FORMAT;
 	/* Segmentation offload: the stack had not filled in the length yet
@@ -56,24 +49,24 @@ static enum td_err ipv6(struct td_pkt *p, struct td_rd *r, size_t *l4_wire)
 	uint16_t plen;
 	uint8_t next;
 	const uint8_t *a;
-	TRY(td_rd_skip(r, 4));
-	TRY(td_rd_u16(r, &plen));
-	TRY(td_rd_u8(r, &next));
-	TRY(td_rd_u8(r, &p->ttl));
-	TRY(td_rd_bytes(r, 16, &a));
+	TD_TRY(td_rd_skip(r, 4));
+	TD_TRY(td_rd_u16(r, &plen));
+	TD_TRY(td_rd_u8(r, &next));
+	TD_TRY(td_rd_u8(r, &p->ttl));
+	TD_TRY(td_rd_bytes(r, 16, &a));
 	memcpy(p->src, a, 16);
-	TRY(td_rd_bytes(r, 16, &a));
+	TD_TRY(td_rd_bytes(r, 16, &a));
 	memcpy(p->dst, a, 16);
 	/* Walk the usual extension headers (hop-by-hop, routing, destination). */
 	size_t left = plen;
 	while (next == 0 || next == 43 || next == 60) {
 		uint8_t hdr_next, hdr_len;
-		TRY(td_rd_u8(r, &hdr_next));
-		TRY(td_rd_u8(r, &hdr_len));
+		TD_TRY(td_rd_u8(r, &hdr_next));
+		TD_TRY(td_rd_u8(r, &hdr_len));
 		size_t n = ((size_t)hdr_len + 1) * 8;
 		if (n > left)
 			return TD_E_RANGE;
-		TRY(td_rd_skip(r, n - 2));
+		TD_TRY(td_rd_skip(r, n - 2));
 		left -= n;
 		next = hdr_next;
 	}
@@ -91,21 +84,21 @@ enum td_err td_pkt_decode(struct td_pkt *p, const uint8_t *ip, size_t iplen)
 	size_t l4_wire = 0;
 	p->ip = ip;
 	p->ip_len = iplen;
-	TRY(td_rd_peek_u8(&r, 0, &v));
+	TD_TRY(td_rd_peek_u8(&r, 0, &v));
 	if (v >> 4 == 4)
-		TRY(ipv4(p, &r, &l4_wire));
+		TD_TRY(ipv4(p, &r, &l4_wire));
 	else if (v >> 4 == 6)
-		TRY(ipv6(p, &r, &l4_wire));
+		TD_TRY(ipv6(p, &r, &l4_wire));
 	else
 		return TD_E_FORMAT;
 
 	uint8_t off, flags;
-	TRY(td_rd_u16(&r, &p->sport));
-	TRY(td_rd_u16(&r, &p->dport));
-	TRY(td_rd_u32(&r, &p->seq));
-	TRY(td_rd_u32(&r, &p->ack));
-	TRY(td_rd_u8(&r, &off));
-	TRY(td_rd_u8(&r, &flags));
+	TD_TRY(td_rd_u16(&r, &p->sport));
+	TD_TRY(td_rd_u16(&r, &p->dport));
+	TD_TRY(td_rd_u32(&r, &p->seq));
+	TD_TRY(td_rd_u32(&r, &p->ack));
+	TD_TRY(td_rd_u8(&r, &off));
+	TD_TRY(td_rd_u8(&r, &flags));
 	size_t thlen = (size_t)(off >> 4) * 4;
 	if (thlen < 20 || thlen > l4_wire)
 		return TD_E_RANGE;

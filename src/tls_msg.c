@@ -13,13 +13,6 @@
 #include "tlsdiag/fingerprint.h"
 #include "tlsdiag/http.h"
 
-#define TRY(expr)                              \
-	do {                                   \
-		enum td_err e_ = (expr);       \
-		if (e_ != TD_E_OK)             \
-			return e_;             \
-	} while (0)
-
 /* TLS 1.3 (RFC 8446 4.1.3): a ServerHello with this random is a HelloRetryRequest. */
 static const uint8_t hrr_random[32] = {
 	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
@@ -38,7 +31,7 @@ static enum td_err read_u16_list(struct td_rd *r, uint16_t *out, size_t max, siz
 	*n = 0;
 	while (!td_rd_done(r)) {
 		uint16_t v;
-		TRY(td_rd_u16(r, &v));
+		TD_TRY(td_rd_u16(r, &v));
 		if (*n < max)
 			out[(*n)++] = v;
 		else
@@ -52,7 +45,7 @@ static enum td_err read_u8_list(struct td_rd *r, uint8_t *out, size_t max, size_
 	*n = 0;
 	while (!td_rd_done(r)) {
 		uint8_t v;
-		TRY(td_rd_u8(r, &v));
+		TD_TRY(td_rd_u8(r, &v));
 		if (*n < max)
 			out[(*n)++] = v;
 		else
@@ -78,12 +71,12 @@ static void join_append(char *dst, size_t dstlen, const uint8_t *s, size_t len)
 static enum td_err ext_sni(struct td_rd *body, char *sni, size_t snilen)
 {
 	struct td_rd list;
-	TRY(td_rd_vec(body, 2, 1, 0xffff, &list));
+	TD_TRY(td_rd_vec(body, 2, 1, 0xffff, &list));
 	while (!td_rd_done(&list)) {
 		uint8_t type;
 		struct td_rd name;
-		TRY(td_rd_u8(&list, &type));
-		TRY(td_rd_vec(&list, 2, 1, 0xffff, &name));
+		TD_TRY(td_rd_u8(&list, &type));
+		TD_TRY(td_rd_vec(&list, 2, 1, 0xffff, &name));
 		if (type == 0 && sni[0] == '\0')
 			td_first_line(name.p, td_rd_left(&name), sni, snilen);
 	}
@@ -93,10 +86,10 @@ static enum td_err ext_sni(struct td_rd *body, char *sni, size_t snilen)
 static enum td_err ext_alpn(struct td_rd *body, char *alpn, size_t alpnlen)
 {
 	struct td_rd list;
-	TRY(td_rd_vec(body, 2, 2, 0xffff, &list));
+	TD_TRY(td_rd_vec(body, 2, 2, 0xffff, &list));
 	while (!td_rd_done(&list)) {
 		struct td_rd proto;
-		TRY(td_rd_vec(&list, 1, 1, 0xff, &proto));
+		TD_TRY(td_rd_vec(&list, 1, 1, 0xff, &proto));
 		join_append(alpn, alpnlen, proto.p, td_rd_left(&proto));
 	}
 	return td_rd_done(body) ? TD_E_OK : TD_E_TRAILING;
@@ -108,8 +101,8 @@ static enum td_err ext_u16_vec(struct td_rd *body, unsigned lenbytes, uint16_t *
 {
 	struct td_rd list;
 	size_t cnt;
-	TRY(td_rd_vec(body, lenbytes, 2, lenbytes == 1 ? 0xfe : 0xfffe, &list));
-	TRY(read_u16_list(&list, out, TD_MAX_LIST16, &cnt, capped));
+	TD_TRY(td_rd_vec(body, lenbytes, 2, lenbytes == 1 ? 0xfe : 0xfffe, &list));
+	TD_TRY(read_u16_list(&list, out, TD_MAX_LIST16, &cnt, capped));
 	*n = (uint8_t)cnt;
 	return td_rd_done(body) ? TD_E_OK : TD_E_TRAILING;
 }
@@ -117,12 +110,12 @@ static enum td_err ext_u16_vec(struct td_rd *body, unsigned lenbytes, uint16_t *
 static enum td_err ext_key_share_ch(struct td_rd *body, struct td_client_hello *ch, bool *capped)
 {
 	struct td_rd list;
-	TRY(td_rd_vec(body, 2, 0, 0xffff, &list));
+	TD_TRY(td_rd_vec(body, 2, 0, 0xffff, &list));
 	while (!td_rd_done(&list)) {
 		uint16_t group;
 		struct td_rd key;
-		TRY(td_rd_u16(&list, &group));
-		TRY(td_rd_vec(&list, 2, 1, 0xffff, &key));
+		TD_TRY(td_rd_u16(&list, &group));
+		TD_TRY(td_rd_vec(&list, 2, 1, 0xffff, &key));
 		if (ch->n_key_shares < TD_MAX_LIST16)
 			ch->key_shares[ch->n_key_shares++] = group;
 		else
@@ -158,8 +151,8 @@ static enum td_err ch_extension(struct td_client_hello *ch, uint16_t type, struc
 	case EXT_KEY_SHARE:
 		return ext_key_share_ch(body, ch, capped);
 	case EXT_EC_FORMATS:
-		TRY(td_rd_vec(body, 1, 1, 0xff, &list));
-		TRY(read_u8_list(&list, ch->ec_formats, TD_MAX_SMALL, &n, capped));
+		TD_TRY(td_rd_vec(body, 1, 1, 0xff, &list));
+		TD_TRY(read_u8_list(&list, ch->ec_formats, TD_MAX_SMALL, &n, capped));
 		ch->n_ec_formats = (uint8_t)n;
 		return td_rd_done(body) ? TD_E_OK : TD_E_TRAILING;
 	default:
@@ -213,17 +206,17 @@ static enum td_err ch_extensions(struct td_rd *r, struct td_client_hello *ch, bo
 	struct td_rd exts;
 	if (td_rd_done(r))
 		return TD_E_OK; /* extensions are optional */
-	TRY(td_rd_vec(r, 2, 0, 0xffff, &exts));
+	TD_TRY(td_rd_vec(r, 2, 0, 0xffff, &exts));
 	while (!td_rd_done(&exts)) {
 		uint16_t type;
 		struct td_rd body;
-		TRY(td_rd_u16(&exts, &type));
-		TRY(td_rd_vec(&exts, 2, 0, 0xffff, &body));
+		TD_TRY(td_rd_u16(&exts, &type));
+		TD_TRY(td_rd_vec(&exts, 2, 0, 0xffff, &body));
 		if (ch->n_exts < TD_MAX_EXTS)
 			ch->exts[ch->n_exts++] = type;
 		else
 			*capped = true;
-		TRY(ch_extension(ch, type, &body, capped));
+		TD_TRY(ch_extension(ch, type, &body, capped));
 	}
 	return td_rd_done(r) ? TD_E_OK : TD_E_TRAILING;
 }
@@ -240,15 +233,15 @@ static enum td_err parse_client_hello(struct td_facts *f, struct td_rd *r, uint6
 	ch->seen = true;
 	ch->frame = frame;
 	ch->ts = ts;
-	TRY(td_rd_u16(r, &ch->version));
-	TRY(td_rd_skip(r, 32));
-	TRY(td_rd_vec(r, 1, 0, 32, &sid));
+	TD_TRY(td_rd_u16(r, &ch->version));
+	TD_TRY(td_rd_skip(r, 32));
+	TD_TRY(td_rd_vec(r, 1, 0, 32, &sid));
 	ch->session_id_len = (uint8_t)td_rd_left(&sid);
-	TRY(td_rd_vec(r, 2, 2, 0xfffe, &suites));
-	TRY(read_u16_list(&suites, ch->suites, TD_MAX_SUITES, &n, &capped));
+	TD_TRY(td_rd_vec(r, 2, 2, 0xfffe, &suites));
+	TD_TRY(read_u16_list(&suites, ch->suites, TD_MAX_SUITES, &n, &capped));
 	ch->n_suites = (uint16_t)n;
-	TRY(td_rd_vec(r, 1, 1, 0xff, &comp));
-	TRY(read_u8_list(&comp, ch->compression, TD_MAX_SMALL, &n, &capped));
+	TD_TRY(td_rd_vec(r, 1, 1, 0xff, &comp));
+	TD_TRY(read_u8_list(&comp, ch->compression, TD_MAX_SMALL, &n, &capped));
 	ch->n_compression = (uint8_t)n;
 	enum td_err e = ch_extensions(r, ch, &capped);
 	ch_count(ch);
@@ -271,18 +264,18 @@ enum td_err td_tls_parse_sslv2_hello(struct td_facts *f, const uint8_t *body, si
 	ch->frame = frame;
 	ch->ts = ts;
 	ch->record_version = 0x0002;
-	TRY(td_rd_u8(&r, &type));
+	TD_TRY(td_rd_u8(&r, &type));
 	if (type != 1)
 		return TD_E_FORMAT;
-	TRY(td_rd_u16(&r, &ch->version));
-	TRY(td_rd_u16(&r, &spec_len));
-	TRY(td_rd_u16(&r, &sid_len));
-	TRY(td_rd_u16(&r, &chal_len));
+	TD_TRY(td_rd_u16(&r, &ch->version));
+	TD_TRY(td_rd_u16(&r, &spec_len));
+	TD_TRY(td_rd_u16(&r, &sid_len));
+	TD_TRY(td_rd_u16(&r, &chal_len));
 	if (spec_len % 3 || sid_len > 32 || chal_len < 16 || chal_len > 32)
 		return TD_E_RANGE;
-	TRY(td_rd_bytes(&r, spec_len, &specs));
-	TRY(td_rd_skip(&r, sid_len));
-	TRY(td_rd_skip(&r, chal_len));
+	TD_TRY(td_rd_bytes(&r, spec_len, &specs));
+	TD_TRY(td_rd_skip(&r, sid_len));
+	TD_TRY(td_rd_skip(&r, chal_len));
 	ch->session_id_len = (uint8_t)sid_len;
 	/* Specs whose first byte is 0 are TLS cipher suites (RFC 5246 E.2). */
 	for (size_t i = 0; i + 3 <= spec_len; i += 3) {
@@ -303,14 +296,14 @@ static enum td_err sh_extension(struct td_server_hello *sh, uint16_t type, struc
 {
 	switch (type) {
 	case EXT_VERSIONS:
-		TRY(td_rd_u16(body, &sh->selected_version));
+		TD_TRY(td_rd_u16(body, &sh->selected_version));
 		break;
 	case EXT_KEY_SHARE: {
 		/* ServerHello: KeyShareEntry; HelloRetryRequest: the group alone. */
-		TRY(td_rd_u16(body, &sh->key_share_group));
+		TD_TRY(td_rd_u16(body, &sh->key_share_group));
 		if (!sh->hrr) {
 			struct td_rd key;
-			TRY(td_rd_vec(body, 2, 1, 0xffff, &key));
+			TD_TRY(td_rd_vec(body, 2, 1, 0xffff, &key));
 		}
 		break;
 	}
@@ -345,27 +338,27 @@ static enum td_err parse_server_hello(struct td_facts *f, struct td_rd *r, uint6
 	sh->seen = true;
 	sh->frame = frame;
 	sh->ts = ts;
-	TRY(td_rd_u16(r, &sh->version));
-	TRY(td_rd_bytes(r, 32, &random));
+	TD_TRY(td_rd_u16(r, &sh->version));
+	TD_TRY(td_rd_bytes(r, 32, &random));
 	sh->hrr = memcmp(random, hrr_random, 32) == 0;
-	TRY(td_rd_vec(r, 1, 0, 32, &sid));
+	TD_TRY(td_rd_vec(r, 1, 0, 32, &sid));
 	sh->session_id_len = (uint8_t)td_rd_left(&sid);
-	TRY(td_rd_u16(r, &sh->suite));
-	TRY(td_rd_u8(r, &sh->compression));
+	TD_TRY(td_rd_u16(r, &sh->suite));
+	TD_TRY(td_rd_u8(r, &sh->compression));
 	sh->selected_version = sh->version;
 	sh->null_cipher = td_suite_is_null(sh->suite);
 	if (!td_rd_done(r)) {
-		TRY(td_rd_vec(r, 2, 0, 0xffff, &exts));
+		TD_TRY(td_rd_vec(r, 2, 0, 0xffff, &exts));
 		while (!td_rd_done(&exts)) {
 			uint16_t type;
 			struct td_rd body;
-			TRY(td_rd_u16(&exts, &type));
-			TRY(td_rd_vec(&exts, 2, 0, 0xffff, &body));
+			TD_TRY(td_rd_u16(&exts, &type));
+			TD_TRY(td_rd_vec(&exts, 2, 0, 0xffff, &body));
 			if (sh->n_exts < TD_MAX_EXTS)
 				sh->exts[sh->n_exts++] = type;
 			else
 				td_facts_cap(f, TD_CAP_LIST);
-			TRY(sh_extension(sh, type, &body));
+			TD_TRY(sh_extension(sh, type, &body));
 		}
 	}
 	if (sh->selected_version == 0)
@@ -387,15 +380,15 @@ static enum td_err parse_certificate(struct td_facts *f, struct td_cert_chain *c
 	c->ts = ts;
 	if (tls13) {
 		struct td_rd ctx;
-		TRY(td_rd_vec(r, 1, 0, 0xff, &ctx));
+		TD_TRY(td_rd_vec(r, 1, 0, 0xff, &ctx));
 	}
-	TRY(td_rd_vec(r, 3, 0, 0xffffff, &list));
+	TD_TRY(td_rd_vec(r, 3, 0, 0xffffff, &list));
 	while (!td_rd_done(&list)) {
 		struct td_rd der;
-		TRY(td_rd_vec(&list, 3, 1, 0xffffff, &der));
+		TD_TRY(td_rd_vec(&list, 3, 1, 0xffffff, &der));
 		if (tls13) {
 			struct td_rd exts;
-			TRY(td_rd_vec(&list, 2, 0, 0xffff, &exts));
+			TD_TRY(td_rd_vec(&list, 2, 0, 0xffff, &exts));
 		}
 		c->count++;
 		if (c->kept >= TD_MAX_CERTS) {
@@ -423,19 +416,19 @@ static enum td_err parse_cert_request(struct td_facts *f, struct td_rd *r, uint6
 	cr->frame = frame;
 	if (f->tls->sh.selected_version >= 0x0304)
 		return TD_E_UNSUPPORTED; /* TLS 1.3 form is encrypted on the wire */
-	TRY(td_rd_vec(r, 1, 1, 0xff, &types));
-	TRY(read_u8_list(&types, cr->types, TD_MAX_SMALL, &n, &capped));
+	TD_TRY(td_rd_vec(r, 1, 1, 0xff, &types));
+	TD_TRY(read_u8_list(&types, cr->types, TD_MAX_SMALL, &n, &capped));
 	cr->n_types = (uint8_t)n;
 	/* supported_signature_algorithms exist from TLS 1.2 on. */
 	if (f->tls->sh.selected_version >= 0x0303) {
-		TRY(td_rd_vec(r, 2, 2, 0xfffe, &algs));
-		TRY(read_u16_list(&algs, cr->sigalgs, TD_MAX_LIST16, &n, &capped));
+		TD_TRY(td_rd_vec(r, 2, 2, 0xfffe, &algs));
+		TD_TRY(read_u16_list(&algs, cr->sigalgs, TD_MAX_LIST16, &n, &capped));
 		cr->n_sigalgs = (uint8_t)n;
 	}
-	TRY(td_rd_vec(r, 2, 0, 0xffff, &names));
+	TD_TRY(td_rd_vec(r, 2, 0, 0xffff, &names));
 	while (!td_rd_done(&names)) {
 		struct td_rd dn;
-		TRY(td_rd_vec(&names, 2, 1, 0xffff, &dn));
+		TD_TRY(td_rd_vec(&names, 2, 1, 0xffff, &dn));
 		cr->n_ca_names++;
 		if (cr->kept_ca_names >= TD_MAX_CA_NAMES) {
 			capped = true;
@@ -482,19 +475,19 @@ static enum td_err parse_server_key_exchange(struct td_facts *f, struct td_rd *r
 	if (suite_has(suite, "_PSK_")) {
 		/* RFC 4279 / 5489: the PSK identity hint comes first. */
 		struct td_rd hint;
-		TRY(td_rd_vec(r, 2, 0, 0xffff, &hint));
+		TD_TRY(td_rd_vec(r, 2, 0, 0xffff, &hint));
 	}
 	if (suite_has(suite, "_ECDHE_") || suite_has(suite, "_ECDH_anon_")) {
 		uint8_t curve_type;
-		TRY(td_rd_u8(r, &curve_type));
+		TD_TRY(td_rd_u8(r, &curve_type));
 		if (curve_type != 3) /* only named_curve is in use */
 			return TD_E_UNSUPPORTED;
-		TRY(td_rd_u16(r, &k->ecdhe_group));
+		TD_TRY(td_rd_u16(r, &k->ecdhe_group));
 	} else if (suite_has(suite, "_DHE_") || suite_has(suite, "_DH_anon_")) {
 		struct td_rd p, g, ys;
-		TRY(td_rd_vec(r, 2, 1, 0xffff, &p));
-		TRY(td_rd_vec(r, 2, 1, 0xffff, &g));
-		TRY(td_rd_vec(r, 2, 1, 0xffff, &ys));
+		TD_TRY(td_rd_vec(r, 2, 1, 0xffff, &p));
+		TD_TRY(td_rd_vec(r, 2, 1, 0xffff, &g));
+		TD_TRY(td_rd_vec(r, 2, 1, 0xffff, &ys));
 		k->dh_bits = bignum_bits(p.p, td_rd_left(&p));
 	}
 	return TD_E_OK;

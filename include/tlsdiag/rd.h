@@ -13,6 +13,14 @@
 #include "tlsdiag/attr.h"
 #include "tlsdiag/err.h"
 
+/* Return the error of a fallible reader call, if any. */
+#define TD_TRY(expr)                           \
+	do {                                   \
+		enum td_err e_ = (expr);       \
+		if (e_ != TD_E_OK)             \
+			return e_;             \
+	} while (0)
+
 struct td_rd {
 	const uint8_t *p;
 	const uint8_t *end;
