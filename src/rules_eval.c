@@ -233,7 +233,7 @@ static bool eval(struct eval_ctx *c, const struct node *n)
 	case N_OR: return eval(c, n->a) || eval(c, n->b);
 	case N_AND: return eval(c, n->a) && eval(c, n->b);
 	case N_NOT:
-		c->negated = n->a->kind != N_OR && n->a->kind != N_AND && n->a->kind != N_NOT;
+		c->negated = n->a->kind == N_TRUTH || n->a->kind == N_EXISTS || n->a->kind == N_CMP;
 		return !eval(c, n->a);
 	case N_CONST: return n->value;
 	default: return eval_test(c, n);
@@ -265,12 +265,15 @@ static void interpolate(const struct td_facts *f, const char *tpl, char *out, si
 }
 
 /* The frame that shows a fact: itself, a named sibling, or its group's frame. */
-static const struct td_fact_desc *frame_fact(const char *name)
+static const struct td_fact_desc *frame_fact(const struct td_facts *f, const char *name)
 {
+	/* Who closed: that side's FIN (the first one when both did). */
+	if (strcmp(name, "tcp.first_fin_by") == 0 || strcmp(name, "tcp.fin_by") == 0)
+		return td_fact_find(f->tcp.first_fin_by == TD_WHO_CLIENT ? "tcp.fin_frame_client"
+									 : "tcp.fin_frame_server");
 	static const struct { const char *prefix, *frame; } fixed[] = {
 		{ "tcp.syn", "tcp.syn_frame" }, { "tcp.synack", "tcp.synack_frame" },
 		{ "tcp.reset_by", "tcp.rst_frame" }, { "tcp.rst", "tcp.rst_frame" },
-		{ "tcp.fin_by", "tcp.fin_frame_client" }, { "tcp.first_fin_by", "tcp.fin_frame_server" },
 		{ "x509.server.", "tls.server_certificate.frame" },
 		{ "x509.client.", "tls.client_certificate.frame" },
 		{ "x509.client_auth.", "tls.certificate_request.frame" },
@@ -309,7 +312,7 @@ static void evidence(const struct eval_ctx *c, struct td_diagnosis *d)
 {
 	for (size_t i = 0; i < c->n_read; i++) {
 		const struct td_fact_desc *fd = c->read[i];
-		const struct td_fact_desc *ff = fd->type == TD_FT_FRAME ? fd : frame_fact(fd->name);
+		const struct td_fact_desc *ff = fd->type == TD_FT_FRAME ? fd : frame_fact(c->f, fd->name);
 		struct td_value v, fv;
 		char text[160], detail[200];
 		if (!ff || !td_fact_get(c->f, ff, &fv) || !td_fact_get(c->f, fd, &v))

@@ -29,21 +29,37 @@ struct parser {
 	int line, col;
 	struct tok t;      /* the current token */
 	const char *prev_end;
+	int rule_line, rule_col; /* where the rule being read starts */
 	char *err;
 	size_t errlen;
 	bool failed;
 };
 
-TD_PRINTF(2, 3) static void fail(struct parser *ps, const char *fmt, ...)
+static void vfail_at(struct parser *ps, int line, int col, const char *fmt, va_list ap)
 {
 	if (ps->failed)
 		return;
 	ps->failed = true;
-	int n = snprintf(ps->err, ps->errlen, "%s:%d:%d: ", ps->name, ps->t.line, ps->t.col);
-	va_list ap;
-	va_start(ap, fmt);
+	int n = snprintf(ps->err, ps->errlen, "%s:%d:%d: ", ps->name, line, col);
 	if (n >= 0 && (size_t)n < ps->errlen)
 		vsnprintf(ps->err + n, ps->errlen - (size_t)n, fmt, ap);
+}
+
+/* An error at a position already passed (a literal, a fact, the rule). */
+TD_PRINTF(4, 5) static void fail_at(struct parser *ps, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail_at(ps, line, col, fmt, ap);
+	va_end(ap);
+}
+
+/* An error at the current token. */
+TD_PRINTF(2, 3) static void fail(struct parser *ps, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail_at(ps, ps->t.line, ps->t.col, fmt, ap);
 	va_end(ap);
 }
 
@@ -271,6 +287,7 @@ static const struct { const char *text; enum cmp_op op; } ops[] = {
 static struct node *parse_fact_test(struct parser *ps)
 {
 	const char *start = ps->t.start;
+	int fact_line = ps->t.line, fact_col = ps->t.col;
 	struct node *n = new_node(N_TRUTH);
 	if (!n) {
 		fail(ps, "out of memory");
@@ -292,12 +309,13 @@ static struct node *parse_fact_test(struct parser *ps)
 			if (n->op == OP_IN) {
 				parse_list(ps, n);
 			} else if ((n->lits = calloc(1, sizeof(*n->lits)))) {
+				int lit_line = ps->t.line, lit_col = ps->t.col;
 				n->n_lits = 1;
 				if (parse_literal(ps, n->lits) && n->op == OP_MATCHES) {
 					if (n->lits[0].kind != LIT_STR)
-						fail(ps, "'matches' wants a regular expression in a string");
+						fail_at(ps, lit_line, lit_col, "'matches' wants a regular expression in a string");
 					else if (regcomp(&n->re, n->lits[0].str, REG_EXTENDED | REG_NOSUB) != 0)
-						fail(ps, "bad regular expression \"%s\"", n->lits[0].str);
+						fail_at(ps, lit_line, lit_col, "bad regular expression \"%s\"", n->lits[0].str);
 					else
 						n->re_ok = true;
 				}
@@ -306,7 +324,7 @@ static struct node *parse_fact_test(struct parser *ps)
 		}
 	}
 	if (n->fact && n->fact->type == TD_FT_CHAIN && n->kind != N_EXISTS)
-		fail(ps, "'%s' is a chain for display: only 'exists' applies", n->fact->name);
+		fail_at(ps, fact_line, fact_col, "'%s' is a chain for display: only 'exists' applies", n->fact->name);
 	size_t len = (size_t)(ps->prev_end - start);
 	while (len && isspace((unsigned char)start[len - 1]))
 		len--;
@@ -477,18 +495,18 @@ static void parse_field(struct parser *ps, struct td_rule *r, char **kind)
 static void check_rule(struct parser *ps, struct td_rule *r, const char *kind)
 {
 	if (!kind)
-		fail(ps, "rule '%s' has no 'kind' (diagnosis or finding)", r->id);
+		fail_at(ps, ps->rule_line, ps->rule_col, "rule '%s' has no 'kind' (diagnosis or finding)", r->id);
 	else if (!r->category)
-		fail(ps, "rule '%s' has no 'category'", r->id);
+		fail_at(ps, ps->rule_line, ps->rule_col, "rule '%s' has no 'category'", r->id);
 	else if (!td_category_known(r->category, r->finding))
-		fail(ps, "rule '%s': '%s' is not a %s category of the vocabulary (doc/rules.md)", r->id,
+		fail_at(ps, ps->rule_line, ps->rule_col, "rule '%s': '%s' is not a %s category of the vocabulary (doc/rules.md)", r->id,
 		     r->category, r->finding ? "finding" : "diagnosis");
 	else if (!r->when)
-		fail(ps, "rule '%s' has no 'when'", r->id);
+		fail_at(ps, ps->rule_line, ps->rule_col, "rule '%s' has no 'when'", r->id);
 	else if (!r->summary)
-		fail(ps, "rule '%s' has no 'summary'", r->id);
+		fail_at(ps, ps->rule_line, ps->rule_col, "rule '%s' has no 'summary'", r->id);
 	else if (!r->finding && !r->remedy)
-		fail(ps, "diagnosis rule '%s' has no 'remedy'", r->id);
+		fail_at(ps, ps->rule_line, ps->rule_col, "diagnosis rule '%s' has no 'remedy'", r->id);
 }
 
 static struct td_rule *parse_rule(struct parser *ps)
@@ -500,6 +518,8 @@ static struct td_rule *parse_rule(struct parser *ps)
 		fail(ps, "out of memory");
 		return NULL;
 	}
+	ps->rule_line = ps->t.line;
+	ps->rule_col = ps->t.col;
 	snprintf(origin, sizeof(origin), "%s:%d", ps->name, ps->t.line);
 	r->origin = strdup(origin);
 	if (!expect(ps, T_IDENT, "rule", "'rule'"))
@@ -561,7 +581,7 @@ bool td_rules_load_text(struct td_ruleset *rs, const char *text, const char *nam
 		parsed[n++] = parse_rule(&ps);
 		for (size_t i = 0; !ps.failed && i + 1 < n; i++)
 			if (parsed[i] && parsed[n - 1] && parsed[n - 1]->id && !strcmp(parsed[i]->id, parsed[n - 1]->id))
-				fail(&ps, "rule '%s' defined twice in this file", parsed[i]->id);
+				fail_at(&ps, ps.rule_line, ps.rule_col, "rule '%s' defined twice in this file", parsed[i]->id);
 	}
 	/* All or nothing: a file with an error adds no rule. */
 	for (size_t i = 0; i < n; i++) {
