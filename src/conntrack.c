@@ -242,6 +242,8 @@ static void update(struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
 	t->last_frame = p->frame;
 	t->last_ts = p->ts;
 	t->packets++;
+	if (p->cut)
+		t->snapped_packets++;
 	if ((p->flags & (TD_TCP_SYN | TD_TCP_ACK)) == TD_TCP_SYN && dir == TD_DIR_C2S)
 		on_syn(f, p);
 	if ((p->flags & (TD_TCP_SYN | TD_TCP_ACK)) == (TD_TCP_SYN | TD_TCP_ACK) && dir == TD_DIR_S2C &&

@@ -65,6 +65,8 @@ static const char *not_followed_why(const struct td_tcp_facts *tcp)
 		return "IPv6 (libnids follows IPv4 only)";
 	if (tcp->midstream)
 		return "started before the capture (no SYN)";
+	if (tcp->snapped_packets)
+		return "packets cut short by the capture's snap length";
 	if (tcp->bytes[0] || tcp->bytes[1])
 		return "no complete 3-way handshake in the capture";
 	return "";

@@ -155,6 +155,8 @@ const struct td_fact_desc td_facts_table[] = {
 	ROW("tcp.bytes_server", TD_FT_U64, C(tcp.bytes[1]), .doc = "TCP payload bytes sent by the server"),
 	ROW("tcp.midstream", TD_FT_BOOL, C(tcp.midstream), .doc = "no SYN seen: it started before the capture"),
 	ROW("tcp.reassembled", TD_FT_BOOL, C(tcp.reassembled), .doc = "libnids followed the stream"),
+	ROW("tcp.snapped_packets", TD_FT_U64, C(tcp.snapped_packets), .omit_zero = true,
+	    .doc = "packets the capture cut short of their length (snap length)"),
 	ROW("tcp.not_reassembled_why", TD_FT_STR, C(tcp.not_reassembled_why),
 	    .doc = "why the payload could not be followed"),
 
@@ -231,7 +233,7 @@ const struct td_fact_desc td_facts_table[] = {
 
 	ROW("tls.server_certificate.frame", TD_FT_FRAME, T(server_certs.frame),
 	    .doc = "frame of the server's Certificate message"),
-	ROW("tls.server_certificate.count", TD_FT_U16, T(server_certs.count), IF_T(server_certs.seen),
+	ROW("tls.server_certificate.count", TD_FT_U32, T(server_certs.count), IF_T(server_certs.seen),
 	    .doc = "certificates in the chain"),
 	ROW("tls.certificate_request.seen", TD_FT_BOOL, T(cert_request.seen), IF_T(cert_request.seen),
 	    .doc = "the server asked for a client certificate"),
@@ -252,7 +254,7 @@ const struct td_fact_desc td_facts_table[] = {
 	    .doc = "frame of the ServerHelloDone"),
 	ROW("tls.client_certificate.frame", TD_FT_FRAME, T(client_certs.frame),
 	    .doc = "frame of the client's Certificate message"),
-	ROW("tls.client_certificate.count", TD_FT_U16, T(client_certs.count), IF_T(client_certs.seen),
+	ROW("tls.client_certificate.count", TD_FT_U32, T(client_certs.count), IF_T(client_certs.seen),
 	    .doc = "certificates the client sent (0: an empty Certificate)"),
 	ROW("tls.client_certificate.empty", TD_FT_BOOL, T(client_certs.empty), IF_T(client_certs.seen),
 	    .doc = "the client sent an empty Certificate"),

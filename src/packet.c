@@ -104,13 +104,16 @@ enum td_err td_pkt_decode(struct td_pkt *p, const uint8_t *ip, size_t iplen)
 		return TD_E_RANGE;
 	p->flags = flags;
 	/* A snapped capture may cut the TCP options: the flags still count. */
-	if (td_rd_skip(&r, 6) != TD_E_OK || td_rd_skip(&r, thlen - 20) != TD_E_OK)
+	if (td_rd_skip(&r, 6) != TD_E_OK || td_rd_skip(&r, thlen - 20) != TD_E_OK) {
 		r.p = r.end;
+		p->cut = true;
+	}
 	p->payload_wire_len = l4_wire - thlen;
 	/* Ethernet padding may follow a short IP packet: count only what the
 	 * IP header says is payload. */
 	size_t have = td_rd_left(&r);
 	p->payload_len = have < p->payload_wire_len ? have : p->payload_wire_len;
+	p->cut |= p->payload_len < p->payload_wire_len;
 	p->payload = r.p;
 	return TD_E_OK;
 }

@@ -73,6 +73,22 @@ static void client_hello_text(const struct td_client_hello *ch, char *buf, size_
 		append(buf, len, "; ALPN %s", ch->alpn);
 }
 
+/* Registry names are snake_case; show the message names as RFCs do. */
+static void message_name(uint16_t type, char *buf, size_t len)
+{
+	static const struct { uint8_t type; const char *pretty; } pretty[] = {
+		{ 0, "HelloRequest" }, { 1, "ClientHello" }, { 2, "ServerHello" }, { 4, "NewSessionTicket" },
+		{ 8, "EncryptedExtensions" }, { 11, "Certificate" }, { 12, "ServerKeyExchange" },
+		{ 13, "CertificateRequest" }, { 14, "ServerHelloDone" }, { 15, "CertificateVerify" },
+		{ 16, "ClientKeyExchange" }, { 20, "Finished" }, { 22, "CertificateStatus" }, { 24, "KeyUpdate" },
+	};
+	char name[64];
+	snprintf(buf, len, "%s", td_name_fmt(TD_REG_HANDSHAKE, type, name, sizeof(name)));
+	for (size_t i = 0; i < TD_ARRAY_LEN(pretty); i++)
+		if (pretty[i].type == type)
+			snprintf(buf, len, "%s", pretty[i].pretty);
+}
+
 static void handshake_text(const struct td_tls_facts *t, const struct td_event *e, char *buf, size_t len)
 {
 	char name[64], name2[64];
@@ -111,18 +127,18 @@ static void handshake_text(const struct td_tls_facts *t, const struct td_event *
 			 t->cert_request.n_ca_names == 1 ? "" : "s");
 		return;
 	default:
-		snprintf(buf, len, "%s", td_name_fmt(TD_REG_HANDSHAKE, e->code, name, sizeof(name)));
-		/* Registry names are snake_case; show the message names as RFCs do. */
-		static const struct { uint8_t type; const char *pretty; } pretty[] = {
-			{ 0, "HelloRequest" }, { 4, "NewSessionTicket" }, { 8, "EncryptedExtensions" },
-			{ 14, "ServerHelloDone" }, { 15, "CertificateVerify" }, { 16, "ClientKeyExchange" },
-			{ 20, "Finished" }, { 22, "CertificateStatus" }, { 24, "KeyUpdate" },
-		};
-		for (size_t i = 0; i < TD_ARRAY_LEN(pretty); i++)
-			if (pretty[i].type == e->code)
-				snprintf(buf, len, "%s", pretty[i].pretty);
+		message_name(e->code, buf, len);
 		return;
 	}
+}
+
+/* A message larger than --max-handshake: tls_stream.c lists it with its
+ * length, then the cap event; it was skipped, so no facts describe it. */
+static bool skipped_message(const struct td_tls_facts *t, const struct td_event *e)
+{
+	const struct td_event *next = e + 1;
+	return next < t->events + t->n_events && next->kind == TD_EV_CAP && next->arg == TD_CAP_HS_MSG &&
+	       next->frame == e->frame && next->dir == e->dir;
 }
 
 static void event_text(const struct td_tls_facts *t, const struct td_event *e, char *buf, size_t len)
@@ -130,6 +146,11 @@ static void event_text(const struct td_tls_facts *t, const struct td_event *e, c
 	char name[64];
 	switch (e->kind) {
 	case TD_EV_HANDSHAKE:
+		if (skipped_message(t, e)) {
+			message_name(e->code, buf, len);
+			append(buf, len, ", %u bytes: not read (larger than --max-handshake)", e->arg);
+			break;
+		}
 		handshake_text(t, e, buf, len);
 		if (e->code == 20 && t->null_plaintext)
 			append(buf, len, " (readable: NULL cipher)");

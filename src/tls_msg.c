@@ -201,6 +201,86 @@ static void ch_fingerprints(struct td_client_hello *ch)
 	td_ja4(&c, ch->ja4, ch->ja4_r, sizeof(ch->ja4_r));
 }
 
+/* Every value of a u16 (or u8) vector body, in a new array (NULL: no memory). */
+static uint16_t *all_u16(struct td_rd list, size_t *n)
+{
+	uint16_t *v = malloc((td_rd_left(&list) / 2 + 1) * sizeof(*v));
+	*n = 0;
+	while (v && td_rd_u16(&list, &v[*n]) == TD_E_OK)
+		(*n)++;
+	return v;
+}
+
+static uint8_t *all_u8(struct td_rd list, size_t *n)
+{
+	uint8_t *v = malloc(td_rd_left(&list) + 1);
+	*n = 0;
+	while (v && td_rd_u8(&list, &v[*n]) == TD_E_OK)
+		(*n)++;
+	return v;
+}
+
+/* A list cap was hit: JA3 and JA4 are defined over the whole lists, so read
+ * them again from the message. suites: the cipher suites vector's body;
+ * exts: a reader standing at the extensions vector (done when there is none). */
+static void ch_fingerprints_full(struct td_client_hello *ch, struct td_rd suites, struct td_rd exts_vec)
+{
+	size_t n_s = 0, n_e = 0, n_g = 0, n_sa = 0, n_v = 0, n_f = 0;
+	uint16_t *s = all_u16(suites, &n_s);
+	uint16_t *e = malloc((td_rd_left(&exts_vec) / 4 + 1) * sizeof(*e));
+	uint16_t *g = NULL, *sa = NULL, *v = NULL;
+	uint8_t *fm = NULL;
+	struct td_rd exts;
+	if (!s || !e) {
+		ch_fingerprints(ch); /* no memory: the kept lists are all there is */
+		goto out;
+	}
+	if (!td_rd_done(&exts_vec) && td_rd_vec(&exts_vec, 2, 0, 0xffff, &exts) == TD_E_OK) {
+		while (!td_rd_done(&exts)) {
+			uint16_t type;
+			struct td_rd body, list;
+			if (td_rd_u16(&exts, &type) != TD_E_OK || td_rd_vec(&exts, 2, 0, 0xffff, &body) != TD_E_OK)
+				break;
+			e[n_e++] = type;
+			if (type == EXT_GROUPS && td_rd_vec(&body, 2, 2, 0xfffe, &list) == TD_E_OK) {
+				free(g);
+				g = all_u16(list, &n_g);
+			} else if (type == EXT_SIGALGS && td_rd_vec(&body, 2, 2, 0xfffe, &list) == TD_E_OK) {
+				free(sa);
+				sa = all_u16(list, &n_sa);
+			} else if (type == EXT_VERSIONS && td_rd_vec(&body, 1, 2, 0xfe, &list) == TD_E_OK) {
+				free(v);
+				v = all_u16(list, &n_v);
+			} else if (type == EXT_EC_FORMATS && td_rd_vec(&body, 1, 1, 0xff, &list) == TD_E_OK) {
+				free(fm);
+				fm = all_u8(list, &n_f);
+			}
+		}
+	}
+	struct td_fp_client c = {
+		.legacy_version = ch->version,
+		.suites = s, .n_suites = n_s,
+		.exts = e, .n_exts = n_e,
+		.groups = g ? g : ch->groups, .n_groups = g ? n_g : ch->n_groups,
+		.ec_formats = fm ? fm : ch->ec_formats, .n_ec_formats = fm ? n_f : ch->n_ec_formats,
+		.sigalgs = sa ? sa : ch->sigalgs, .n_sigalgs = sa ? n_sa : ch->n_sigalgs,
+		.versions = v ? v : ch->versions, .n_versions = v ? n_v : ch->n_versions,
+		.alpn_first = ch->alpn_first_len ? (const char *)ch->alpn_first : NULL,
+		.alpn_first_len = ch->alpn_first_len,
+	};
+	for (size_t i = 0; i < n_e; i++)
+		c.sni_present |= e[i] == EXT_SNI;
+	td_ja3(&c, ch->ja3, sizeof(ch->ja3), ch->ja3_hash);
+	td_ja4(&c, ch->ja4, ch->ja4_r, sizeof(ch->ja4_r));
+out:
+	free(s);
+	free(e);
+	free(g);
+	free(sa);
+	free(v);
+	free(fm);
+}
+
 static enum td_err ch_extensions(struct td_rd *r, struct td_client_hello *ch, bool *capped)
 {
 	struct td_rd exts;
@@ -238,16 +318,21 @@ static enum td_err parse_client_hello(struct td_facts *f, struct td_rd *r, uint6
 	TD_TRY(td_rd_vec(r, 1, 0, 32, &sid));
 	ch->session_id_len = (uint8_t)td_rd_left(&sid);
 	TD_TRY(td_rd_vec(r, 2, 2, 0xfffe, &suites));
+	struct td_rd all_suites = suites;
 	TD_TRY(read_u16_list(&suites, ch->suites, TD_MAX_SUITES, &n, &capped));
 	ch->n_suites = (uint16_t)n;
 	TD_TRY(td_rd_vec(r, 1, 1, 0xff, &comp));
 	TD_TRY(read_u8_list(&comp, ch->compression, TD_MAX_SMALL, &n, &capped));
 	ch->n_compression = (uint8_t)n;
+	struct td_rd all_exts = *r;
 	enum td_err e = ch_extensions(r, ch, &capped);
 	ch_count(ch);
-	ch_fingerprints(ch);
-	if (capped)
+	if (capped) {
+		ch_fingerprints_full(ch, all_suites, all_exts);
 		td_facts_cap(f, TD_CAP_LIST);
+	} else {
+		ch_fingerprints(ch);
+	}
 	return e;
 }
 

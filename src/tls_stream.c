@@ -18,8 +18,8 @@ enum {
 	CT_CCS = 20, CT_ALERT = 21, CT_HANDSHAKE = 22, CT_APP = 23, CT_HEARTBEAT = 24, CT_CID = 25,
 };
 #define REC_HDR 5
-#define APP_RECORDS_ENOUGH 16
-#define TLS13_ALERT_MAX 24 /* ciphertext bytes of an encrypted TLS 1.3 alert, padding allowed */ /* records of encrypted data per direction worth listing */
+#define APP_RECORDS_ENOUGH 16 /* records of encrypted data per direction worth listing */
+#define TLS13_ALERT_MAX 24    /* ciphertext bytes of an encrypted TLS 1.3 alert (19), padding allowed */
 
 enum dir_mode {
 	M_DETECT,    /* nothing read yet: TLS, SSLv2, HTTP or something else? */
@@ -41,6 +41,7 @@ struct dir_state {
 	bool keys_changed;    /* after ChangeCipherSpec (TLS 1.3: after ServerHello) */
 	uint16_t rec_version; /* version field of the current record's header */
 	uint64_t skip_body;   /* body of a proxy's non-2xx answer still to pass over */
+	bool flight_open;     /* TLS 1.3 client: its flight began and its Finished has not been seen */
 	uint8_t peek[3];      /* first bytes, until there are enough to decide */
 	size_t peek_len;
 	struct td_http_acc *http;
@@ -324,20 +325,51 @@ static bool record_needs_body(const struct feed_ctx *c, uint8_t type)
 	}
 }
 
+/* TLS 1.3 hides the handshake and the alerts in application_data records;
+ * what a record is follows from who sends it, when, and its size. The
+ * server's flight comes before the client's Finished whatever its record
+ * sizes (an EncryptedExtensions record can be 23 bytes). Otherwise a record
+ * too short for a Finished and sent before any data (an alert is 2 bytes +
+ * type + 16-byte tag = 19) is an alert. */
+/* The size of an encrypted TLS 1.3 Finished record: header 4 + the hash +
+ * content type 1 + AEAD tag 16 (no padding in practice). */
+static size_t tls13_finished_len(uint16_t suite)
+{
+	const char *name = td_name(TD_REG_CIPHER_SUITE, suite);
+	size_t n = name ? strlen(name) : 0;
+	bool sha384 = n > 7 && strcmp(name + n - 7, "_SHA384") == 0;
+	return 4 + (sha384 ? 48 : 32) + 1 + 16;
+}
+
+static void tls13_record(struct feed_ctx *c, size_t len)
+{
+	struct dir_state *d = &c->s->d[c->dir];
+	const struct td_tls_dir_facts *df = &c->t->dir[c->dir];
+	bool server_flight = c->dir == TD_DIR_S2C && !c->t->dir[TD_DIR_C2S].finished_seen;
+	if (server_flight || d->flight_open) {
+		/* The client's flight (Certificate, CertificateVerify, Finished)
+		 * ends with the record the size of a Finished. */
+		if (d->flight_open && len == tls13_finished_len(c->t->sh.suite))
+			d->flight_open = false;
+		encrypted_handshake(c, len);
+	} else if (df->app_records == 0 && len <= TLS13_ALERT_MAX) {
+		alert_record(c, NULL, len, true);
+	} else if (!df->finished_seen) {
+		d->flight_open = c->dir == TD_DIR_C2S && len != tls13_finished_len(c->t->sh.suite);
+		encrypted_handshake(c, len);
+	} else {
+		note_app_record(c, len);
+	}
+}
+
 /* A record whose body is not read: count it by its header alone. */
 static void record_by_header(struct feed_ctx *c, uint8_t type, size_t len)
 {
 	struct td_tls_dir_facts *df = &c->t->dir[c->dir];
-	if (type == CT_APP) {
-		/* TLS 1.3 hides the handshake and the alerts in application_data
-		 * records. Before any data, a record too short for a Finished (an
-		 * alert is 2 bytes + type + 16-byte tag = 19) is taken as an alert. */
-		if (is_tls13(c) && df->app_records == 0 && len <= TLS13_ALERT_MAX)
-			alert_record(c, NULL, len, true);
-		else if (is_tls13(c) && !df->finished_seen)
-			encrypted_handshake(c, len);
-		else
-			note_app_record(c, len);
+	if (type == CT_APP && is_tls13(c)) {
+		tls13_record(c, len);
+	} else if (type == CT_APP) {
+		note_app_record(c, len);
 	} else if (type == CT_HANDSHAKE) {
 		encrypted_handshake(c, len);
 	} else if (type == CT_HEARTBEAT) {
@@ -360,6 +392,12 @@ static void record_body(struct feed_ctx *c, uint8_t type, const uint8_t *body, s
 	}
 	switch (type) {
 	case CT_CCS:
+		/* RFC 5246 7.1: the single byte 1 (until the keys change: a
+		 * renegotiation's CCS is protected); anything else changes nothing. */
+		if (!d->keys_changed && (len != 1 || body[0] != 1)) {
+			parse_error(c, false, "ChangeCipherSpec record not the single byte 1", TD_E_FORMAT);
+			break;
+		}
 		event(c, TD_EV_CCS, 0, 0, false);
 		df->ccs_seen = true;
 		df->ccs_frame = c->frame;
@@ -368,7 +406,9 @@ static void record_body(struct feed_ctx *c, uint8_t type, const uint8_t *body, s
 			d->keys_changed = true;
 		break;
 	case CT_ALERT:
-		alert_record(c, body, len, d->keys_changed && !plain_mac);
+		/* An encrypted alert is never 2 bytes (tag or MAC); TLS 1.3 peers
+		 * send plaintext alerts before their keys change. */
+		alert_record(c, body, len, d->keys_changed && !plain_mac && len != 2);
 		break;
 	case CT_HANDSHAKE:
 		/* RFC 5246 6.2.1: no zero-length handshake fragments. */
@@ -633,8 +673,18 @@ static void feed_mode(struct feed_ctx *c, const uint8_t *data, size_t len)
 void td_tls_feed(struct td_tls_stream *s, struct td_facts *f, enum td_dir dir, const uint8_t *data,
 		 size_t len, uint64_t frame, double ts)
 {
+	if (len == 0)
+		return;
+	/* Fewer than 3 first bytes decide nothing: keep them in the stream state
+	 * and allocate the payload facts only once there is something to read. */
+	struct dir_state *d = &s->d[dir];
+	if (d->mode == M_DETECT && !d->skip_body && d->peek_len + len < sizeof(d->peek)) {
+		memcpy(d->peek + d->peek_len, data, len);
+		d->peek_len += len;
+		return;
+	}
 	struct td_tls_facts *t = td_facts_tls(f);
-	if (!t || len == 0)
+	if (!t)
 		return;
 	struct feed_ctx c = { .s = s, .f = f, .t = t, .dir = dir, .frame = frame, .ts = ts };
 	feed_mode(&c, data, len);

@@ -4,12 +4,12 @@
 # Usage: sudo captures/gen/make-captures.sh [OUTDIR]      (default OUTDIR: captures/)
 #        TD_SCENARIOS="cert" sudo -E captures/gen/make-captures.sh [OUTDIR]
 #                          (a subset: scenario names, file names, or the groups
-#                           base / cert / all; only that subset's files are copied)
+#                           base / cert / diag / all; only that subset's files are copied)
 #        captures/gen/make-captures.sh --verify [DIR]     (check existing captures only)
 #
 # What it does, and why:
 #   * Every peer is a real program from a Debian package (openssl s_server/s_client,
-#     gnutls-serv, nginx, squid) or a small python3-stdlib helper in this
+#     gnutls-serv, nginx, squid, haproxy) or a small python3-stdlib helper in this
 #     directory, so the bytes on the wire are what real TLS stacks send, not
 #     hand-made records.
 #   * All traffic stays on the loopback interface of a private network namespace
@@ -22,7 +22,8 @@
 #   * Every process runs under timeout(1); the script ends by itself and kills what
 #     it started (by PID) on any exit.
 #   * The base scenarios use a throwaway PKI generated per run in a temp dir. The
-#     certificate scenarios (group "cert") use the committed test PKI in tests/pki/
+#     certificate scenarios (group "cert") and the diagnosis scenarios (group
+#     "diag", files diag-*) use the committed test PKI in tests/pki/
 #     (made by tests/pki/make-pki.sh), so their certificates verify against
 #     tests/pki/root.pem; only the interception leaf is minted at capture time.
 #     Captures are written to the temp dir, checked with tshark, and only the .pcap
@@ -867,10 +868,485 @@ scenario_multisan_cert() {
     stop_capture
 }
 
+###########################################################################
+# Diagnosis scenarios (group "diag"): every tlsdiag category from more than
+# one server implementation (nginx, haproxy, gnutls-serv, openssl s_server,
+# python helpers). They use the committed test PKI (tests/pki/, in $TPKI), like
+# the certificate scenarios. File names start with "diag-".
+###########################################################################
+
+# The Windows 8+ IP-HTTPS client: s_client, TLS 1.2, the two NULL suites only,
+# SNI da.contoso.test, verifying the server against the test root. $1 = log
+# name; stdin is the caller's.
+null_client() {
+    local logname=$1; shift
+    timeout 10 "${S_CLIENT[@]}" -connect "$SERVER_IP:443" -servername "$DA_NAME" -tls1_2 \
+        -cipher "$NULL_SUITES" -CAfile "$TPKI/root.pem" -verify_return_error \
+        -verify_hostname "$DA_NAME" "$@" >"$WORK/log/$logname.client" 2>&1 || true
+}
+
+# haproxy 2.6 in the foreground (-db), one thread, config in the temp dir.
+# $1 = name, $2 = frontend/backend sections. The certificate file haproxy
+# loads holds the chain and the key ($TPKI/leaf-chain-key.pem).
+start_haproxy() {
+    local name=$1 body=$2 d=$WORK/haproxy-$1
+    mkdir -p "$d"
+    [ -e "$TPKI/leaf-chain-key.pem" ] || cat "$TPKI/leaf-chain.pem" "$TPKI/leaf.key" >"$TPKI/leaf-chain-key.pem"
+    cat >"$d/haproxy.cfg" <<EOF
+global
+    nbthread 1
+    log stdout format raw local0 info
+defaults
+    log global
+    timeout connect 2s
+    timeout client 5s
+    timeout server 5s
+$body
+EOF
+    timeout 30 haproxy -db -f "$d/haproxy.cfg" >"$WORK/log/$name.server" 2>&1 &
+    SERVER_PID=$!
+    wait_listen "$SERVER_IP" 443
+}
+stop_haproxy() {
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" || true
+}
+
+# gnutls-serv (echo mode, port 443) with the priority string $2.
+start_gnutls_prio() {
+    local logname=$1 prio=$2; shift 2
+    timeout 30 gnutls-serv --port 443 --echo --priority "$prio" "$@" \
+        >"$WORK/log/$logname.server" 2>&1 &
+    SERVER_PID=$!
+    wait_listen_port 443
+}
+# GnuTLS with the two NULL suites (RSA key transport) and TLS 1.2 at most.
+GNUTLS_NULL='NORMAL:+NULL:+RSA:-VERS-TLS1.3'
+
+# nginx server block: TLS on 127.0.0.2:443 with leaf + Issuing CA; $1 = extra
+# directives (protocols, ciphers, client certificates, locations).
+nginx_tls_block() {
+    printf '        listen %s:443 ssl;\n        server_name %s;\n' "$SERVER_IP" "$DA_NAME"
+    printf '        ssl_certificate %s;\n        ssl_certificate_key %s;\n' \
+        "${NGINX_CERT:-$TPKI/leaf-chain.pem}" "${NGINX_KEY:-$TPKI/leaf.key}"
+    printf '%s\n' "$1"
+}
+
+# --- diag 1: null-cipher-rejected --------------------------------------------
+# NULL-only ClientHello to a TLS terminator without NULL suites.
+scenario_diag_null_rejected_nginx() {
+    local n=diag-null-rejected-nginx
+    start_nginx $n "$(nginx_tls_block '        ssl_protocols TLSv1.2;
+        location / { return 200 "tlsdiag test page\n"; }')"
+    start_capture $n
+    null_client $n </dev/null
+    stop_capture
+    stop_nginx $n
+}
+scenario_diag_null_rejected_haproxy() {
+    local n=diag-null-rejected-haproxy
+    start_haproxy $n "frontend fe
+    mode tcp
+    bind $SERVER_IP:443 ssl crt $TPKI/leaf-chain-key.pem
+    default_backend be
+backend be
+    mode tcp
+    server app 127.0.0.5:443"
+    start_capture $n
+    null_client $n </dev/null
+    stop_capture
+    stop_haproxy
+}
+scenario_diag_null_rejected_gnutls() {
+    local n=diag-null-rejected-gnutls
+    start_capture $n
+    start_gnutls_prio $n 'NORMAL:-VERS-TLS1.3' --disable-client-cert \
+        --x509certfile "$TPKI/leaf-chain.pem" --x509keyfile "$TPKI/leaf.key"
+    null_client $n </dev/null
+    wait_pid "$SERVER_PID" 1
+    stop_capture
+}
+
+# --- diag 2: client-cert-missing ---------------------------------------------
+# NULL suites and a required client certificate from tlsdiag Client CA; the
+# client has none (answers the CertificateRequest with an empty Certificate).
+haproxy_preauth() {
+    start_haproxy "$1" "frontend fe
+    mode tcp
+    bind $SERVER_IP:443 ssl crt $TPKI/leaf-chain-key.pem ciphers $NULL_SUITES ssl-max-ver TLSv1.2 verify required ca-file $TPKI/client-ca.pem
+    default_backend be
+backend be
+    mode tcp
+    server app 127.0.0.5:443"
+}
+scenario_diag_client_cert_missing_haproxy() {
+    local n=diag-client-cert-missing-haproxy
+    haproxy_preauth $n
+    start_capture $n
+    null_client $n </dev/null
+    stop_capture
+    stop_haproxy
+}
+scenario_diag_client_cert_missing_gnutls() {
+    local n=diag-client-cert-missing-gnutls
+    start_capture $n
+    start_gnutls_prio $n "$GNUTLS_NULL" --require-client-cert --verify-client-cert \
+        --x509cafile "$TPKI/client-ca.pem" \
+        --x509certfile "$TPKI/leaf-chain.pem" --x509keyfile "$TPKI/leaf.key"
+    null_client $n </dev/null
+    wait_pid "$SERVER_PID" 1
+    stop_capture
+}
+# nginx "ssl_verify_client on" does not fail the handshake (its verify callback
+# accepts anything); it answers the HTTP request with 400 instead. With the
+# IP-HTTPS POST (Content-Length 2^64-1) the 400 is for the Content-Length,
+# which nginx checks first.
+nginx_preauth() {
+    start_nginx "$1" "$(nginx_tls_block "        ssl_protocols TLSv1.2;
+        ssl_ciphers $NULL_SUITES;
+        ssl_verify_client on;
+        ssl_client_certificate $TPKI/client-ca.pem;
+        location / { return 200 \"tlsdiag test page\\n\"; }")"
+}
+scenario_diag_client_cert_missing_nginx() {
+    local n=diag-client-cert-missing-nginx
+    nginx_preauth $n
+    start_capture $n
+    iphttps_client_input 1 2 | null_client $n -quiet || true
+    stop_capture
+    stop_nginx $n
+}
+
+# --- diag 3: client-cert-untrusted-ca ----------------------------------------
+# The same servers; the client presents client-foreign.pem (Foreign Client CA).
+FOREIGN_CERT=()
+foreign_cert() { FOREIGN_CERT=(-cert "$TPKI/client-foreign.pem" -key "$TPKI/client-foreign.key"); }
+scenario_diag_client_cert_foreign_haproxy() {
+    local n=diag-client-cert-foreign-haproxy
+    foreign_cert
+    haproxy_preauth $n
+    start_capture $n
+    null_client $n "${FOREIGN_CERT[@]}" </dev/null
+    stop_capture
+    stop_haproxy
+}
+scenario_diag_client_cert_foreign_gnutls() {
+    local n=diag-client-cert-foreign-gnutls
+    foreign_cert
+    start_capture $n
+    start_gnutls_prio $n "$GNUTLS_NULL" --require-client-cert --verify-client-cert \
+        --x509cafile "$TPKI/client-ca.pem" \
+        --x509certfile "$TPKI/leaf-chain.pem" --x509keyfile "$TPKI/leaf.key"
+    null_client $n "${FOREIGN_CERT[@]}" </dev/null
+    wait_pid "$SERVER_PID" 1
+    stop_capture
+}
+scenario_diag_client_cert_foreign_nginx() {
+    local n=diag-client-cert-foreign-nginx
+    foreign_cert
+    nginx_preauth $n
+    start_capture $n
+    iphttps_client_input 1 2 | null_client $n -quiet "${FOREIGN_CERT[@]}" || true
+    stop_capture
+    stop_nginx $n
+}
+
+# --- diag 4: protocol-version ------------------------------------------------
+# (a) TLS 1.3-only servers, NULL-only TLS 1.2 client: the server answers the
+# ClientHello with protocol_version(70).
+scenario_diag_protocol_version_nginx_tls13() {
+    local n=diag-protocol-version-nginx-tls13
+    start_nginx $n "$(nginx_tls_block '        ssl_protocols TLSv1.3;
+        location / { return 200 "tlsdiag test page\n"; }')"
+    start_capture $n
+    null_client $n </dev/null
+    stop_capture
+    stop_nginx $n
+}
+scenario_diag_protocol_version_haproxy_tls13() {
+    local n=diag-protocol-version-haproxy-tls13
+    start_haproxy $n "frontend fe
+    mode tcp
+    bind $SERVER_IP:443 ssl crt $TPKI/leaf-chain-key.pem ssl-min-ver TLSv1.3
+    default_backend be
+backend be
+    mode tcp
+    server app 127.0.0.5:443"
+    start_capture $n
+    null_client $n </dev/null
+    stop_capture
+    stop_haproxy
+}
+# (b) A Windows 7-like client (TLS 1.0 only, ordinary suites) and a server that
+# allows TLS 1.2 and 1.3 only: protocol_version(70) from the server. OpenSSL 3
+# needs security level 0 for TLS 1.0 on the client.
+scenario_diag_protocol_version_nginx_tls10_client() {
+    local n=diag-protocol-version-nginx-tls10-client
+    start_nginx $n "$(nginx_tls_block '        ssl_protocols TLSv1.2 TLSv1.3;
+        location / { return 200 "tlsdiag test page\n"; }')"
+    start_capture $n
+    timeout 10 "${S_CLIENT[@]}" -connect "$SERVER_IP:443" -servername "$DA_NAME" -tls1 \
+        -cipher 'DEFAULT:@SECLEVEL=0' -CAfile "$TPKI/root.pem" -verify_return_error \
+        </dev/null >"$WORK/log/$n.client" 2>&1 || true
+    stop_capture
+    stop_nginx $n
+}
+# (c) TLS 1.0-only servers (NULL-SHA is a TLS 1.0 suite; NULL-SHA256 is not):
+# the server answers with a TLS 1.0 ServerHello and the TLS 1.2-only client
+# refuses it with protocol_version(70).
+scenario_diag_protocol_version_s_server_tls10() {
+    local n=diag-protocol-version-s-server-tls10
+    start_capture $n
+    start_s_server $n hold_stdin -tls1 -cipher 'NULL-SHA:@SECLEVEL=0' \
+        -cert "$TPKI/leaf.pem" -key "$TPKI/leaf.key" -cert_chain "$TPKI/inter.pem"
+    null_client $n </dev/null
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+scenario_diag_protocol_version_gnutls_tls10() {
+    local n=diag-protocol-version-gnutls-tls10
+    start_capture $n
+    start_gnutls_prio $n 'NORMAL:+NULL:+RSA:-VERS-ALL:+VERS-TLS1.0' --disable-client-cert \
+        --x509certfile "$TPKI/leaf-chain.pem" --x509keyfile "$TPKI/leaf.key"
+    null_client $n </dev/null
+    wait_pid "$SERVER_PID" 1
+    stop_capture
+}
+
+# --- diag 5: wrong-backend-http ----------------------------------------------
+# The NULL handshake completes, POST /IPHTTPS is readable, and the answer is
+# not "200" from Microsoft-HTTPAPI/2.0.
+# (a) nginx itself: it refuses Content-Length 2^64-1 with 400 before any
+# location applies (error log: client sent invalid "Content-Length" header).
+scenario_diag_wrong_backend_http_nginx() {
+    local n=diag-wrong-backend-http-nginx
+    start_nginx $n "$(nginx_tls_block "        ssl_protocols TLSv1.2;
+        ssl_ciphers $NULL_SUITES;
+        location / { return 404; }")"
+    start_capture $n
+    iphttps_client_input 1 2 | null_client $n -quiet || true
+    stop_capture
+    stop_nginx $n
+}
+# (b) haproxy terminates NULL TLS (mode http) in front of a plain-HTTP web
+# server (python http.server on 127.0.0.5:80) that answers 404. Filter
+# "tcp port 443": only the client <-> haproxy leg is recorded.
+scenario_diag_wrong_backend_http_haproxy() {
+    local n=diag-wrong-backend-http-haproxy
+    timeout 20 "$PY" "$GEN_DIR/tcp_tools.py" http-status 127.0.0.5 80 --status 404 \
+        --timeout 15 >"$WORK/log/$n.backend" 2>&1 &
+    local backend_pid=$!
+    wait_listen 127.0.0.5 80
+    start_haproxy $n "frontend fe
+    mode http
+    option httplog
+    bind $SERVER_IP:443 ssl crt $TPKI/leaf-chain-key.pem ciphers $NULL_SUITES ssl-max-ver TLSv1.2
+    default_backend web
+backend web
+    mode http
+    server web1 127.0.0.5:80"
+    start_capture $n "tcp port 443"
+    iphttps_client_input 1 2 | null_client $n -quiet || true
+    stop_capture
+    stop_haproxy
+    wait_pid "$backend_pid" 1
+}
+
+# --- diag 6: tcp-reset -------------------------------------------------------
+# An ordinary TLS 1.2 offer (s_client defaults, no NULL), reset by the server
+# side right after the ClientHello.
+plain_client_abort() {
+    timeout 10 "${S_CLIENT[@]}" -connect "$SERVER_IP:443" -servername "$DA_NAME" -tls1_2 \
+        </dev/null >"$WORK/log/$1.client" 2>&1 || true
+}
+# (a) haproxy as an L4 filter: waits for the ClientHello, rejects it;
+# "option nolinger" makes it close with a reset.
+scenario_diag_tcp_reset_haproxy() {
+    local n=diag-tcp-reset-haproxy
+    start_haproxy $n "frontend fe
+    mode tcp
+    option tcplog
+    option nolinger
+    bind $SERVER_IP:443
+    tcp-request inspect-delay 2s
+    tcp-request content reject if { req.ssl_hello_type 1 }
+    default_backend be
+backend be
+    mode tcp
+    server app 127.0.0.5:443"
+    start_capture $n
+    plain_client_abort $n
+    stop_capture
+    stop_haproxy
+}
+# (b) tcp_tools.py reset-after-hello (SO_LINGER 0 after reading the hello).
+# (c) The same, with IP_TTL 50 set on the socket after the hello: the RST has
+# TTL 50, the SYN-ACK and the ACK of the hello had 64 (an injected reset).
+scenario_diag_tcp_reset_linger() {
+    local n=diag-tcp-reset-linger
+    start_capture $n
+    timeout 15 "$PY" "$GEN_DIR/tcp_tools.py" reset-after-hello "$SERVER_IP" 443 \
+        --timeout 10 >"$WORK/log/$n.server" 2>&1 &
+    SERVER_PID=$!
+    wait_listen "$SERVER_IP" 443
+    plain_client_abort $n
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+scenario_diag_tcp_reset_ttl() {
+    local n=diag-tcp-reset-ttl
+    start_capture $n
+    timeout 15 "$PY" "$GEN_DIR/tcp_tools.py" reset-after-hello "$SERVER_IP" 443 \
+        --timeout 10 --ttl 50 >"$WORK/log/$n.server" 2>&1 &
+    SERVER_PID=$!
+    wait_listen "$SERVER_IP" 443
+    plain_client_abort $n
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+
+# --- diag 7: TLS 1.3 encrypted endings ----------------------------------------
+# s_client -tls1_3 verifying against the test root; its stdin stays open 2 s
+# so that it does not close by itself after its Finished.
+tls13_client() {
+    local logname=$1; shift
+    sleep 2 | timeout 10 "${S_CLIENT[@]}" -connect "$SERVER_IP:443" -servername "$DA_NAME" \
+        -tls1_3 -CAfile "$TPKI/root.pem" -verify_return_error -verify_hostname "$DA_NAME" "$@" \
+        >"$WORK/log/$logname.client" 2>&1 || true
+}
+# (a) Client certificate required, the client has none: its flight (empty
+# Certificate + Finished, encrypted) is answered by one encrypted alert.
+scenario_diag_tls13_client_cert_missing_s_server() {
+    local n=diag-tls13-client-cert-missing-s-server
+    start_capture $n
+    start_s_server $n hold_stdin -tls1_3 -Verify 1 -verify_return_error \
+        -CAfile "$TPKI/client-ca.pem" \
+        -cert "$TPKI/leaf.pem" -key "$TPKI/leaf.key" -cert_chain "$TPKI/inter.pem"
+    tls13_client $n
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+scenario_diag_tls13_client_cert_missing_gnutls() {
+    local n=diag-tls13-client-cert-missing-gnutls
+    start_capture $n
+    start_gnutls_prio $n 'NORMAL' --require-client-cert --verify-client-cert \
+        --x509cafile "$TPKI/client-ca.pem" \
+        --x509certfile "$TPKI/leaf-chain.pem" --x509keyfile "$TPKI/leaf.key"
+    tls13_client $n
+    wait_pid "$SERVER_PID" 1
+    stop_capture
+}
+# (b) The server sends its leaf without the Issuing CA; the client, trusting
+# only the root, cannot build the chain and stops after the server's flight.
+scenario_diag_tls13_untrusted_server_s_server() {
+    local n=diag-tls13-untrusted-server-s-server
+    start_capture $n
+    start_s_server $n hold_stdin -tls1_3 -cert "$TPKI/leaf.pem" -key "$TPKI/leaf.key"
+    tls13_client $n
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+scenario_diag_tls13_untrusted_server_nginx() {
+    local n=diag-tls13-untrusted-server-nginx
+    start_nginx $n "$(NGINX_CERT=$TPKI/leaf.pem nginx_tls_block '        ssl_protocols TLSv1.3;
+        location / { return 200 "tlsdiag test page\n"; }')"
+    start_capture $n
+    tls13_client $n
+    stop_capture
+    stop_nginx $n
+}
+scenario_diag_tls13_untrusted_server_gnutls() {
+    local n=diag-tls13-untrusted-server-gnutls
+    start_capture $n
+    start_gnutls_prio $n 'NORMAL' --disable-client-cert \
+        --x509certfile "$TPKI/leaf.pem" --x509keyfile "$TPKI/leaf.key"
+    tls13_client $n
+    wait_pid "$SERVER_PID" 1
+    stop_capture
+}
+
+# --- diag 8: cert-expired ------------------------------------------------------
+# leaf-expired.pem (2024-01-01 .. 2025-01-01) + Issuing CA, TLS 1.2.
+scenario_diag_cert_expired_nginx() {
+    local n=diag-cert-expired-nginx
+    start_nginx $n "$(NGINX_CERT=$(chain_of leaf-expired) NGINX_KEY=$TPKI/leaf-expired.key \
+        nginx_tls_block '        ssl_protocols TLSv1.2;
+        location / { return 200 "tlsdiag test page\n"; }')"
+    start_capture $n
+    client_abort $n "$TPKI/root.pem"
+    stop_capture
+    stop_nginx $n
+}
+scenario_diag_cert_expired_gnutls() {
+    local n=diag-cert-expired-gnutls
+    start_capture $n
+    start_gnutls $n --disable-client-cert \
+        --x509certfile "$(chain_of leaf-expired)" --x509keyfile "$TPKI/leaf-expired.key"
+    client_abort $n "$TPKI/root.pem"
+    wait_pid "$SERVER_PID" 1
+    stop_capture
+}
+
+# --- diag 9: wrong-backend (device certificate) ------------------------------
+scenario_diag_appliance_nginx() {
+    local n=diag-appliance-nginx
+    start_nginx $n "$(NGINX_CERT=$TPKI/selfsigned-appliance.pem \
+        NGINX_KEY=$TPKI/selfsigned-appliance.key nginx_tls_block '        ssl_protocols TLSv1.2;
+        location / { return 200 "tlsdiag test page\n"; }')"
+    start_capture $n
+    client_abort $n "$TPKI/root.pem"
+    stop_capture
+    stop_nginx $n
+}
+scenario_diag_appliance_gnutls() {
+    local n=diag-appliance-gnutls
+    start_capture $n
+    start_gnutls $n --disable-client-cert --x509certfile "$TPKI/selfsigned-appliance.pem" \
+        --x509keyfile "$TPKI/selfsigned-appliance.key"
+    client_abort $n "$TPKI/root.pem"
+    wait_pid "$SERVER_PID" 1
+    stop_capture
+}
+
+# --- diag 10: non-tls-responder ----------------------------------------------
+# (a) haproxy in mode http without "ssl" on 443: the ClientHello is parsed as
+# HTTP and answered with haproxy's own 400.
+scenario_diag_non_tls_haproxy() {
+    local n=diag-non-tls-haproxy
+    start_haproxy $n "frontend fe
+    mode http
+    option httplog
+    bind $SERVER_IP:443
+    default_backend web
+backend web
+    mode http
+    server web1 127.0.0.5:80"
+    start_capture $n
+    null_client $n </dev/null
+    stop_capture
+    stop_haproxy
+}
+# (b) An SSH-style service on 443: the banner comes first, before the client
+# says anything; the ClientHello follows, then the server closes.
+scenario_diag_non_tls_ssh_banner() {
+    local n=diag-non-tls-ssh-banner
+    start_capture $n
+    timeout 15 "$PY" "$GEN_DIR/tcp_tools.py" banner "$SERVER_IP" 443 \
+        --text 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3' --timeout 10 \
+        >"$WORK/log/$n.server" 2>&1 &
+    SERVER_PID=$!
+    wait_listen "$SERVER_IP" 443
+    null_client $n </dev/null
+    wait_pid "$SERVER_PID"
+    stop_capture
+}
+
 # Scenario groups. TD_SCENARIOS may name scenarios and these groups:
 #   base  the 14 original captures (per-run throwaway PKI)
 #   cert  the certificate captures (committed test PKI, tests/pki/)
-#   all   both (the default)
+#   diag  the diagnosis captures (diag-*: every tlsdiag category from several
+#         server implementations; committed test PKI)
+#   all   all three (the default)
 BASE_SCENARIOS=(
     iphttps_null_ok iphttps_null_rejected iphttps_client_cert_empty
     iphttps_client_cert_ok tls12_expired_server_cert tls13_ok tcp_refused
@@ -883,7 +1359,25 @@ CERT_SCENARIOS=(
     cert_inspected cert_inspected_trusted cert_inspected_squid
     client_cert_foreign_ca client_cert_ok_gnutls ecdsa_server_cert multisan_cert
 )
-ALL_SCENARIOS=("${BASE_SCENARIOS[@]}" "${CERT_SCENARIOS[@]}")
+DIAG_SCENARIOS=(
+    diag_null_rejected_nginx diag_null_rejected_haproxy diag_null_rejected_gnutls
+    diag_client_cert_missing_haproxy diag_client_cert_missing_gnutls
+    diag_client_cert_missing_nginx
+    diag_client_cert_foreign_haproxy diag_client_cert_foreign_gnutls
+    diag_client_cert_foreign_nginx
+    diag_protocol_version_nginx_tls13 diag_protocol_version_haproxy_tls13
+    diag_protocol_version_nginx_tls10_client diag_protocol_version_s_server_tls10
+    diag_protocol_version_gnutls_tls10
+    diag_wrong_backend_http_nginx diag_wrong_backend_http_haproxy
+    diag_tcp_reset_haproxy diag_tcp_reset_linger diag_tcp_reset_ttl
+    diag_tls13_client_cert_missing_s_server diag_tls13_client_cert_missing_gnutls
+    diag_tls13_untrusted_server_s_server diag_tls13_untrusted_server_nginx
+    diag_tls13_untrusted_server_gnutls
+    diag_cert_expired_nginx diag_cert_expired_gnutls
+    diag_appliance_nginx diag_appliance_gnutls
+    diag_non_tls_haproxy diag_non_tls_ssh_banner
+)
+ALL_SCENARIOS=("${BASE_SCENARIOS[@]}" "${CERT_SCENARIOS[@]}" "${DIAG_SCENARIOS[@]}")
 
 run_inside() {
     WORK=$1
@@ -1235,6 +1729,110 @@ verify_one() {
         expect "$f" 'x509ce.dNSName == "vpn.contoso.test" && x509ce.dNSName == "da.contoso.test"' 1 1
         expect "$f" 'tls.alert_message.desc && tls.alert_message.desc != 0' 0 0
         expect "$f" 'tls.app_data' 2 ;;
+    # --- diagnosis captures (group diag, committed test PKI) ---
+    diag-null-rejected-nginx|diag-null-rejected-haproxy|diag-null-rejected-gnutls)
+        expect "$f" 'tls.handshake.type == 1 && tls.handshake.ciphersuite == 0x003b && tls.handshake.ciphersuite == 0x0002 && !(tls.handshake.ciphersuite == 0xc030)' 1 1
+        expect "$f" 'tls.handshake.type == 2' 0 0
+        expect "$f" 'ip.src == 127.0.0.2 && tls.alert_message.desc == 40' 1 1 ;;
+    diag-client-cert-missing-haproxy|diag-client-cert-missing-gnutls)
+        # OpenSSL-based servers take the client's first NULL suite (NULL-SHA256);
+        # GnuTLS takes its own preference, NULL-SHA (0x0002)
+        expect "$f" "tls.handshake.type == 2 && tls.handshake.ciphersuite == $(case $n in *gnutls) echo 0x0002 ;; *) echo 0x003b ;; esac)" 1 1
+        expect "$f" "tls.handshake.type == 13 && $(dn_is 'tlsdiag Client CA')" 1 1
+        expect "$f" 'ip.src == 127.0.0.1 && tls.handshake.type == 11 && tls.handshake.certificates_length == 0' 1 1
+        expect "$f" 'ip.src == 127.0.0.2 && tls.handshake.type == 4' 0 0
+        case $n in
+        *haproxy) expect "$f" 'ip.src == 127.0.0.2 && tls.alert_message.desc == 40' 1 1 ;;
+        *gnutls)  expect "$f" 'ip.src == 127.0.0.2 && tls.alert_message.desc == 50' 1 1 ;;
+        esac ;;
+    diag-client-cert-foreign-haproxy|diag-client-cert-foreign-gnutls)
+        expect "$f" "tls.handshake.type == 2 && tls.handshake.ciphersuite == $(case $n in *gnutls) echo 0x0002 ;; *) echo 0x003b ;; esac)" 1 1
+        expect "$f" "tls.handshake.type == 13 && $(dn_is 'tlsdiag Client CA')" 1 1
+        expect "$f" "ip.src == 127.0.0.1 && tls.handshake.type == 11 && $(dn_is 'Foreign Client CA')" 1 1
+        expect "$f" 'ip.src == 127.0.0.2 && tls.handshake.type == 4' 0 0
+        case $n in
+        *haproxy) expect "$f" 'ip.src == 127.0.0.2 && tls.alert_message.desc == 48' 1 1 ;;
+        *gnutls)  expect "$f" 'ip.src == 127.0.0.2 && tls.alert_message.desc == 49' 1 1 ;;
+        esac ;;
+    diag-client-cert-missing-nginx|diag-client-cert-foreign-nginx)
+        expect "$f" 'tls.handshake.type == 2 && tls.handshake.ciphersuite == 0x003b' 1 1
+        expect "$f" "tls.handshake.type == 13 && $(dn_is 'tlsdiag Client CA')" 1 1
+        case $n in
+        *missing*) expect "$f" 'ip.src == 127.0.0.1 && tls.handshake.type == 11 && tls.handshake.certificates_length == 0' 1 1 ;;
+        *foreign*) expect "$f" "ip.src == 127.0.0.1 && tls.handshake.type == 11 && $(dn_is 'Foreign Client CA')" 1 1 ;;
+        esac
+        expect "$f" 'ip.src == 127.0.0.2 && tls.handshake.type == 4' 1 1
+        expect "$f" 'tls.alert_message.desc && tls.alert_message.desc != 0' 0 0
+        expect_plain "$f" 'POST /IPHTTPS HTTP/1.1'
+        expect_plain "$f" 'HTTP/1.1 400 Bad Request'
+        expect_plain "$f" 'Server: nginx/1.22.1' ;;
+    diag-protocol-version-nginx-tls13|diag-protocol-version-haproxy-tls13)
+        expect "$f" 'tls.handshake.type == 1 && tls.handshake.ciphersuite == 0x003b && !tls.handshake.extensions.supported_version' 1 1
+        expect "$f" 'tls.handshake.type == 2' 0 0
+        expect "$f" 'ip.src == 127.0.0.2 && tls.alert_message.desc == 70' 1 1 ;;
+    diag-protocol-version-nginx-tls10-client)
+        expect "$f" 'tls.handshake.type == 1 && tls.handshake.version == 0x0301 && !tls.handshake.extensions.supported_version' 1 1
+        expect "$f" 'tls.handshake.type == 2' 0 0
+        expect "$f" 'ip.src == 127.0.0.2 && tls.alert_message.desc == 70' 1 1 ;;
+    diag-protocol-version-s-server-tls10|diag-protocol-version-gnutls-tls10)
+        expect "$f" 'tls.handshake.type == 1 && tls.handshake.version == 0x0303 && tls.handshake.ciphersuite == 0x003b' 1 1
+        expect "$f" 'tls.handshake.type == 2 && tls.handshake.version == 0x0301 && tls.handshake.ciphersuite == 0x0002' 1 1
+        expect "$f" 'ip.src == 127.0.0.1 && tls.alert_message.desc == 70' 1 1
+        expect "$f" 'tls.handshake.type == 16' 0 0 ;;
+    diag-wrong-backend-http-nginx|diag-wrong-backend-http-haproxy)
+        expect "$f" 'tls.handshake.type == 2 && tls.handshake.ciphersuite == 0x003b' 1 1
+        expect "$f" 'ip.src == 127.0.0.2 && tls.handshake.type == 4' 1 1
+        expect "$f" 'tls.alert_message.desc && tls.alert_message.desc != 0' 0 0
+        expect "$f" '!(tcp.port == 443)' 0 0
+        expect_plain "$f" 'POST /IPHTTPS HTTP/1.1'
+        expect_no_plain "$f" 'Microsoft-HTTPAPI'
+        case $n in
+        *nginx)   expect_plain "$f" 'HTTP/1.1 400 Bad Request'
+                  expect_plain "$f" 'Server: nginx/1.22.1' ;;
+        *haproxy) expect_plain "$f" 'HTTP/1.1 404 Not Found'
+                  expect_plain "$f" 'server: BaseHTTP/' ;;
+        esac ;;
+    diag-tcp-reset-haproxy|diag-tcp-reset-linger|diag-tcp-reset-ttl)
+        expect "$f" 'tls.handshake.type == 1 && tls.handshake.ciphersuite == 0xc030 && !(tls.handshake.ciphersuite == 0x003b)' 1 1
+        expect "$f" 'ip.src == 127.0.0.2 && tls' 0 0
+        # haproxy (nolinger) sends FIN then RST; its timing against the client's
+        # reaction varies, and a second RST may answer the client's FIN
+        expect "$f" 'tcp.flags.reset == 1 && ip.src == 127.0.0.2' 1 "$(case $n in *haproxy) echo 2 ;; *) echo 1 ;; esac)"
+        expect "$f" 'tcp.flags.syn == 1 && tcp.flags.ack == 1 && ip.ttl == 64' 1 1
+        case $n in
+        *ttl) expect "$f" 'tcp.flags.reset == 1 && ip.src == 127.0.0.2 && ip.ttl == 50' 1 1
+              expect "$f" 'ip.src == 127.0.0.2 && ip.ttl != 50 && ip.ttl != 64' 0 0 ;;
+        *)    expect "$f" 'ip.ttl != 64' 0 0 ;;
+        esac ;;
+    diag-tls13-client-cert-missing-s-server|diag-tls13-client-cert-missing-gnutls)
+        expect "$f" 'tls.handshake.type == 2 && tls.handshake.extensions.supported_version == 0x0304' 1 1
+        expect "$f" 'tls.alert_message' 0 0
+        # the client's flight: empty Certificate + Finished, two encrypted records
+        expect "$f" 'ip.src == 127.0.0.1 && tls.record.opaque_type == 23' 1 2
+        # the server's answer: one 19-byte encrypted record (an alert), no data
+        expect "$f" 'ip.src == 127.0.0.2 && tls.record.opaque_type == 23 && tls.record.length == 19' 1 1 ;;
+    diag-tls13-untrusted-server-s-server|diag-tls13-untrusted-server-nginx|diag-tls13-untrusted-server-gnutls)
+        expect "$f" 'tls.handshake.type == 2 && tls.handshake.extensions.supported_version == 0x0304' 1 1
+        # OpenSSL's client sends this alert before it has handshake keys: in plaintext
+        expect "$f" 'ip.src == 127.0.0.1 && tls.alert_message.desc == 48' 1 1
+        expect "$f" 'ip.src == 127.0.0.1 && tls.record.opaque_type == 23' 0 0 ;;
+    diag-cert-expired-nginx|diag-cert-expired-gnutls)
+        expect "$f" 'ip.src == 127.0.0.2 && tls.handshake.type == 11 && count(tls.handshake.certificate) == 2' 1 1
+        expect "$f" 'x509af.utcTime contains "2025-01-01 00:00:00"' 1 1
+        expect "$f" 'ip.src == 127.0.0.1 && tls.alert_message.desc == 45' 1 1 ;;
+    diag-appliance-nginx|diag-appliance-gnutls)
+        expect "$f" 'ip.src == 127.0.0.2 && tls.handshake.type == 11 && count(tls.handshake.certificate) == 1' 1 1
+        expect "$f" "$(dn_is FG100F3G19000000) && $(dn_is FortiGate)" 1 1
+        expect "$f" 'x509ce.dNSName' 0 0
+        expect "$f" 'ip.src == 127.0.0.1 && tls.alert_message.desc == 48' 1 1 ;;
+    diag-non-tls-haproxy)
+        expect "$f" 'tls.handshake.type == 1' 1 1
+        expect "$f" 'ip.src == 127.0.0.2 && tcp.payload contains "HTTP/1.1 400 Bad request"' 1
+        expect "$f" 'ip.src == 127.0.0.2 && tls' 0 0 ;;
+    diag-non-tls-ssh-banner)
+        expect "$f" 'tls.handshake.type == 1' 1 1
+        expect "$f" 'ip.src == 127.0.0.2 && tcp.payload contains "SSH-2.0-OpenSSH_9.2p1"' 1 1
+        expect "$f" 'ip.src == 127.0.0.2 && tls' 0 0 ;;
     *) log "  (no checks for $n)" ;;
     esac
 }
@@ -1266,7 +1864,7 @@ fi
 
 OUTDIR=${1:-$GEN_DIR/..}
 # Optional: TD_SCENARIOS="tls13_ok tcp_refused" to regenerate a subset; the
-# groups "base", "cert" and "all" expand to their scenarios, and a capture's
+# groups "base", "cert", "diag" and "all" expand to their scenarios, and a capture's
 # file name (cert-wrong-name) works as well as its function name.
 expand_scenarios() {
     local w out=() s known
@@ -1277,10 +1875,11 @@ expand_scenarios() {
         all)  out+=("${ALL_SCENARIOS[@]}") ;;
         base) out+=("${BASE_SCENARIOS[@]}") ;;
         cert) out+=("${CERT_SCENARIOS[@]}") ;;
+        diag) out+=("${DIAG_SCENARIOS[@]}") ;;
         *)
             known=0
             for s in "${ALL_SCENARIOS[@]}"; do [ "$s" = "$w" ] && known=1; done
-            [ "$known" = 1 ] || die "unknown scenario '$w' (known: ${ALL_SCENARIOS[*]}; groups: base cert all)"
+            [ "$known" = 1 ] || die "unknown scenario '$w' (known: ${ALL_SCENARIOS[*]}; groups: base cert diag all)"
             out+=("$w") ;;
         esac
     done
@@ -1301,13 +1900,20 @@ check_tools
 # The certificate scenarios need the committed test PKI (tests/pki/make-pki.sh).
 TESTPKI=$(cd "$GEN_DIR/../.." && pwd)/tests/pki
 NEED_TESTPKI=0
-for s in "${CERT_SCENARIOS[@]}"; do in_run "$s" && NEED_TESTPKI=1; done
+for s in "${CERT_SCENARIOS[@]}" "${DIAG_SCENARIOS[@]}"; do in_run "$s" && NEED_TESTPKI=1; done
 if [ "$NEED_TESTPKI" = 1 ]; then
     for f in root inter leaf leaf-chain leaf-wrongname leaf-notyet leaf-multisan leaf-ecdsa \
-             selfsigned-appliance inspect-ca client-ca client client-foreign; do
+             leaf-expired selfsigned-appliance inspect-ca client-ca client client-foreign; do
         [ -r "$TESTPKI/$f.pem" ] || die "test PKI incomplete: $TESTPKI/$f.pem missing (run tests/pki/make-pki.sh)"
     done
 fi
+# haproxy is needed only by some diag scenarios.
+for s in "${DIAG_SCENARIOS[@]}"; do
+    case $s in *haproxy*)
+        in_run "$s" && { command -v haproxy >/dev/null 2>&1 \
+            || die "haproxy missing (apt-get install haproxy), needed by ${s//_/-}"; } ;;
+    esac
+done
 if in_run cert_inspected_squid; then
     [ -x /usr/lib/squid/security_file_certgen ] \
         || die "/usr/lib/squid/security_file_certgen missing (apt-get install squid-openssl)"

@@ -114,6 +114,7 @@ struct td_tcp_facts {
 	uint64_t first_data_frame[2];
 	bool midstream;              /* no SYN seen: started before the capture */
 	bool reassembled;            /* libnids followed the stream */
+	uint64_t snapped_packets;    /* packets the capture cut short (snap length) */
 	char not_reassembled_why[48];/* when not: "no 3-way handshake", "IPv6", "stream table full" */
 };
 
@@ -178,7 +179,7 @@ struct td_cert_chain {
 	bool seen;
 	uint64_t frame;
 	double ts;                   /* certificates are judged at this time */
-	uint16_t count;              /* certificates in the message (may exceed kept) */
+	uint32_t count;              /* certificates in the message (may exceed kept) */
 	struct td_blob certs[TD_MAX_CERTS];
 	uint16_t kept;
 	bool empty;                  /* a Certificate message with no certificates */

@@ -34,6 +34,7 @@ struct td_pkt {
 	size_t payload_len;
 	size_t payload_wire_len; /* payload length from the IP header (more when snapped) */
 	bool fragment;           /* an IPv4 fragment: libnids reassembles it */
+	bool cut;                /* captured short of its IP length (snap length) */
 };
 
 /* Is this libpcap link type one tlsdiag decodes? Its name for messages. */

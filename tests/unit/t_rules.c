@@ -1213,10 +1213,10 @@ static void test_default_loads(void)
 	struct td_ruleset *rs = must(td_rules_new());
 	char err[512] = "";
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load (%s)", err);
-	is_int(td_rules_count(rs), 33, "default rules: 26 diagnoses and 7 findings");
+	is_int(td_rules_count(rs), 34, "default rules: 27 diagnoses and 7 findings");
 	/* Loading them again replaces every rule in place. */
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load twice");
-	is_int(td_rules_count(rs), 33, "default rules twice: still 33");
+	is_int(td_rules_count(rs), 34, "default rules twice: still 34");
 	td_rules_free(rs);
 }
 
@@ -1712,6 +1712,16 @@ static void test_default_endings(const struct td_ruleset *rs)
 	client_hello(f, 4, MODERN, 3);
 	fin(f, TD_WHO_SERVER, 5);
 	near_miss(rs, f, "incomplete", "closed-during-handshake", "the server closed");
+
+	/* capture-snapped */
+	f = tcp_flow(true);
+	f->tcp.snapped_packets = 3;
+	decides(rs, f, "capture-snapped", "incomplete", NULL, "packets cut by the snap length, no TLS read");
+	is_str(last.confidence, "high", "default capture-snapped: confidence");
+	f = tcp_flow(true);
+	f->tcp.snapped_packets = 3;
+	client_hello(f, 4, MODERN, 3);
+	near_miss(rs, f, "capture-snapped", "incomplete", "the TLS records were read all the same");
 }
 
 /* TLS 1.3 up to the client's flight, as tls_stream.c records it: the
@@ -1869,7 +1879,7 @@ static void test_default_coverage(const struct td_ruleset *rs)
 		}
 	}
 	free(text);
-	is_int(n, 33, "coverage: --list-rules lists the 33 default rules");
+	is_int(n, 34, "coverage: --list-rules lists the 34 default rules");
 	is_int(missing, 0, "coverage: every default rule has a positive case and a near miss");
 }
 
