@@ -11,6 +11,7 @@
 #include "tlsdiag/diag.h"
 #include "tlsdiag/diagnosis.h"
 #include "tlsdiag/flow.h"
+#include "tlsdiag/memcap.h"
 #include "tlsdiag/packet.h"
 #include "tlsdiag/reasm.h"
 #include "tlsdiag/report.h"
@@ -22,6 +23,7 @@ struct run {
 	struct td_conntrack *ct;
 	struct td_x509_ctx *x509;
 	struct td_ruleset *rules;
+	struct td_limits lim;
 	struct td_run_summary sum;
 	const char *file;       /* the input being read */
 	uint32_t file_index;
@@ -56,6 +58,7 @@ static void on_finish(struct td_flow *flow, void *arg)
 	if (r->o->n_expect)
 		check_expected(r, flow->facts, &d);
 	td_summary_count(&r->sum, d.category);
+	td_summary_caps(&r->sum, flow->facts->caps_hit);
 	if (!td_diagnosis_ok(&d))
 		r->any_failure = true;
 }
@@ -125,7 +128,8 @@ static void collect_stats(struct run *r)
 	td_conntrack_stats(r->ct, &cs);
 	td_reasm_stats(&rs);
 	r->sum.connections = cs.flows;
-	r->sum.connections_dropped = cs.dropped_flows;
+	r->sum.connections_dropped = cs.dropped_flows + cs.dropped_memory;
+	r->sum.connections_dropped_memory = cs.dropped_memory;
 	r->sum.stray_packets = cs.stray_packets;
 	r->sum.peak_flows = cs.peak;
 	r->sum.nids_warnings = rs.warnings;
@@ -168,6 +172,18 @@ int td_list_rules(const struct td_options *o)
 	return 0;
 }
 
+/* libnids allocates its stream table up front: a --max-memory below that
+ * would follow nothing at all, which is a mistake to say, not to run. */
+static bool memory_enough(const struct td_options *o)
+{
+	size_t used = td_memcap_in_use(), cap = o->max_memory_mib << 20;
+	if (used < cap)
+		return true;
+	td_error("--max-memory %zu MiB is less than the %zu MiB that --max-connections %zu takes up front: "
+		 "raise it or lower --max-connections", o->max_memory_mib, (used >> 20) + 1, o->max_connections);
+	return false;
+}
+
 int td_analyze(const struct td_options *o)
 {
 	static struct run r;
@@ -183,7 +199,10 @@ int td_analyze(const struct td_options *o)
 		td_rules_free(r.rules);
 		return 2;
 	}
-	r.ct = td_conntrack_new(&o->ports, o->max_connections, o->hs_max, on_finish, &r);
+	r.lim = (struct td_limits){ .hs_max = o->hs_max, .max_certs = (uint16_t)o->max_certs,
+				    .max_bytes = o->max_bytes };
+	td_memcap_set(o->max_memory_mib << 20);
+	r.ct = td_conntrack_new(&o->ports, o->max_connections, &r.lim, on_finish, &r);
 	if (!r.ct) {
 		td_error("out of memory");
 		td_x509_free(r.x509);
@@ -192,6 +211,13 @@ int td_analyze(const struct td_options *o)
 	}
 	if (!td_reasm_init(r.ct, (int)o->max_connections, err, sizeof(err))) {
 		td_error("%s", err);
+		td_conntrack_free(r.ct);
+		td_x509_free(r.x509);
+		td_rules_free(r.rules);
+		return 2;
+	}
+	if (!memory_enough(o)) {
+		td_reasm_exit();
 		td_conntrack_free(r.ct);
 		td_x509_free(r.x509);
 		td_rules_free(r.rules);

@@ -7,13 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tlsdiag/flow.h"
+#include "tlsdiag/memcap.h"
 #include "tlsdiag/tls.h"
 
 #define BUCKETS (1u << 18)
 
 struct td_conntrack {
 	const struct td_portset *ports;
-	size_t max_flows, hs_max;
+	size_t max_flows;
+	const struct td_limits *lim;
 	td_finish_fn on_finish;
 	void *arg;
 	struct td_flow **table;
@@ -34,7 +36,7 @@ bool td_port_in(const uint8_t *bits, uint16_t port)
 }
 
 struct td_conntrack *td_conntrack_new(const struct td_portset *ports, size_t max_flows,
-				      size_t hs_max, td_finish_fn on_finish, void *arg)
+				      const struct td_limits *lim, td_finish_fn on_finish, void *arg)
 {
 	struct td_conntrack *ct = calloc(1, sizeof(*ct));
 	if (!ct)
@@ -46,7 +48,7 @@ struct td_conntrack *td_conntrack_new(const struct td_portset *ports, size_t max
 	}
 	ct->ports = ports;
 	ct->max_flows = max_flows;
-	ct->hs_max = hs_max;
+	ct->lim = lim;
 	ct->on_finish = on_finish;
 	ct->arg = arg;
 	return ct;
@@ -151,6 +153,10 @@ static struct td_flow *create(struct td_conntrack *ct, const struct td_pkt *p, b
 		ct->st.dropped_flows++;
 		return NULL;
 	}
+	if (td_memcap_reached()) {
+		ct->st.dropped_memory++;
+		return NULL;
+	}
 	struct td_flow *f = calloc(1, sizeof(*f));
 	if (!f || !(f->facts = td_facts_new())) {
 		free(f);
@@ -164,10 +170,11 @@ static struct td_flow *create(struct td_conntrack *ct, const struct td_pkt *p, b
 	f->cport = client_is_src ? p->sport : p->dport;
 	f->sport = client_is_src ? p->dport : p->sport;
 	f->collecting[0] = f->collecting[1] = true;
-	f->hs_max = ct->hs_max;
+	f->lim = ct->lim;
 
 	struct td_facts *fa = f->facts;
 	fa->id = ++ct->next_id;
+	fa->max_certs = ct->lim->max_certs;
 	strncpy(fa->file, file ? file : "", sizeof(fa->file) - 1);
 	fa->on_proxy_port = td_port_in(ct->ports->proxy, f->sport);
 	fa->tcp.client_ip.family = fa->tcp.server_ip.family = p->ipver;
@@ -331,14 +338,30 @@ void td_conntrack_stats(const struct td_conntrack *ct, struct td_conntrack_stats
 	*st = ct->st;
 }
 
+static void stop_collecting(struct td_flow *f, enum td_dir dir, enum td_cap cap)
+{
+	td_facts_cap(f->facts, cap);
+	f->collecting[dir] = false;
+}
+
 void td_flow_data(struct td_flow *f, enum td_dir dir, const uint8_t *data, size_t len,
 		  uint64_t frame, double ts)
 {
 	if (!f->collecting[dir])
 		return;
-	if (!f->tls && !(f->tls = td_tls_new(f->facts->on_proxy_port, f->hs_max)))
+	/* The caps on what one direction may cost: the heap, and its bytes. */
+	if (td_memcap_reached()) {
+		stop_collecting(f, dir, TD_CAP_MEMORY);
+		return;
+	}
+	if (len > f->lim->max_bytes - f->fed[dir])
+		len = (size_t)(f->lim->max_bytes - f->fed[dir]);
+	f->fed[dir] += len;
+	if (!f->tls && !(f->tls = td_tls_new(f->facts->on_proxy_port, f->lim->hs_max)))
 		return;
 	td_tls_feed(f->tls, f->facts, dir, data, len, frame, ts);
 	if (td_tls_dir_done(f->tls, f->facts, dir))
 		f->collecting[dir] = false;
+	else if (f->fed[dir] == f->lim->max_bytes)
+		stop_collecting(f, dir, TD_CAP_BYTES);
 }

@@ -492,25 +492,13 @@ uint32_t td_value_item(const struct td_value *v, size_t i)
 	return (uint32_t)read_uint(p, v->item_size);
 }
 
-static const char *cap_name(unsigned bit)
-{
-	switch (bit) {
-	case TD_CAP_BYTES: return "bytes";
-	case TD_CAP_HS_MSG: return "handshake-message-size";
-	case TD_CAP_CERTS: return "certificates-per-chain";
-	case TD_CAP_EVENTS: return "messages-listed";
-	case TD_CAP_LIST: return "list-length";
-	default: return "unknown";
-	}
-}
-
 const char *td_value_item_name(const struct td_value *v, size_t i, char *buf, size_t buflen)
 {
 	if (v->bits) {
 		/* i-th set bit */
 		for (unsigned bit = 0; bit < 32; bit++)
 			if ((v->bits & (1u << bit)) && i-- == 0)
-				return cap_name(bit);
+				return td_cap_name((enum td_cap)bit);
 		return "unknown";
 	}
 	uint32_t x = td_value_item(v, i);

@@ -6,13 +6,17 @@
 
 struct td_facts *td_facts_new(void)
 {
-	return calloc(1, sizeof(struct td_facts));
+	struct td_facts *f = calloc(1, sizeof(struct td_facts));
+	if (f)
+		f->max_certs = TD_CERTS_KEPT;
+	return f;
 }
 
 static void chain_free(struct td_cert_chain *c)
 {
 	for (size_t i = 0; i < c->kept; i++)
 		free(c->certs[i].data);
+	free(c->certs);
 }
 
 void td_x509_facts_free(struct td_x509_facts *xf)
@@ -50,6 +54,20 @@ struct td_tls_facts *td_facts_tls(struct td_facts *f)
 void td_facts_cap(struct td_facts *f, enum td_cap cap)
 {
 	f->caps_hit |= 1u << cap;
+}
+
+const char *td_cap_name(enum td_cap cap)
+{
+	static const char *const names[TD_CAP_COUNT] = {
+		[TD_CAP_BYTES] = "bytes-per-direction",
+		[TD_CAP_HS_MSG] = "handshake-message-size",
+		[TD_CAP_CERTS] = "certificates-per-chain",
+		[TD_CAP_EVENTS] = "messages-listed",
+		[TD_CAP_LIST] = "list-length",
+		[TD_CAP_MEMORY] = "memory",
+		[TD_CAP_WRITE] = "write-buffer",
+	};
+	return (unsigned)cap < TD_CAP_COUNT && names[cap] ? names[cap] : "unknown";
 }
 
 void td_facts_event(struct td_facts *f, uint64_t frame, double ts, enum td_dir dir,

@@ -14,7 +14,8 @@
 
 enum { OPT_PROXY_PORT = 256, OPT_JSON, OPT_MAX_CONN, OPT_MAX_HS, OPT_LIST_FACTS, OPT_CA_FILE, OPT_CA_PATH,
        OPT_SYSTEM_CA, OPT_SERVER_NAME, OPT_EXPECT_ISSUER, OPT_EXPECT_FP, OPT_DUMP_CERTS, OPT_INSPECTION,
-       OPT_FRESH, OPT_RULES, OPT_NO_DEFAULT_RULES, OPT_LIST_RULES, OPT_EXPLAIN, OPT_EXPECT };
+       OPT_FRESH, OPT_RULES, OPT_NO_DEFAULT_RULES, OPT_LIST_RULES, OPT_EXPLAIN, OPT_EXPECT,
+       OPT_MAX_CERTS, OPT_MAX_BYTES, OPT_MAX_MEMORY, OPT_WRITE_ALL, OPT_MAX_WRITE };
 
 static const struct option long_opts[] = {
 	{ "filter", required_argument, NULL, 'f' },
@@ -25,6 +26,12 @@ static const struct option long_opts[] = {
 	{ "count", required_argument, NULL, 'c' },
 	{ "max-connections", required_argument, NULL, OPT_MAX_CONN },
 	{ "max-handshake", required_argument, NULL, OPT_MAX_HS },
+	{ "max-certs", required_argument, NULL, OPT_MAX_CERTS },
+	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
+	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
+	{ "write", required_argument, NULL, 'w' },
+	{ "write-all", no_argument, NULL, OPT_WRITE_ALL },
+	{ "max-write-packets", required_argument, NULL, OPT_MAX_WRITE },
 	{ "list-facts", no_argument, NULL, OPT_LIST_FACTS },
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 	{ "ca-path", required_argument, NULL, OPT_CA_PATH },
@@ -63,6 +70,14 @@ static void help(void)
 	       "  -c, --count N            stop after N packets of each input\n"
 	       "      --max-connections N  concurrent connections followed (default %d)\n"
 	       "      --max-handshake N    largest handshake message kept, bytes (default 65536)\n"
+	       "      --max-certs N        certificates kept per chain (default %d)\n"
+	       "      --max-bytes N        bytes read per direction of a connection (default %u)\n"
+	       "      --max-memory MIB     heap in use beyond which new connections are not\n"
+	       "                           followed (default %d MiB)\n"
+	       "  -w, --write FILE         write the packets of every connection not diagnosed\n"
+	       "                           ok to FILE (pcap), for Wireshark\n"
+	       "      --write-all          with -w: the packets of every analyzed connection\n"
+	       "      --max-write-packets N  packets held for -w at once (default %d)\n"
 	       "\n"
 	       "Certificates (judged at the capture's time, never today's):\n"
 	       "      --ca-file FILE       trust anchors the client would have (PEM)\n"
@@ -90,7 +105,8 @@ static void help(void)
 	       "Exit status: 0 every connection ok, 1 at least one failure diagnosed,\n"
 	       "2 usage or input error (other inputs are still analyzed).\n"
 	       "See tlsdiag(1) and doc/ for the facts, the JSON schema and the diagnoses.\n",
-	       TD_DEFAULT_MAX_CONNECTIONS);
+	       TD_DEFAULT_MAX_CONNECTIONS, TD_DEFAULT_MAX_CERTS, TD_DEFAULT_MAX_BYTES,
+	       TD_DEFAULT_MAX_MEMORY_MIB, TD_DEFAULT_MAX_WRITE_PACKETS);
 }
 
 static void list_facts(void)
@@ -154,8 +170,12 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 	memset(o, 0, sizeof(*o));
 	o->max_connections = TD_DEFAULT_MAX_CONNECTIONS;
 	o->hs_max = 65536;
+	o->max_certs = TD_DEFAULT_MAX_CERTS;
+	o->max_bytes = TD_DEFAULT_MAX_BYTES;
+	o->max_memory_mib = TD_DEFAULT_MAX_MEMORY_MIB;
+	o->max_write_packets = TD_DEFAULT_MAX_WRITE_PACKETS;
 	int c;
-	while ((c = getopt_long(argc, argv, "f:p:i:c:hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:p:i:c:w:hV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			o->filter = optarg;
@@ -188,6 +208,29 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 		case OPT_MAX_HS:
 			if (!parse_size(optarg, 1024, 16777215, &o->hs_max))
 				return usage("bad --max-handshake (1024 to 16777215):", optarg);
+			break;
+		case OPT_MAX_CERTS:
+			if (!parse_size(optarg, 1, TD_MAX_CERTS, &o->max_certs))
+				return usage("bad --max-certs (1 to 256):", optarg);
+			break;
+		case OPT_MAX_BYTES:
+			if (!parse_size(optarg, 65536, SIZE_MAX, &n))
+				return usage("bad --max-bytes (65536 or more):", optarg);
+			o->max_bytes = n;
+			break;
+		case OPT_MAX_MEMORY:
+			if (!parse_size(optarg, 64, 1048576, &o->max_memory_mib))
+				return usage("bad --max-memory (64 to 1048576 MiB):", optarg);
+			break;
+		case 'w':
+			o->write_file = optarg;
+			break;
+		case OPT_WRITE_ALL:
+			o->write_all = true;
+			break;
+		case OPT_MAX_WRITE:
+			if (!parse_size(optarg, 1, 100000000, &o->max_write_packets))
+				return usage("bad --max-write-packets (1 to 100000000):", optarg);
 			break;
 		case OPT_CA_FILE:
 			o->x509.ca_file = optarg;
@@ -275,6 +318,8 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 		fprintf(stderr, "Try 'tlsdiag --help'.\n");
 		return TD_OPTS_USAGE;
 	}
+	if (o->write_all && !o->write_file)
+		return usage("--write-all needs -w FILE; got", "--write-all");
 	if (o->iface && o->n_files > 0)
 		return usage("give either -i INTERFACE or capture files, not both; got file", o->files[0]);
 	return TD_OPTS_RUN;

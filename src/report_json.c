@@ -106,6 +106,20 @@ static void cert(struct td_jsonw *w, const struct td_cert_info *c)
 	td_jw_obj_close(w);
 }
 
+/* Whole numbers as integers, exactly, negative ones too (days left of an
+ * expired certificate, a packet time before 1970); others with 6 decimals.
+ * The range comes first: converting a double outside the integer type's
+ * range is undefined behaviour. */
+static void number(struct td_jsonw *w, double x)
+{
+	if (x >= 0 && x < 18446744073709551616.0 && x == (double)(uint64_t)x)
+		td_jw_u64(w, (uint64_t)x);
+	else if (x < 0 && x >= -9223372036854775808.0 && x == (double)(int64_t)x)
+		td_jw_i64(w, (int64_t)x);
+	else
+		td_jw_double(w, x, 6);
+}
+
 static void value(struct td_jsonw *w, const struct td_value *v)
 {
 	char buf[64];
@@ -114,10 +128,7 @@ static void value(struct td_jsonw *w, const struct td_value *v)
 		td_jw_bool(w, v->b);
 		break;
 	case TD_V_NUM:
-		if (v->num == (double)(uint64_t)v->num)
-			td_jw_u64(w, (uint64_t)v->num);
-		else
-			td_jw_double(w, v->num, 6);
+		number(w, v->num);
 		break;
 	case TD_V_STR:
 		td_jw_str(w, v->str);
@@ -224,6 +235,7 @@ void td_report_json_summary(FILE *out, const struct td_run_summary *s)
 	td_jw_key(&w, "bytes"); td_jw_u64(&w, s->bytes);
 	td_jw_key(&w, "connections"); td_jw_u64(&w, s->connections);
 	td_jw_key(&w, "connections_not_tracked"); td_jw_u64(&w, s->connections_dropped);
+	td_jw_key(&w, "connections_not_tracked_memory"); td_jw_u64(&w, s->connections_dropped_memory);
 	td_jw_key(&w, "stray_packets"); td_jw_u64(&w, s->stray_packets);
 	td_jw_key(&w, "peak_connections"); td_jw_u64(&w, s->peak_flows);
 	td_jw_key(&w, "libnids");
@@ -240,8 +252,24 @@ void td_report_json_summary(FILE *out, const struct td_run_summary *s)
 		td_jw_u64(&w, s->category_counts[i]);
 	}
 	td_jw_obj_close(&w);
+	td_jw_key(&w, "caps");
+	td_jw_obj_open(&w);
+	for (unsigned c = 1; c < TD_CAP_COUNT; c++) {
+		if (!s->caps[c])
+			continue;
+		td_jw_key(&w, td_cap_name((enum td_cap)c));
+		td_jw_u64(&w, s->caps[c]);
+	}
+	td_jw_obj_close(&w);
 	td_jw_obj_close(&w);
 	td_jw_newline(&w);
+}
+
+void td_summary_caps(struct td_run_summary *s, uint32_t caps_hit)
+{
+	for (unsigned c = 1; c < TD_CAP_COUNT; c++)
+		if (caps_hit & (1u << c))
+			s->caps[c]++;
 }
 
 void td_summary_count(struct td_run_summary *s, const char *category)

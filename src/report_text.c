@@ -330,6 +330,20 @@ static void x509_section(FILE *out, const struct td_x509_facts *x)
 	}
 }
 
+/* Which caps were reached, so the analyst knows which option to raise. */
+static void caps_note(FILE *out, uint32_t caps_hit)
+{
+	const char *sep = "";
+	fprintf(out, "  note: cap reached (the listing is incomplete; see CAPS in tlsdiag(1)):");
+	for (unsigned c = 1; c < TD_CAP_COUNT; c++) {
+		if (!(caps_hit & (1u << c)))
+			continue;
+		fprintf(out, "%s %s", sep, td_cap_name((enum td_cap)c));
+		sep = ",";
+	}
+	fputc('\n', out);
+}
+
 void td_report_text_flow(FILE *out, const struct td_facts *f, const struct td_diagnosis *d)
 {
 	static struct lines ls; /* large: kept off the stack */
@@ -352,7 +366,7 @@ void td_report_text_flow(FILE *out, const struct td_facts *f, const struct td_di
 	if (f->x509)
 		x509_section(out, f->x509);
 	if (f->caps_hit)
-		fprintf(out, "  note: a cap was reached; the listing is incomplete (see CAPS in tlsdiag(1))\n");
+		caps_note(out, f->caps_hit);
 	fprintf(out, "  stage reached: %s\n", td_stage_name((enum td_stage)f->stage));
 	fprintf(out, "  diagnosis: %s", d->category);
 	if (d->windows_error)
@@ -386,4 +400,17 @@ void td_report_text_summary(FILE *out, const struct td_run_summary *s)
 		(unsigned long long)s->nids_streams, s->nids_streams == 1 ? "" : "s",
 		(unsigned long long)s->nids_warnings, s->nids_warnings == 1 ? "" : "s",
 		(unsigned long long)s->nids_evicted, (unsigned long long)s->connections_dropped);
+	if (s->connections_dropped_memory)
+		fprintf(out, "   connections not tracked because --max-memory was reached: %llu\n",
+			(unsigned long long)s->connections_dropped_memory);
+	bool any = false;
+	for (unsigned c = 1; c < TD_CAP_COUNT; c++) {
+		if (!s->caps[c])
+			continue;
+		fprintf(out, "%s %s %llu", any ? "," : "   caps reached (connections):", td_cap_name((enum td_cap)c),
+			(unsigned long long)s->caps[c]);
+		any = true;
+	}
+	if (any)
+		fputc('\n', out);
 }

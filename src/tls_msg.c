@@ -459,6 +459,7 @@ static enum td_err parse_certificate(struct td_facts *f, struct td_cert_chain *c
 	struct td_rd list;
 	for (size_t i = 0; i < c->kept; i++)
 		free(c->certs[i].data);
+	free(c->certs);
 	memset(c, 0, sizeof(*c));
 	c->seen = true;
 	c->frame = frame;
@@ -476,10 +477,14 @@ static enum td_err parse_certificate(struct td_facts *f, struct td_cert_chain *c
 			TD_TRY(td_rd_vec(&list, 2, 0, 0xffff, &exts));
 		}
 		c->count++;
-		if (c->kept >= TD_MAX_CERTS) {
+		if (c->kept >= f->max_certs || c->kept >= TD_MAX_CERTS) {
 			td_facts_cap(f, TD_CAP_CERTS);
 			continue;
 		}
+		/* The kept array is allocated at the first certificate: most
+		 * connections never carry one. */
+		if (!c->certs && !(c->certs = calloc(f->max_certs, sizeof(*c->certs))))
+			return TD_E_NOMEM;
 		if (!td_blob_set(&c->certs[c->kept], der.p, td_rd_left(&der)))
 			return TD_E_NOMEM;
 		c->kept++;

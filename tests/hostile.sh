@@ -189,8 +189,10 @@ js ext10k "10 000 extensions: 64 listed, caps list-length, the handshake followe
 	'g(flow(1), "diagnosis.category") == "ok"' 'g(flow(1), "tls.client_hello.ja3")'
 js ext10k "10 000 extensions: JA3 $ja3 and JA4 $ja4, over every extension" \
 	"g(flow(1), 'tls.client_hello.ja3_hash') == '$ja3'" "g(flow(1), 'tls.client_hello.ja4') == '$ja4'"
-grep -q 'note: a cap was reached' "$tmp/ext10k.txt.out"
-ok $? "10 000 extensions: the text report notes the cap"
+grep -q 'note: cap reached (.*): list-length$' "$tmp/ext10k.txt.out" &&
+	grep -q '^   caps reached (connections): list-length 1$' "$tmp/ext10k.txt.out"
+ok $? "10 000 extensions: the text report names the cap, the summary counts it"
+js ext10k "10 000 extensions: the JSON summary counts the cap" 'summary["caps"] == {"list-length": 1}'
 
 # ---- a chain of 1000 certificates
 certlen=$(expect cert-chain-1000.pcap message_length)
@@ -207,6 +209,19 @@ js chainkept "1000 certificates with --max-handshake 1048576: count 1000, 16 kep
 	'len(g(flow(1), "x509.server.chain")) == 16' 'g(flow(1), "x509.server.count") == 16'
 grep -q 'S->C  Certificate (1000 certificates)' "$tmp/chainkept.txt.out"
 ok $? "1000 certificates kept: the text report says 1000 certificates"
+both chain200 0 "$h/cert-chain-1000.pcap" --max-handshake 1048576 --max-certs 200
+js chain200 "--max-certs 200: 200 certificates kept and decoded, the count still 1000" \
+	'g(flow(1), "tls.server_certificate.count") == 1000' 'flow(1)["caps"] == ["certificates-per-chain"]' \
+	'len(g(flow(1), "x509.server.chain")) == 200' 'summary["caps"] == {"certificates-per-chain": 1}'
+both chain1 0 "$h/cert-chain-1000.pcap" --max-handshake 1048576 --max-certs 1
+js chain1 "--max-certs 1: only the leaf is kept" 'len(g(flow(1), "x509.server.chain")) == 1'
+# --max-bytes: the 873 003-byte Certificate is more than a direction may be read.
+both bytes64k 1 "$h/cert-chain-1000.pcap" --max-handshake 1048576 --max-bytes 65536
+js bytes64k "--max-bytes 65536: the server's direction stops at 64 KiB, cap bytes-per-direction" \
+	'"bytes-per-direction" in flow(1)["caps"]' 'g(flow(1), "tls.server_certificate") is None' \
+	'g(flow(1), "tls.handshake_complete") is not True' 'summary["caps"]["bytes-per-direction"] == 1'
+grep -q 'note: cap reached (.*): bytes-per-direction' "$tmp/bytes64k.txt.out"
+ok $? "--max-bytes: the text report names the cap"
 
 # ---- different data for the same sequence numbers: libnids keeps the bytes
 # that first complete the in-order stream; later copies of them are dropped.
@@ -257,6 +272,23 @@ js syn10k "100 000 SYNs, --max-connections 10000: 10 000 reported, 90 000 counte
 grep -q 'connections not tracked: 90000$' "$tmp/syn10k.txt.out"
 ok $? "100 000 SYNs, --max-connections 10000: the text summary says 90000 not tracked"
 rss_below syn10k.json $((40 * MiB)) "measured 18 MiB"
+# --max-memory: past the cap new connections are counted, not tracked. The heap
+# is measured with mallinfo2(), which sees glibc's heap, not AddressSanitizer's.
+if [ -n "${TLSDIAG_SANITIZED:-}" ]; then
+	skip "--max-memory 64 (the cap is not enforced under AddressSanitizer)"
+else
+	both mem64 1 "$h/$syn" --max-memory 64
+	js mem64 "$nsyn SYNs, --max-memory 64: some tracked, the rest counted as not tracked (memory)" \
+		'0 < n < 100000' "summary['connections'] + summary['connections_not_tracked'] == $nsyn" \
+		'summary["connections_not_tracked_memory"] > 0'
+	rss_below mem64.json $((110 * MiB)) "64 MiB of heap, then nothing new"
+	grep -q 'connections not tracked because --max-memory was reached: [1-9]' "$tmp/mem64.txt.out"
+	ok $? "--max-memory: the text summary says how many were not tracked"
+	# libnids' stream table for a million connections is more than 64 MiB by itself.
+	"$TLSDIAG" --max-connections 1000000 --max-memory 64 "$h/records-len0.pcap" >"$tmp/memlow.out" 2>"$tmp/memlow.err"
+	[ $? -eq 2 ] && [ "$(wc -l <"$tmp/memlow.err")" -eq 1 ] && grep -q 'max-memory 64 MiB is less than' "$tmp/memlow.err"
+	ok $? "--max-memory below what --max-connections takes up front: one line, exit 2 ($(cat "$tmp/memlow.err"))"
+fi
 
 # ---- connections established at once, one byte each, then nothing
 both conn 1 "$h/$conns"

@@ -38,3 +38,8 @@ for n, line in enumerate(open(sys.argv[1]), 1):
     json.loads(line)
 ' "$1"
 }
+
+skip() { # skip DESCRIPTION: one check that cannot run here
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $1 # SKIP"
+}

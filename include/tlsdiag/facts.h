@@ -19,7 +19,8 @@
 #define TD_MAX_EXTS 64
 #define TD_MAX_LIST16 64     /* groups, sigalgs, versions, key shares */
 #define TD_MAX_SMALL 16      /* compression methods, point formats, cert types */
-#define TD_MAX_CERTS 16      /* certificates kept per chain */
+#define TD_MAX_CERTS 256     /* most certificates kept per chain (--max-certs) */
+#define TD_CERTS_KEPT 16     /* certificates kept per chain by default */
 #define TD_MAX_CA_NAMES 64   /* distinguished names kept from a CertificateRequest */
 #define TD_MAX_EVENTS 96     /* messages listed per connection */
 #define TD_STR_NAME 256      /* host names */
@@ -77,6 +78,9 @@ enum td_cap {
 	TD_CAP_CERTS,        /* more certificates than kept */
 	TD_CAP_EVENTS,       /* more messages than listed */
 	TD_CAP_LIST,         /* a list (suites, extensions...) longer than kept */
+	TD_CAP_MEMORY,       /* --max-memory reached: payload no longer read */
+	TD_CAP_WRITE,        /* -w: more packets than can be held */
+	TD_CAP_COUNT
 };
 
 /* A DER blob copied out of the stream (certificates, CA names). */
@@ -180,7 +184,7 @@ struct td_cert_chain {
 	uint64_t frame;
 	double ts;                   /* certificates are judged at this time */
 	uint32_t count;              /* certificates in the message (may exceed kept) */
-	struct td_blob certs[TD_MAX_CERTS];
+	struct td_blob *certs;       /* kept ones: up to the connection's max_certs */
 	uint16_t kept;
 	bool empty;                  /* a Certificate message with no certificates */
 };
@@ -310,6 +314,7 @@ struct td_facts {
 	bool on_proxy_port;
 	uint8_t stage;               /* enum td_stage */
 	uint32_t caps_hit;           /* bit (1 << enum td_cap) per cap reached */
+	uint16_t max_certs;          /* certificates kept per chain (--max-certs) */
 	struct td_tcp_facts tcp;
 	struct td_derived derived;
 	struct td_tls_facts *tls;    /* NULL until payload arrives */
@@ -324,6 +329,8 @@ struct td_tls_facts *td_facts_tls(struct td_facts *f);
 void td_facts_event(struct td_facts *f, uint64_t frame, double ts, enum td_dir dir,
 		    enum td_event_kind kind, uint16_t code, uint32_t arg, bool encrypted);
 void td_facts_cap(struct td_facts *f, enum td_cap cap);
+/* The cap's name in the output ("handshake-message-size"). */
+const char *td_cap_name(enum td_cap cap);
 /* Copy a DER blob; false (and the cap bit) when memory is short. */
 bool td_blob_set(struct td_blob *b, const uint8_t *data, size_t len);
 

@@ -16,6 +16,14 @@
 #include "tlsdiag/packet.h"
 
 struct td_tls_stream;
+struct td_pktlist;
+
+/* What a connection may cost (--max-handshake, --max-certs, --max-bytes). */
+struct td_limits {
+	size_t hs_max;               /* largest handshake message kept */
+	uint16_t max_certs;          /* certificates kept per chain */
+	uint64_t max_bytes;          /* bytes read per direction */
+};
 
 struct td_flow {
 	uint8_t ipver;
@@ -25,9 +33,11 @@ struct td_flow {
 	bool reasm_active;           /* libnids holds a stream for it */
 	bool reasm_done;             /* libnids closed, reset or dropped its stream */
 	bool collecting[2];          /* payload still wanted per direction */
-	size_t hs_max;               /* largest handshake message kept */
+	const struct td_limits *lim;
+	uint64_t fed[2];             /* bytes read per direction */
 	struct td_facts *facts;
 	struct td_tls_stream *tls;
+	struct td_pktlist *pkts;     /* -w: packets held until the verdict; the finish callback's */
 	struct td_flow *hnext;       /* hash chain */
 	struct td_flow *prev, *next; /* all flows, oldest first */
 };
@@ -46,7 +56,7 @@ struct td_conntrack;
 typedef void (*td_finish_fn)(struct td_flow *flow, void *arg);
 
 struct td_conntrack *td_conntrack_new(const struct td_portset *ports, size_t max_flows,
-				      size_t hs_max, td_finish_fn on_finish, void *arg);
+				      const struct td_limits *lim, td_finish_fn on_finish, void *arg);
 /* Finishes every remaining flow, then frees the tracker. */
 void td_conntrack_free(struct td_conntrack *ct);
 
@@ -64,6 +74,7 @@ void td_conntrack_flush(struct td_conntrack *ct);
 struct td_conntrack_stats {
 	uint64_t flows;              /* connections seen */
 	uint64_t dropped_flows;      /* not tracked: the flow cap was reached */
+	uint64_t dropped_memory;     /* not tracked: --max-memory was reached */
 	uint64_t stray_packets;      /* analyzed-port packets of no tracked flow */
 	size_t live, peak;           /* flows held now / at most */
 };

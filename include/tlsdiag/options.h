@@ -9,6 +9,10 @@
 #include "tlsdiag/x509.h"
 
 #define TD_DEFAULT_MAX_CONNECTIONS 100000
+#define TD_DEFAULT_MAX_CERTS 16             /* certificates kept per chain */
+#define TD_DEFAULT_MAX_BYTES (64u << 20)    /* bytes read per direction */
+#define TD_DEFAULT_MAX_MEMORY_MIB 4096      /* heap in use before new work is refused */
+#define TD_DEFAULT_MAX_WRITE_PACKETS 100000 /* packets held for -w at once */
 
 struct td_options {
 	const char *filter;
@@ -16,6 +20,12 @@ struct td_options {
 	bool json;
 	size_t max_connections;  /* concurrent connections libnids and the tracker hold */
 	size_t hs_max;           /* largest handshake message kept */
+	size_t max_certs;        /* certificates kept per chain */
+	uint64_t max_bytes;      /* bytes read per direction of a connection */
+	size_t max_memory_mib;   /* heap in use beyond which new work is refused */
+	const char *write_file;  /* -w: the packets of failed connections go there */
+	bool write_all;          /* --write-all: of every analyzed connection */
+	size_t max_write_packets;/* packets held for -w at once */
 	const char *iface;       /* live capture */
 	uint64_t count;          /* stop after this many packets (0: no limit) */
 	struct td_x509_opts x509;

@@ -14,6 +14,8 @@ struct td_run_summary {
 	uint32_t files, files_failed;
 	uint64_t packets, bytes;
 	uint64_t connections, connections_dropped, stray_packets;
+	uint64_t connections_dropped_memory; /* of connections_dropped: --max-memory */
+	uint64_t caps[TD_CAP_COUNT];         /* connections that reached each cap */
 	uint64_t nids_warnings, nids_streams, nids_evicted;
 	uint64_t nids_by_kind[10];
 	size_t peak_flows;
@@ -24,6 +26,8 @@ struct td_run_summary {
 };
 
 void td_summary_count(struct td_run_summary *s, const char *category);
+/* Count the caps one connection reached (its caps_hit bits). */
+void td_summary_caps(struct td_run_summary *s, uint32_t caps_hit);
 
 void td_report_text_flow(FILE *out, const struct td_facts *f, const struct td_diagnosis *d);
 void td_report_text_summary(FILE *out, const struct td_run_summary *s);

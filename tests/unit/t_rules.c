@@ -1190,10 +1190,10 @@ static void test_default_loads(void)
 	struct td_ruleset *rs = must(td_rules_new());
 	char err[512] = "";
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load (%s)", err);
-	is_int(td_rules_count(rs), 34, "default rules: 27 diagnoses and 7 findings");
+	is_int(td_rules_count(rs), 35, "default rules: 28 diagnoses and 7 findings");
 	/* Loading them again replaces every rule in place. */
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load twice");
-	is_int(td_rules_count(rs), 34, "default rules twice: still 34");
+	is_int(td_rules_count(rs), 35, "default rules twice: still 35");
 	td_rules_free(rs);
 }
 
@@ -1690,6 +1690,22 @@ static void test_default_endings(const struct td_ruleset *rs)
 	fin(f, TD_WHO_SERVER, 5);
 	near_miss(rs, f, "incomplete", "closed-during-handshake", "the server closed");
 
+	/* cut-by-cap */
+	f = tcp_flow(true);
+	client_hello(f, 4, MODERN, 3);
+	server_hello(f, 5, 0x0303, 0xc02f);
+	fin(f, TD_WHO_CLIENT, 6);
+	td_facts_cap(f, TD_CAP_BYTES);
+	decides(rs, f, "cut-by-cap", "incomplete", NULL, "the server's direction stopped at --max-bytes");
+	is_str(last.summary, "tlsdiag stopped reading this connection at a cap (bytes-per-direction) before the "
+			     "handshake ended", "default cut-by-cap: summary");
+	f = tcp_flow(true);
+	client_hello(f, 4, MODERN, 3);
+	server_hello(f, 5, 0x0303, 0xc02f);
+	fin(f, TD_WHO_CLIENT, 6);
+	td_facts_cap(f, TD_CAP_LIST);
+	near_miss(rs, f, "cut-by-cap", "closed-during-handshake", "a list cap loses nothing decisive");
+
 	/* capture-snapped */
 	f = tcp_flow(true);
 	f->tcp.snapped_packets = 3;
@@ -1856,7 +1872,7 @@ static void test_default_coverage(const struct td_ruleset *rs)
 		}
 	}
 	free(text);
-	is_int(n, 34, "coverage: --list-rules lists the 34 default rules");
+	is_int(n, 35, "coverage: --list-rules lists the 35 default rules");
 	is_int(missing, 0, "coverage: every default rule has a positive case and a near miss");
 }
 

@@ -446,10 +446,10 @@ static void test_certificate_tls13_form(void)
 	td_facts_free(f);
 }
 
-/* More certificates than kept: all counted, TD_MAX_CERTS kept, cap bit set. */
+/* More certificates than kept: all counted, TD_CERTS_KEPT kept, cap bit set. */
 static void test_certificate_cap(void)
 {
-	enum { N = TD_MAX_CERTS + 2, ENTRY = 3 + 1 };
+	enum { N = TD_CERTS_KEPT + 2, ENTRY = 3 + 1 };
 	uint8_t msg[HS_HDR + 3 + N * ENTRY];
 	size_t list = (size_t)N * ENTRY, o = 0;
 	msg[o++] = 0x0b;
@@ -468,8 +468,8 @@ static void test_certificate_cap(void)
 	struct td_facts *f = facts_fresh();
 	const struct td_cert_chain *c = &f->tls->server_certs;
 	is_int(parse_msg(f, TD_DIR_S2C, msg, o), TD_E_OK, "Certificate with %d certificates: parses", N);
-	ok(c->count == N && c->kept == TD_MAX_CERTS, "Certificate with %d certificates: all counted, %d kept",
-	   N, TD_MAX_CERTS);
+	ok(c->count == N && c->kept == TD_CERTS_KEPT, "Certificate with %d certificates: all counted, %d kept",
+	   N, TD_CERTS_KEPT);
 	ok(f->caps_hit & (1u << TD_CAP_CERTS), "Certificate with %d certificates: certificates cap bit set", N);
 	td_facts_free(f);
 }

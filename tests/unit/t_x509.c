@@ -220,7 +220,9 @@ static void fill_chain(struct td_cert_chain *c, const struct der *const *certs, 
 	c->ts = (double)ts;
 	c->count = (uint16_t)n;
 	c->empty = n == 0;
-	for (size_t i = 0; i < n && i < TD_MAX_CERTS; i++)
+	if (n && !c->certs && !(c->certs = calloc(TD_CERTS_KEPT, sizeof(*c->certs))))
+		exit(99);
+	for (size_t i = 0; i < n && i < TD_CERTS_KEPT; i++)
 		if (td_blob_set(&c->certs[i], certs[i]->p, certs[i]->n))
 			c->kept = (uint16_t)(i + 1);
 }

@@ -1,0 +1,198 @@
+#!/bin/sh
+# Build the seed corpora of the fuzz targets (nothing here is committed):
+#   make-seeds.sh SRCDIR OUTDIR
+# OUTDIR/fuzz_pcap   captures/*.pcap and the public corpus (TLSDIAG_CORPUS, or
+#                    SRCDIR/../shared/corpus/pcaps when it exists), up to 256 KiB each
+# OUTDIR/fuzz_tls    each TCP connection of those captures (tshark's follow,tcp,raw)
+#                    behind fuzz_tls's control header (see fuzz_tls.c), a few
+#                    connections per capture
+# OUTDIR/fuzz_sslv2  SSLv2 ClientHello bodies found there, and a made-up one
+# OUTDIR/fuzz_http   HTTP heads: CONNECT, 407, 200, POST /IPHTTPS, HTTP.sys answers,
+#                    and the heads found on proxy ports
+# OUTDIR/fuzz_x509   the certificates of the TLS <= 1.2 Certificate messages found there
+# Every target also gets the committed tests/fuzz/seeds/TARGET/* and the
+# crash reproducers tests/fuzz/regress/TARGET/* (so they are rerun every time).
+# Without tshark the connection seeds are skipped (the others are still made).
+set -eu
+src=${1:?usage: make-seeds.sh SRCDIR OUTDIR}
+out=${2:?usage: make-seeds.sh SRCDIR OUTDIR}
+corpus=${TLSDIAG_CORPUS:-$src/../shared/corpus/pcaps}
+rm -rf "$out"
+mkdir -p "$out/fuzz_pcap" "$out/fuzz_tls" "$out/fuzz_sslv2" "$out/fuzz_http" "$out/fuzz_x509"
+
+for t in fuzz_pcap fuzz_tls fuzz_sslv2 fuzz_http fuzz_x509; do
+	for d in "$src/tests/fuzz/seeds/$t" "$src/tests/fuzz/regress/$t"; do
+		[ -d "$d" ] && find "$d" -maxdepth 1 -type f ! -name '*.md' -exec cp {} "$out/$t/" \;
+	done
+done
+
+pcaps=$(mktemp)
+trap 'rm -f "$pcaps"' EXIT
+ls "$src"/captures/*.pcap >"$pcaps" 2>/dev/null || true
+if [ -d "$corpus" ]; then
+	find "$corpus" -maxdepth 1 -type f -size -257k | sort >>"$pcaps"
+fi
+
+have_tshark=1
+command -v tshark >/dev/null 2>&1 || have_tshark=0
+[ "$have_tshark" = 1 ] || echo "make-seeds.sh: tshark not found: no connection seeds for fuzz_tls (Debian: apt-get install tshark)" >&2
+
+python3 - "$out" "$pcaps" "$have_tshark" <<'EOF'
+import hashlib, os, shutil, subprocess, sys
+
+out, listfile, have_tshark = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+pcaps = [l.strip() for l in open(listfile) if l.strip()]
+PROXY = {8080, 3128}
+SERVERS = {443, 8443, 8080, 3128}
+MAX_STREAMS = 6          # connections taken per capture
+MAX_SEGS = 255           # script entries of fuzz_tls
+MAX_STREAM_BYTES = 65536
+
+def write(target, name, data):
+    path = os.path.join(out, target, name)
+    with open(path, "wb") as f:
+        f.write(data)
+
+def tls_seed(segs, proxy, variant):
+    """fuzz_tls input: flags, seed, K, script, bytes (see fuzz_tls.c)."""
+    script, data = [], b""
+    for d, chunk in segs:
+        while chunk and len(script) < MAX_SEGS:
+            piece, chunk = chunk[:0x7fff], chunk[0x7fff:]
+            script.append((0x8000 if d else 0) | len(piece))
+            data += piece
+        if len(script) >= MAX_SEGS or len(data) >= MAX_STREAM_BYTES:
+            break
+    if not script:
+        return None
+    flags = (1 if proxy else 0) | (variant << 5) | (16 if variant else 0) | (8 if variant % 2 else 0)
+    head = bytes([flags, (variant * 37) & 0xff, len(script)])
+    return head + b"".join(s.to_bytes(2, "big") for s in script) + data
+
+def certificates(stream):
+    """DER certificates of the plaintext Certificate messages of one direction."""
+    hs, off = b"", 0
+    while off + 5 <= len(stream):
+        ctype, n = stream[off], int.from_bytes(stream[off + 3:off + 5], "big")
+        if stream[off + 1] != 3:
+            break
+        if ctype == 22:
+            hs += stream[off + 5:off + 5 + n]
+        elif ctype == 20:
+            break                                   # keys change: the rest is encrypted
+        off += 5 + n
+    certs, off = [], 0
+    while off + 4 <= len(hs):
+        t, n = hs[off], int.from_bytes(hs[off + 1:off + 4], "big")
+        body = hs[off + 4:off + 4 + n]
+        off += 4 + n
+        if t != 11 or len(body) < 3:
+            continue
+        p = 3
+        while p + 3 <= len(body):
+            m = int.from_bytes(body[p:p + 3], "big")
+            certs.append(body[p + 3:p + 3 + m])
+            p += 3 + m
+    return certs
+
+def follow(pcap, streams):
+    args = ["tshark", "-r", pcap, "-q"]
+    for s in streams:
+        args += ["-z", "follow,tcp,raw,%d" % s]
+    try:
+        txt = subprocess.run(args, capture_output=True, text=True, timeout=120).stdout
+    except (subprocess.SubprocessError, OSError):
+        return []
+    conns, cur = [], None
+    for line in txt.splitlines():
+        if line.startswith("Follow:"):
+            cur = {"nodes": [], "segs": []}
+            conns.append(cur)
+        elif cur is None:
+            continue
+        elif line.startswith("Node "):
+            port = line.rsplit(":", 1)[-1]
+            cur["nodes"].append(int(port) if port.isdigit() else 0)
+        elif line.startswith("====") or line.startswith("Filter:"):
+            continue
+        elif line.strip():
+            d = 1 if line.startswith("\t") else 0
+            try:
+                cur["segs"].append((d, bytes.fromhex(line.strip())))
+            except ValueError:
+                pass
+    return conns
+
+n_tls = n_v2 = n_http = n_x509 = 0
+seen_certs = set()
+for pcap in pcaps:
+    base = os.path.basename(pcap)
+    shutil.copy(pcap, os.path.join(out, "fuzz_pcap", base))
+    if not have_tshark:
+        continue
+    try:
+        r = subprocess.run(["tshark", "-r", pcap, "-T", "fields", "-e", "tcp.stream", "-Y", "tcp.len>0"],
+                           capture_output=True, text=True, timeout=120)
+    except (subprocess.SubprocessError, OSError):
+        continue
+    streams = sorted({int(x) for x in r.stdout.split() if x.isdigit()})[:MAX_STREAMS]
+    if not streams:
+        continue
+    for i, c in enumerate(follow(pcap, streams)):
+        if len(c["nodes"]) != 2 or not c["segs"]:
+            continue
+        a, b = c["nodes"]
+        segs = c["segs"]
+        if a in SERVERS and b not in SERVERS:      # node 0 is the server: swap
+            segs = [(1 - d, x) for d, x in segs]
+            a, b = b, a
+        proxy = b in PROXY
+        tag = "%s-%d" % (base, i)
+        variant = int(hashlib.sha1(tag.encode()).hexdigest(), 16) % 8
+        for v in sorted({0, variant}):
+            s = tls_seed(segs, proxy, v)
+            if s:
+                write("fuzz_tls", "%s-v%d" % (tag, v), s)
+                n_tls += 1
+        c2s = b"".join(x for d, x in segs if d == 0)
+        s2c = b"".join(x for d, x in segs if d == 1)
+        if len(c2s) > 3 and c2s[0] & 0x80 and c2s[2] == 1:
+            n = ((c2s[0] & 0x7f) << 8) | c2s[1]
+            write("fuzz_sslv2", tag, c2s[2:2 + n])
+            n_v2 += 1
+        for data in (c2s, s2c):
+            for der in certificates(data):
+                h = hashlib.sha1(der).hexdigest()
+                if der and h not in seen_certs and len(seen_certs) < 200:
+                    seen_certs.add(h)
+                    name = b"da.contoso.test"
+                    write("fuzz_x509", h[:16], bytes([len(name)]) + name + der)
+                    n_x509 += 1
+        for d, data in ((0, c2s), (1, s2c)):
+            if data[:5] == b"HTTP/" or data.split(b" ", 1)[0] in (b"CONNECT", b"GET", b"POST"):
+                end = data.find(b"\r\n\r\n")
+                head = data[:end + 4] if end >= 0 else data[:4096]
+                write("fuzz_http", "%s-%d" % (tag, d), bytes([len(head) & 0xff, 160]) + head)
+                n_http += 1
+
+# Made-up seeds: the heads tlsdiag must read, one SSLv2 hello, one TLS hello.
+heads = {
+    "connect": b"CONNECT da.contoso.test:443 HTTP/1.1\r\nHost: da.contoso.test:443\r\nUser-Agent: MSIPHTTPS\r\n\r\n",
+    "407": b"HTTP/1.1 407 Proxy Authentication Required\r\nServer: squid/5.7\r\nProxy-Authenticate: Basic realm=\"x\"\r\nContent-Length: 12\r\n\r\naccess denied",
+    "200-established": b"HTTP/1.1 200 Connection established\r\n\r\n",
+    "post-iphttps": b"POST /IPHTTPS HTTP/1.1\r\nHost: da.contoso.test\r\nContent-Length: 18446744073709551615\r\n\r\n",
+    "httpsys-200": b"HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615\r\nServer: Microsoft-HTTPAPI/2.0\r\n\r\n",
+    "sstp": b"SSTP_DUPLEX_POST /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ HTTP/1.1\r\nHost: vpn.example\r\nContent-Length: 18446744073709551615\r\n\r\n",
+    "lf-only": b"HTTP/1.0 503 Service Unavailable\nServer: x\n\nbody",
+}
+for name, h in heads.items():
+    write("fuzz_http", "made-" + name, bytes([7, 40]) + h)
+
+# SSLv2 CLIENT-HELLO body: msg 1, version 3.1, 3 suites (9 bytes), no session, 16-byte challenge.
+v2 = bytes([1, 3, 1, 0, 9, 0, 0, 0, 16]) + bytes.fromhex("000002" "00003b" "010080") + bytes(range(16))
+write("fuzz_sslv2", "made-v2hello", v2)
+write("fuzz_tls", "made-v2hello", bytes([0, 0, 1, 0, 0, 0x80 | (len(v2) >> 8), len(v2) & 0xff]) + v2)
+
+print("make-seeds.sh: %d pcap, %d tls, %d sslv2, %d http, %d x509 seeds"
+      % (len(pcaps), n_tls, n_v2, n_http, n_x509))
+EOF
