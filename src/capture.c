@@ -91,10 +91,22 @@ bool td_capture_file(const char *path, const struct td_capture_opts *o, char *er
 			snprintf(err, errlen, "empty file, not a capture");
 			return false;
 		}
-		p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+		/* Opened here, so that a refusal (permission) is errno's, once. */
+		FILE *fp = fopen(path, "rb");
+		if (!fp) {
+			snprintf(err, errlen, "%s", strerror(errno));
+			return false;
+		}
+		p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+		if (!p)
+			fclose(fp); /* pcap_close() owns it only once the open succeeded */
 	}
 	if (!p) {
-		snprintf(err, errlen, "%s", ebuf[0] ? ebuf : "cannot open");
+		/* libpcap's "unknown file format" does not say which formats it knows. */
+		if (strcmp(ebuf, "unknown file format") == 0)
+			snprintf(err, errlen, "not a pcap or pcapng capture (unknown file format)");
+		else
+			snprintf(err, errlen, "%s", ebuf[0] ? ebuf : "cannot open");
 		return false;
 	}
 	bool ok = check_link(p, err, errlen) && set_filter(p, o->filter, err, errlen) &&

@@ -12,9 +12,6 @@
 # The SYN flood has 1 000 000 SYNs and 100 000 connections are open at once:
 # 60-80 s in all on 2 cores, peak RSS up to 2 GiB. TLSDIAG_HOSTILE_FULL=0 runs
 # 100 000 SYNs and 20 000 connections instead (about 40 s).
-#
-# A check printed after "# KNOWN BUG: ..." fails until that bug is fixed; the
-# line says what is wrong (tests/hostile/README.md has the details).
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null 2>&1 || skip_all "python3 is needed"
 command -v timeout >/dev/null 2>&1 || skip_all "timeout (coreutils) is needed"
@@ -23,8 +20,6 @@ trap 'rm -rf "$tmp"' EXIT
 H="$SRCDIR/tests/hostile"
 full=${TLSDIAG_HOSTILE_FULL:-1}
 MiB=1024
-
-known_bug() { echo "# KNOWN BUG: $*"; }
 
 # run LIMIT NAME ARGS...: tlsdiag ARGS >$tmp/NAME.out 2>$tmp/NAME.err, under
 # `timeout LIMIT`; sets rc, rss (peak KiB, empty when unknown) and secs.
