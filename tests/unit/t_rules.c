@@ -1190,10 +1190,10 @@ static void test_default_loads(void)
 	struct td_ruleset *rs = must(td_rules_new());
 	char err[512] = "";
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load (%s)", err);
-	is_int(td_rules_count(rs), 35, "default rules: 28 diagnoses and 7 findings");
+	is_int(td_rules_count(rs), 37, "default rules: 30 diagnoses and 7 findings");
 	/* Loading them again replaces every rule in place. */
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load twice");
-	is_int(td_rules_count(rs), 35, "default rules twice: still 35");
+	is_int(td_rules_count(rs), 37, "default rules twice: still 37");
 	td_rules_free(rs);
 }
 
@@ -1470,6 +1470,7 @@ static void test_default_client_cert(const struct td_ruleset *rs)
 	near_miss(rs, f, "client-cert-untrusted-ca", "server-alert", "decode_error is not about the certificate");
 }
 
+
 /* A complete TLS 1.2 handshake to vpn.contoso.test whose certificate chain
  * was decoded. */
 static struct td_facts *cert_flow(struct td_cert_info **leaf)
@@ -1625,6 +1626,50 @@ static struct td_facts *iphttps_flow(uint16_t status, const char *server, const 
 	t->dir[0].first_app_frame = 8;
 	t->dir[1].first_app_frame = 9;
 	return f;
+}
+
+/* A NULL-cipher IP-HTTPS session whose device asked for a client
+ * certificate (count sent, 0: empty) and answered the POST with status. */
+static struct td_facts *http_client_auth_flow(uint16_t count, uint16_t status)
+{
+	struct td_facts *f = iphttps_flow(status, "nginx/1.22.1", "/IPHTTPS");
+	struct td_tls_facts *t = tls(f);
+	t->cert_request.seen = true;
+	t->cert_request.frame = 5;
+	t->client_certs.seen = true;
+	t->client_certs.frame = 7;
+	t->client_certs.count = count;
+	t->client_certs.empty = count == 0;
+	struct td_x509_facts *x = x509(f);
+	x->client_auth.requested = true;
+	snprintf(x->client_auth.ca_names, sizeof(x->client_auth.ca_names), "CN=Contoso Root CA");
+	x->client_auth.ca_names_parsed = 1;
+	x->client_auth.sent_empty = count == 0;
+	return f;
+}
+
+static void test_default_client_cert_http(const struct td_ruleset *rs)
+{
+	/* client-cert-missing-http: empty Certificate, handshake done, HTTP 400. */
+	struct td_facts *f = http_client_auth_flow(0, 400);
+	decides(rs, f, "client-cert-missing-http", "client-cert-missing", "0x90320", "empty Certificate, then 400");
+	is_str(last.confidence, "medium", "default client-cert-missing-http: confidence");
+	ok(strstr(last.summary, "\"HTTP/1.1 400 Not Found\" from nginx/1.22.1") != NULL,
+	   "default client-cert-missing-http: the answer quoted in the summary");
+	f = http_client_auth_flow(0, 200);
+	near_miss(rs, f, "client-cert-missing-http", "wrong-backend-http", "200 from nginx: not a refusal");
+
+	/* client-cert-untrusted-ca-http: issuer not listed, handshake done, HTTP 400. */
+	f = http_client_auth_flow(1, 400);
+	client_chain(f, "CN=Fabrikam Issuing CA");
+	x509(f)->client_auth.issuer_listed = false;
+	decides(rs, f, "client-cert-untrusted-ca-http", "client-cert-untrusted-ca", NULL, "foreign issuer, then 400");
+	ok(strstr(last.summary, "(issued by CN=Fabrikam Issuing CA)") != NULL,
+	   "default client-cert-untrusted-ca-http: the issuer in the summary");
+	f = http_client_auth_flow(1, 400);
+	client_chain(f, "CN=Contoso Root CA");
+	x509(f)->client_auth.issuer_listed = true;
+	near_miss(rs, f, "client-cert-untrusted-ca-http", "wrong-backend-http", "the issuer is listed: the 400 is not about it");
 }
 
 static void test_default_endings(const struct td_ruleset *rs)
@@ -1872,7 +1917,7 @@ static void test_default_coverage(const struct td_ruleset *rs)
 		}
 	}
 	free(text);
-	is_int(n, 35, "coverage: --list-rules lists the 35 default rules");
+	is_int(n, 37, "coverage: --list-rules lists the 37 default rules");
 	is_int(missing, 0, "coverage: every default rule has a positive case and a near miss");
 }
 
@@ -1885,6 +1930,7 @@ static void test_defaults(void)
 	test_default_after_hello(rs);
 	test_default_client_cert(rs);
 	test_default_certificates(rs);
+	test_default_client_cert_http(rs);
 	test_default_endings(rs);
 	test_default_tls13(rs);
 	test_default_findings(rs);
