@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include "tlsdiag/analyze.h"
 #include "tlsdiag/capture.h"
 #include "tlsdiag/diag.h"
 #include "tlsdiag/diagnosis.h"
+#include "tlsdiag/export.h"
 #include "tlsdiag/flow.h"
 #include "tlsdiag/memcap.h"
 #include "tlsdiag/packet.h"
@@ -23,12 +25,14 @@ struct run {
 	struct td_conntrack *ct;
 	struct td_x509_ctx *x509;
 	struct td_ruleset *rules;
+	struct td_export *exp;  /* -w, or NULL */
 	struct td_limits lim;
 	struct td_run_summary sum;
 	const char *file;       /* the input being read */
 	uint32_t file_index;
 	bool any_failure;
 	bool any_unexpected;    /* --expect: a connection outside the expected categories */
+	bool write_failed;      /* -w: the file could not be written whole */
 };
 
 /* --expect: is the verdict one of the expected categories? Say so when not. */
@@ -40,6 +44,20 @@ static void check_expected(struct run *r, const struct td_facts *f, const struct
 	r->any_unexpected = true;
 	td_error("expect: connection #%u (%s, frame %llu) is %s, not one of the expected categories",
 		 f->id, f->file, (unsigned long long)f->tcp.first_frame, d->category);
+}
+
+/* -w: the verdict decides whether the held packets are written; they are
+ * freed in every case (the flow's pkts belong to this callback). */
+static void export_flow(struct run *r, struct td_flow *flow, const struct td_diagnosis *d)
+{
+	if (!r->exp)
+		return;
+	if (r->o->write_all || !td_diagnosis_ok(d)) {
+		struct td_export_label l = { .conn = flow->facts->id, .category = d->category,
+					     .windows_error = d->windows_error };
+		td_export_write(r->exp, flow->pkts, &l);
+	}
+	td_export_drop(r->exp, &flow->pkts);
 }
 
 static void on_finish(struct td_flow *flow, void *arg)
@@ -61,6 +79,15 @@ static void on_finish(struct td_flow *flow, void *arg)
 	td_summary_caps(&r->sum, flow->facts->caps_hit);
 	if (!td_diagnosis_ok(&d))
 		r->any_failure = true;
+	export_flow(r, flow, &d);
+}
+
+/* -w: hold a copy of the packet until its connection's verdict. One the
+ * caps refuse makes the connection's written packets incomplete: a cap. */
+static void hold_packet(struct run *r, struct td_flow *flow, const struct td_export_pkt *p)
+{
+	if (r->exp && !td_export_hold(r->exp, &flow->pkts, p))
+		td_facts_cap(flow->facts, TD_CAP_WRITE);
 }
 
 static void on_packet(void *arg, int dlt, uint64_t frame, double ts, const uint8_t *data, size_t caplen,
@@ -85,6 +112,10 @@ static void on_packet(void *arg, int dlt, uint64_t frame, double ts, const uint8
 	struct td_flow *flow = td_conntrack_packet(r->ct, &p, r->file);
 	if (!flow)
 		return;
+	/* Before settling, which may finish and free the flow. */
+	hold_packet(r, flow, &(struct td_export_pkt){ .frame = frame, .ts = ts, .file_index = r->file_index,
+						      .dlt = dlt, .data = data, .caplen = caplen,
+						      .wirelen = wirelen });
 	if (p.ipver == 4)
 		td_reasm_packet(&p);
 	td_conntrack_settle(r->ct, flow);
@@ -184,6 +215,65 @@ static bool memory_enough(const struct td_options *o)
 	return false;
 }
 
+/* Would -w FILE overwrite one of the inputs (the same file under any name)? */
+static bool output_is_input(const struct td_options *o)
+{
+	struct stat w, in;
+	if (stat(o->write_file, &w) != 0)
+		return false;
+	for (int i = 0; i < o->n_files; i++)
+		if (strcmp(o->files[i], "-") && stat(o->files[i], &in) == 0 && in.st_dev == w.st_dev &&
+		    in.st_ino == w.st_ino)
+			return true;
+	return false;
+}
+
+/* -w: create the file before any input is read, so a bad path fails at
+ * once (exit 2, nothing analyzed) rather than after a long analysis. '-'
+ * is refused: the report is on standard output. */
+static bool open_export(struct run *r)
+{
+	const struct td_options *o = r->o;
+	char err[256];
+	if (!o->write_file)
+		return true;
+	if (strcmp(o->write_file, "-") == 0) {
+		td_error("-w -: the report is on standard output; give -w a file name");
+		return false;
+	}
+	if (output_is_input(o)) {
+		td_error("%s: is also an input: -w would overwrite it", o->write_file);
+		return false;
+	}
+	const char *const *names = o->iface ? &o->iface : (const char *const *)o->files;
+	size_t n = o->iface ? 1 : (size_t)o->n_files;
+	r->exp = td_export_open(o->write_file, names, n, o->max_write_packets, err, sizeof(err));
+	if (!r->exp) {
+		td_error("%s: %s", o->write_file, err);
+		return false;
+	}
+	return true;
+}
+
+/* -w: after every flow is finished (so written). A write error is one line,
+ * exit 2; the report is still complete. */
+static void close_export(struct run *r)
+{
+	struct td_export_stats st;
+	char err[256];
+	if (!r->exp)
+		return;
+	td_export_stats(r->exp, &st);
+	r->sum.write_file = r->o->write_file;
+	r->sum.written_connections = st.connections;
+	r->sum.written_packets = st.packets;
+	if (!td_export_close(r->exp, err, sizeof(err))) {
+		td_error("%s: %s", r->o->write_file, err);
+		r->write_failed = r->sum.write_failed = true;
+	}
+	r->exp = NULL;
+}
+
 int td_analyze(const struct td_options *o)
 {
 	static struct run r;
@@ -216,7 +306,7 @@ int td_analyze(const struct td_options *o)
 		td_rules_free(r.rules);
 		return 2;
 	}
-	if (!memory_enough(o)) {
+	if (!memory_enough(o) || !open_export(&r)) {
 		td_reasm_exit();
 		td_conntrack_free(r.ct);
 		td_x509_free(r.x509);
@@ -232,13 +322,14 @@ int td_analyze(const struct td_options *o)
 	td_conntrack_free(r.ct);
 	td_x509_free(r.x509);
 	td_rules_free(r.rules);
+	close_export(&r);
 	r.sum.seconds = now() - t0;
 	if (o->json)
 		td_report_json_summary(stdout, &r.sum);
 	else
 		td_report_text_summary(stdout, &r.sum);
 	fflush(stdout);
-	if (r.sum.files_failed)
+	if (r.sum.files_failed || r.write_failed)
 		return 2;
 	if (o->n_expect)
 		return r.any_unexpected ? 1 : 0;

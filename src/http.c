@@ -146,14 +146,37 @@ void td_http_parse_response(const struct td_http_acc *a, struct td_http_resp *re
 	}
 }
 
+/* The request methods we know, with the space after them; the longest is
+ * TD_HTTP_TOKEN_MAX bytes. */
+static const char *const methods[] = { "GET ", "POST ", "HEAD ", "PUT ", "CONNECT ",
+				       "OPTIONS ", "DELETE ", "SSTP_DUPLEX_POST " };
+
 bool td_http_looks_like_request(const uint8_t *data, size_t len)
 {
-	static const char *const methods[] = { "GET ", "POST ", "HEAD ", "PUT ", "CONNECT ",
-					       "OPTIONS ", "DELETE ", "SSTP_DUPLEX_POST " };
 	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
 		size_t n = strlen(methods[i]);
 		if (len >= n && memcmp(data, methods[i], n) == 0)
 			return true;
 	}
 	return false;
+}
+
+/* Shorter than token and equal to its start: more bytes may complete it. */
+static bool proper_prefix(const uint8_t *data, size_t len, const char *token)
+{
+	size_t n = strlen(token);
+	return len < n && memcmp(data, token, len) == 0;
+}
+
+bool td_http_request_undecided(const uint8_t *data, size_t len)
+{
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (proper_prefix(data, len, methods[i]))
+			return true;
+	return false;
+}
+
+bool td_http_response_undecided(const uint8_t *data, size_t len)
+{
+	return proper_prefix(data, len, "HTTP/");
 }

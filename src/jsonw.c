@@ -128,6 +128,12 @@ void td_jw_u64(struct td_jsonw *w, uint64_t v)
 	fprintf(w->out, "%llu", (unsigned long long)v);
 }
 
+void td_jw_i64(struct td_jsonw *w, int64_t v)
+{
+	before_value(w);
+	fprintf(w->out, "%lld", (long long)v);
+}
+
 void td_jw_double(struct td_jsonw *w, double v, int decimals)
 {
 	before_value(w);

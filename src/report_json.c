@@ -261,6 +261,11 @@ void td_report_json_summary(FILE *out, const struct td_run_summary *s)
 		td_jw_u64(&w, s->caps[c]);
 	}
 	td_jw_obj_close(&w);
+	if (s->write_file) {
+		td_jw_key(&w, "written_connections"); td_jw_u64(&w, s->written_connections);
+		td_jw_key(&w, "written_packets"); td_jw_u64(&w, s->written_packets);
+		td_jw_key(&w, "write_failed"); td_jw_bool(&w, s->write_failed);
+	}
 	td_jw_obj_close(&w);
 	td_jw_newline(&w);
 }

@@ -413,4 +413,9 @@ void td_report_text_summary(FILE *out, const struct td_run_summary *s)
 	}
 	if (any)
 		fputc('\n', out);
+	if (s->write_file)
+		fprintf(out, "   written to %s: %llu connection%s, %llu packet%s%s\n", s->write_file,
+			(unsigned long long)s->written_connections, s->written_connections == 1 ? "" : "s",
+			(unsigned long long)s->written_packets, s->written_packets == 1 ? "" : "s",
+			s->write_failed ? " (writing failed: the file is incomplete)" : "");
 }

@@ -42,7 +42,7 @@ struct dir_state {
 	uint16_t rec_version; /* version field of the current record's header */
 	uint64_t skip_body;   /* body of a proxy's non-2xx answer still to pass over */
 	bool flight_open;     /* TLS 1.3 client: its flight began and its Finished has not been seen */
-	uint8_t peek[3];      /* first bytes, until there are enough to decide */
+	uint8_t peek[TD_HTTP_TOKEN_MAX - 1]; /* first bytes, until they decide (undecided()) */
 	size_t peek_len;
 	struct td_http_acc *http;
 };
@@ -231,24 +231,33 @@ static void handshake_fragment(struct feed_ctx *c, const uint8_t *data, size_t l
 	d->hs_len -= off;
 }
 
+/* An alert whose body is ciphertext: its length is all there is to know.
+ * TLS 1.3 ones are known by their record header alone (no body at all). */
+static void encrypted_alert(struct feed_ctx *c, size_t len)
+{
+	struct td_tls_dir_facts *df = &c->t->dir[c->dir];
+	event(c, TD_EV_ALERT, 0, (uint32_t)len, true);
+	df->alerts++;
+	if (!df->alert.seen) {
+		df->alert = (struct td_alert){ .seen = true, .frame = c->frame, .ts = c->ts,
+					       .encrypted = true,
+					       .before_server_hello = !c->t->sh.seen };
+	}
+}
+
 static void alert_record(struct feed_ctx *c, const uint8_t *body, size_t len, bool encrypted)
 {
 	struct td_tls_dir_facts *df = &c->t->dir[c->dir];
-	struct td_rd r = td_rd_make(body, len);
-	if (!encrypted && len < 2) {
+	if (encrypted) {
+		encrypted_alert(c, len);
+		return;
+	}
+	if (len < 2) {
 		parse_error(c, false, "alert record shorter than 2 bytes", TD_E_SHORT);
 		return;
 	}
-	if (encrypted) {
-		event(c, TD_EV_ALERT, 0, (uint32_t)len, true);
-		df->alerts++;
-		if (!df->alert.seen) {
-			df->alert = (struct td_alert){ .seen = true, .frame = c->frame, .ts = c->ts,
-						       .encrypted = true,
-						       .before_server_hello = !c->t->sh.seen };
-		}
-		return;
-	}
+	/* Only now is there a body to read. */
+	struct td_rd r = td_rd_make(body, len);
 	uint8_t level, desc;
 	while (td_rd_u8(&r, &level) == TD_E_OK && td_rd_u8(&r, &desc) == TD_E_OK) {
 		event(c, TD_EV_ALERT, (uint16_t)(level << 8 | desc), 0, false);
@@ -353,7 +362,7 @@ static void tls13_record(struct feed_ctx *c, size_t len)
 			d->flight_open = false;
 		encrypted_handshake(c, len);
 	} else if (df->app_records == 0 && len <= TLS13_ALERT_MAX) {
-		alert_record(c, NULL, len, true);
+		encrypted_alert(c, len);
 	} else if (!df->finished_seen) {
 		d->flight_open = c->dir == TD_DIR_C2S && len != tls13_finished_len(c->t->sh.suite);
 		encrypted_handshake(c, len);
@@ -612,15 +621,46 @@ static void detect(struct feed_ctx *c, const uint8_t *data, size_t len)
 
 static void feed_mode(struct feed_ctx *c, const uint8_t *data, size_t len);
 
-/* Three bytes tell TLS, SSLv2 and HTTP apart: keep fewer until more come. */
+/* Can the first bytes of a direction not decide yet what it speaks? Fewer
+ * than 3 never do (TLS needs 2, SSLv2 3). On a proxy port before the
+ * tunnel, neither does the start of a method or of "HTTP/": decided on
+ * "CON", a CONNECT cut into small segments would read as non-TLS while the
+ * same bytes whole are a proxy head. */
+static bool undecided(const struct td_tls_stream *s, const struct td_facts *f, enum td_dir dir,
+		      const uint8_t *head, size_t len)
+{
+	if (len < 3)
+		return true;
+	if (!s->proxy_port || (f->tls && f->tls->tunnel_open))
+		return false;
+	return dir == TD_DIR_C2S ? td_http_request_undecided(head, len)
+				 : td_http_response_undecided(head, len);
+}
+
+/* Keep the first bytes while they decide nothing; false: decide now. */
+static bool peek_more(struct td_tls_stream *s, const struct td_facts *f, enum td_dir dir,
+		      const uint8_t *data, size_t len)
+{
+	struct dir_state *d = &s->d[dir];
+	uint8_t head[sizeof(d->peek)];
+	size_t n = d->peek_len;
+	if (len > sizeof(head) - n)
+		return false; /* more than any undecided start */
+	memcpy(head, d->peek, n);
+	memcpy(head + n, data, len);
+	if (!undecided(s, f, dir, head, n + len))
+		return false;
+	memcpy(d->peek, head, n + len);
+	d->peek_len = n + len;
+	return true;
+}
+
+/* The first bytes decide what a direction speaks: keep them until they do. */
 static void feed_detect(struct feed_ctx *c, const uint8_t *data, size_t len)
 {
 	struct dir_state *d = &c->s->d[c->dir];
-	if (d->peek_len + len < sizeof(d->peek)) {
-		memcpy(d->peek + d->peek_len, data, len);
-		d->peek_len += len;
+	if (peek_more(c->s, c->f, c->dir, data, len))
 		return;
-	}
 	uint8_t head[TD_STR_LINE];
 	size_t n = d->peek_len;
 	memcpy(head, d->peek, n);
@@ -675,14 +715,11 @@ void td_tls_feed(struct td_tls_stream *s, struct td_facts *f, enum td_dir dir, c
 {
 	if (len == 0)
 		return;
-	/* Fewer than 3 first bytes decide nothing: keep them in the stream state
+	/* First bytes that decide nothing yet: keep them in the stream state
 	 * and allocate the payload facts only once there is something to read. */
 	struct dir_state *d = &s->d[dir];
-	if (d->mode == M_DETECT && !d->skip_body && d->peek_len + len < sizeof(d->peek)) {
-		memcpy(d->peek + d->peek_len, data, len);
-		d->peek_len += len;
+	if (d->mode == M_DETECT && !d->skip_body && peek_more(s, f, dir, data, len))
 		return;
-	}
 	struct td_tls_facts *t = td_facts_tls(f);
 	if (!t)
 		return;

@@ -177,6 +177,17 @@ static int64_t floor_div(int64_t a, int64_t b)
 	return (a % b != 0 && a < 0) ? q - 1 : q;
 }
 
+/* a - b, saturated at the int64_t range: a capture time far from the
+ * certificate's dates (year 1 against 9999, INT64_MAX) must not overflow. */
+static int64_t sub_sat(int64_t a, int64_t b)
+{
+	if (b < 0 && a > INT64_MAX + b)
+		return INT64_MAX;
+	if (b > 0 && a < INT64_MIN + b)
+		return INT64_MIN;
+	return a - b;
+}
+
 void td_cert_decode(const uint8_t *der, size_t len, int64_t t, struct td_cert_info *ci)
 {
 	memset(ci, 0, sizeof(*ci));
@@ -204,9 +215,9 @@ void td_cert_decode(const uint8_t *der, size_t len, int64_t t, struct td_cert_in
 	/* Judged at the capture's time: the same capture, the same verdict, any year. */
 	ci->expired = t > ci->not_after;
 	ci->not_yet_valid = t < ci->not_before;
-	int64_t left = floor_div(ci->not_after - t, 86400);
+	int64_t left = floor_div(sub_sat(ci->not_after, t), 86400);
 	ci->days_left = left < INT32_MIN ? INT32_MIN : left > INT32_MAX ? INT32_MAX : (int32_t)left;
-	int64_t age = floor_div(t - ci->not_before, 60);
+	int64_t age = floor_div(sub_sat(t, ci->not_before), 60);
 	ci->minutes_since_issue = age < INT32_MIN ? INT32_MIN : age > INT32_MAX ? INT32_MAX : (int32_t)age;
 	X509_free(x);
 }

@@ -30,6 +30,14 @@ void td_http_parse_response(const struct td_http_acc *a, struct td_http_resp *re
 /* Does the data start like an HTTP request line ("GET ", "CONNECT ", ...)? */
 bool td_http_looks_like_request(const uint8_t *data, size_t len);
 
+/* Are these the start of a request line ("CONN") or of a status line
+ * ("HTTP") that more bytes may still complete? Then nothing is decided yet:
+ * a head cut into small segments must read as it does whole. Never true
+ * from TD_HTTP_TOKEN_MAX bytes on ("SSTP_DUPLEX_POST "). */
+#define TD_HTTP_TOKEN_MAX 17
+bool td_http_request_undecided(const uint8_t *data, size_t len);
+bool td_http_response_undecided(const uint8_t *data, size_t len);
+
 /* Copy the first line of arbitrary bytes, printable, non-ASCII as \xNN. */
 void td_first_line(const uint8_t *data, size_t len, char *out, size_t outlen);
 

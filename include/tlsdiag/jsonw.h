@@ -26,6 +26,7 @@ void td_jw_arr_close(struct td_jsonw *w);
 void td_jw_str(struct td_jsonw *w, const char *s);
 void td_jw_strn(struct td_jsonw *w, const char *s, size_t n);
 void td_jw_u64(struct td_jsonw *w, uint64_t v);
+void td_jw_i64(struct td_jsonw *w, int64_t v);
 void td_jw_double(struct td_jsonw *w, double v, int decimals);
 void td_jw_bool(struct td_jsonw *w, bool v);
 void td_jw_null(struct td_jsonw *w);

@@ -26,6 +26,8 @@ struct td_rd {
 	const uint8_t *end;
 };
 
+/* buf must hold len bytes; never NULL, not even with len 0 (NULL + 0 is
+ * undefined in C): a record known by its header alone has no reader. */
 static inline struct td_rd td_rd_make(const uint8_t *buf, size_t len)
 {
 	struct td_rd r = { buf, buf + len };

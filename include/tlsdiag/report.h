@@ -16,6 +16,9 @@ struct td_run_summary {
 	uint64_t connections, connections_dropped, stray_packets;
 	uint64_t connections_dropped_memory; /* of connections_dropped: --max-memory */
 	uint64_t caps[TD_CAP_COUNT];         /* connections that reached each cap */
+	const char *write_file;              /* -w FILE, or NULL (then no written_ counts) */
+	uint64_t written_connections, written_packets;
+	bool write_failed;                   /* -w: a write failed, FILE is incomplete */
 	uint64_t nids_warnings, nids_streams, nids_evicted;
 	uint64_t nids_by_kind[10];
 	size_t peak_flows;

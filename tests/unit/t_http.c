@@ -299,6 +299,39 @@ static void test_looks_like_request(void)
 	}
 }
 
+/* The start of a method or of "HTTP/" decides nothing yet: a head cut into
+ * small segments must read as it does whole. Every proper prefix of every
+ * method is undecided, the whole token and anything else is decided. */
+static void test_undecided(void)
+{
+	static const char *const methods[] = { "GET ", "POST ", "HEAD ", "PUT ", "CONNECT ",
+					       "OPTIONS ", "DELETE ", "SSTP_DUPLEX_POST " };
+	size_t bad = 0;
+	for (size_t i = 0; i < TD_ARRAY_LEN(methods); i++) {
+		const uint8_t *m = (const uint8_t *)methods[i];
+		size_t n = strlen(methods[i]);
+		ok(n <= TD_HTTP_TOKEN_MAX, "\"%s\": at most TD_HTTP_TOKEN_MAX bytes", methods[i]);
+		for (size_t k = 1; k < n; k++)
+			bad += !td_http_request_undecided(m, k) || td_http_looks_like_request(m, k);
+		bad += td_http_request_undecided(m, n) || !td_http_looks_like_request(m, n);
+	}
+	ok(bad == 0, "every proper prefix of every method is undecided, the whole method decided");
+	static const struct { const char *data; bool req, resp; } cases[] = {
+		{ "CON", true, false }, { "CONNECT", true, false }, { "CONNEX", false, false },
+		{ "get", false, false }, { "\x16\x03\x01", false, false }, { "SSTP_DUPLEX_POS", true, false },
+		{ "HTT", false, true }, { "HTTP", false, true }, { "HTTP/", false, false },
+		{ "HTTPS", false, false }, { "HTTP/1.1 200", false, false },
+	};
+	for (size_t i = 0; i < TD_ARRAY_LEN(cases); i++) {
+		const uint8_t *d = (const uint8_t *)cases[i].data;
+		size_t len = strlen(cases[i].data);
+		ok(td_http_request_undecided(d, len) == cases[i].req &&
+		   td_http_response_undecided(d, len) == cases[i].resp,
+		   "undecided: \"%s\" -> request %s, response %s", cases[i].data, cases[i].req ? "yes" : "no",
+		   cases[i].resp ? "yes" : "no");
+	}
+}
+
 /* --- td_first_line --------------------------------------------------------- */
 
 struct line_case {
@@ -394,6 +427,7 @@ int main(void)
 	test_parse_request_fields();
 	test_parse_long_fields();
 	test_looks_like_request();
+	test_undecided();
 	test_first_line_cases();
 	test_first_line_outlen_zero();
 	test_first_line_every_outlen();

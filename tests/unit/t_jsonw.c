@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include "tlsdiag/attr.h"
+#include "tlsdiag/diagnosis.h"
+#include "tlsdiag/report.h"
+#include "tlsdiag/x509.h"
 #include "tap.h"
 
 /* A writer into memory. */
@@ -176,6 +179,59 @@ static void test_numbers(void)
 	out_close(&o);
 }
 
+static void test_negative_numbers(void)
+{
+	struct out o;
+	out_open(&o);
+	td_jw_arr_open(&o.w);
+	td_jw_i64(&o.w, -1591030);
+	td_jw_i64(&o.w, INT64_MIN);
+	td_jw_i64(&o.w, INT64_MAX);
+	td_jw_i64(&o.w, 0);
+	td_jw_arr_close(&o.w);
+	is_str(out_text(&o), "[-1591030,-9223372036854775808,9223372036854775807,0]",
+	       "signed integers: negative, i64 min and max, 0");
+	out_close(&o);
+}
+
+/* The report writes whole numbers exactly, negative ones too: days left of
+ * an expired certificate, minutes until a future notBefore, a packet time
+ * before 1970 (regress/fuzz_pcap/negative-timestamp-json.pcap). Converting
+ * a negative double to uint64_t first was undefined behaviour. */
+static void test_report_negative_numbers(void)
+{
+	struct td_facts *f = td_facts_new();
+	struct td_x509_facts *xf = calloc(1, sizeof(*xf));
+	struct td_cert_info *ci = calloc(1, sizeof(*ci));
+	struct td_diagnosis d;
+	if (!f || !xf || !ci)
+		exit(99);
+	f->tcp.first_ts = -256.0;
+	f->tcp.last_ts = -255.5;
+	ci->parsed = true;
+	ci->days_left = -1591030;
+	ci->minutes_since_issue = INT32_MIN;
+	xf->server.seen = true;
+	xf->server.n = 1;
+	xf->server.certs = ci;
+	f->x509 = xf;
+	memset(&d, 0, sizeof(d));
+	d.category = "ok";
+	d.confidence = "high";
+	struct out o;
+	out_open(&o);
+	td_report_json_flow(o.f, f, &d);
+	const char *t = out_text(&o);
+	ok(strstr(t, "\"first_time\":-256,") != NULL, "report: a whole negative time exactly: -256");
+	ok(strstr(t, "\"last_time\":-255.500000,") != NULL, "report: a negative time with decimals: -255.500000");
+	ok(strstr(t, "\"days_left\":-1591030,") != NULL && !strstr(t, "-1591030.0"),
+	   "report: negative days left exactly: -1591030");
+	ok(strstr(t, "\"minutes_since_issue\":-2147483648,") != NULL,
+	   "report: INT32_MIN minutes exactly: -2147483648");
+	out_close(&o);
+	td_facts_free(f);
+}
+
 static void test_bool_null(void)
 {
 	struct out o;
@@ -310,6 +366,8 @@ int main(void)
 	test_top_level_array();
 	test_max_depth();
 	test_numbers();
+	test_negative_numbers();
+	test_report_negative_numbers();
 	test_bool_null();
 	test_strings();
 	test_strings_strict_utf8();

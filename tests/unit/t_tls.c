@@ -1374,6 +1374,62 @@ static void test_proxy_plain_get(void)
 	conn_free(&c);
 }
 
+/* The CONNECT and its 200 in pieces of 1 .. 17 bytes read as they do whole:
+ * a direction is not decided on "CON" or "HTT", which more bytes may still
+ * make a proxy head (regress/fuzz_tls/proxy-head-split-detect). */
+static void test_proxy_connect_split(void)
+{
+	static const char connect[] = "CONNECT da.contoso.test:443 HTTP/1.1\r\nHost: da.contoso.test:443\r\n\r\n";
+	static const char answer[] = "HTTP/1.1 200 Connection established\r\n\r\n";
+	struct wire sh = { .len = 0 }, ch = { .len = 0 };
+	wire_record(&sh, 0x16, 0x0303, sh12_msg, sizeof(sh12_msg));
+	wire_client_hello(&ch);
+	for (size_t piece = 1; piece <= 17; piece++) {
+		struct conn c = conn_new(true, 0);
+		feed_pieces(&c, TD_DIR_C2S, (const uint8_t *)connect, sizeof(connect) - 1, piece);
+		feed_pieces(&c, TD_DIR_S2C, (const uint8_t *)answer, sizeof(answer) - 1, piece);
+		feed_pieces(&c, TD_DIR_C2S, ch.buf, ch.len, piece);
+		feed_pieces(&c, TD_DIR_S2C, sh.buf, sh.len, piece);
+		const struct td_tls_facts *t = c.f->tls;
+		ok(!t->non_tls[0] && !t->non_tls[1] && t->proxy_req.seen &&
+		   strcmp(t->proxy_req.method, "CONNECT") == 0 && t->proxy_resp.status == 200 && t->tunnel_open &&
+		   t->ch.seen && t->sh.seen,
+		   "proxy head in pieces of %zu: CONNECT, 200, tunnel, ClientHello, ServerHello", piece);
+		conn_free(&c);
+	}
+	/* Still decided as soon as the bytes can no longer start a head. */
+	struct conn c = conn_new(true, 0);
+	feed(&c, TD_DIR_C2S, (const uint8_t *)"CONNEX", 6, 1);
+	ok(c.f->tls && c.f->tls->non_tls[0], "proxy port: \"CONNEX\" is not a method: non-TLS at once");
+	feed(&c, TD_DIR_S2C, (const uint8_t *)"HTTP", 4, 2);
+	ok(!c.f->tls->non_tls[1], "proxy port: \"HTTP\" from the proxy: undecided, not non-TLS");
+	feed(&c, TD_DIR_S2C, (const uint8_t *)"S", 1, 3);
+	ok(c.f->tls->non_tls[1], "proxy port: \"HTTPS\" is no status line: non-TLS");
+	conn_free(&c);
+}
+
+/* TLS 1.3: a client record short enough to be an alert, before its
+ * Finished, is one (an encrypted bad_certificate), known by its header
+ * alone: there is no body to read (regress/fuzz_tls/tls13-short-client-record-null-body). */
+static void test_stream_tls13_short_client_record(void)
+{
+	static const uint8_t hdr[] = { 0x17, 0x03, 0x03, 0x00, 0x13 };
+	uint8_t tag[0x13];
+	struct wire w = { .len = 0 };
+	struct conn c = conn_new(false, 0);
+	memset(tag, 0x5a, sizeof(tag));
+	wire_record(&w, 0x16, 0x0303, sh13_msg, sizeof(sh13_msg));
+	feed_wire(&c, TD_DIR_S2C, &w);
+	feed(&c, TD_DIR_C2S, hdr, sizeof(hdr), 4);
+	const struct td_tls_dir_facts *d = &c.f->tls->dir[0];
+	ok(d->alerts == 1 && d->alert.seen && d->alert.encrypted && d->alert.frame == 4,
+	   "stream 1.3: a 19-byte client record by its header alone: an encrypted alert");
+	feed(&c, TD_DIR_C2S, tag, sizeof(tag), 5);
+	ok(d->alerts == 1 && d->app_records == 0 && !d->parse_error,
+	   "stream 1.3: its body is skipped, nothing more counted");
+	conn_free(&c);
+}
+
 /* --- NULL cipher MAC sizes ----------------------------------------------- */
 
 static void test_null_mac_len(void)
@@ -1440,6 +1496,8 @@ int main(void)
 	test_proxy_connect_denied();
 	test_proxy_auth_retry();
 	test_proxy_plain_get();
+	test_proxy_connect_split();
+	test_stream_tls13_short_client_record();
 
 	test_null_mac_len();
 	return done_testing();

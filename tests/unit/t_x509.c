@@ -450,6 +450,33 @@ static void test_time(void)
 	ok(!ci.expired && !ci.not_yet_valid, "leaf judged in 2026: valid");
 }
 
+/* Capture times far from the certificate's dates: a 1950-1960 certificate
+ * judged at INT64_MAX, the PKI leaf (2025-2035) at INT64_MIN. The day and
+ * minute counts saturate instead of overflowing not_after - t
+ * (regress/fuzz_x509/cert-dates-before-1970). */
+static void test_time_far(void)
+{
+	struct mk m = { .cn = "old.contoso.test", .not_before = utc(1950, 1, 1), .not_after = utc(1960, 1, 1) };
+	struct der old = make_cert(&m);
+	struct td_cert_info ci;
+	if (!ok(old.n > 0, "a 1950-1960 certificate made"))
+		return;
+	td_cert_decode(old.p, old.n, utc(1959, 12, 31), &ci);
+	is_int(ci.not_after, utc(1960, 1, 1), "1950-1960: notAfter before 1970 read as a negative time");
+	is_int(ci.days_left, 1, "1950-1960 judged on 1959-12-31: 1 day left");
+	td_cert_decode(old.p, old.n, INT64_MAX, &ci);
+	ok(ci.expired && !ci.not_yet_valid, "1950-1960 judged at INT64_MAX: expired");
+	is_int(ci.days_left, INT32_MIN, "1950-1960 judged at INT64_MAX: days_left saturates at INT32_MIN");
+	is_int(ci.minutes_since_issue, INT32_MAX,
+	       "1950-1960 judged at INT64_MAX: minutes_since_issue saturates at INT32_MAX");
+	der_free(&old);
+
+	td_cert_decode(leaf.p, leaf.n, INT64_MIN, &ci);
+	ok(ci.not_yet_valid && !ci.expired, "leaf judged at INT64_MIN: not yet valid");
+	is_int(ci.days_left, INT32_MAX, "leaf judged at INT64_MIN: days_left saturates at INT32_MAX");
+	is_int(ci.minutes_since_issue, INT32_MIN, "leaf judged at INT64_MIN: minutes_since_issue saturates at INT32_MIN");
+}
+
 /* --- 3. Malformed DER ----------------------------------------------------- */
 
 static uint32_t rng_state = 0x2545f491u;
@@ -1332,6 +1359,7 @@ int main(void)
 	if (ok(loaded == NPKI, "test PKI loaded from %s (%zu of %zu)", pki, loaded, NPKI)) {
 		test_decode();
 		test_time();
+		test_time_far();
 		test_malformed();
 		test_names();
 		test_trust();
