@@ -1403,6 +1403,22 @@ static void test_default_after_hello(const struct td_ruleset *rs)
 	near_miss(rs, f, "client-alert", "incomplete", "close_notify");
 }
 
+/* The client's Certificate (count certificates, 0: empty) at frame 7,
+ * answering a request for one from CN=Contoso Root CA. */
+static void client_certificate(struct td_facts *f, uint16_t count)
+{
+	struct td_tls_facts *t = tls(f);
+	t->client_certs.seen = true;
+	t->client_certs.frame = 7;
+	t->client_certs.count = count;
+	t->client_certs.empty = count == 0;
+	struct td_x509_facts *x = x509(f);
+	x->client_auth.requested = true;
+	snprintf(x->client_auth.ca_names, sizeof(x->client_auth.ca_names), "CN=Contoso Root CA");
+	x->client_auth.ca_names_parsed = 1;
+	x->client_auth.sent_empty = count == 0;
+}
+
 /* A TLS 1.2 IP-HTTPS handshake up to the client's Certificate: ClientHello
  * 4, ServerHello + Certificate + CertificateRequest + ServerHelloDone 5,
  * the client's Certificate (count certificates) at 7. */
@@ -1412,18 +1428,9 @@ static struct td_facts *client_auth_flow(uint16_t count)
 	client_hello(f, 4, NULL_ONLY, 3);
 	server_hello(f, 5, 0x0303, 0x003b);
 	server_flight12(f, 5, true);
-	struct td_tls_facts *t = tls(f);
-	t->client_certs.seen = true;
-	t->client_certs.frame = 7;
-	t->client_certs.count = count;
-	t->client_certs.empty = count == 0;
-	t->client_key_exchange = true;
-	t->client_key_exchange_frame = 7;
-	struct td_x509_facts *x = x509(f);
-	x->client_auth.requested = true;
-	snprintf(x->client_auth.ca_names, sizeof(x->client_auth.ca_names), "CN=Contoso Root CA");
-	x->client_auth.ca_names_parsed = 1;
-	x->client_auth.sent_empty = count == 0;
+	client_certificate(f, count);
+	tls(f)->client_key_exchange = true;
+	tls(f)->client_key_exchange_frame = 7;
 	return f;
 }
 
@@ -1633,18 +1640,9 @@ static struct td_facts *iphttps_flow(uint16_t status, const char *server, const 
 static struct td_facts *http_client_auth_flow(uint16_t count, uint16_t status)
 {
 	struct td_facts *f = iphttps_flow(status, "nginx/1.22.1", "/IPHTTPS");
-	struct td_tls_facts *t = tls(f);
-	t->cert_request.seen = true;
-	t->cert_request.frame = 5;
-	t->client_certs.seen = true;
-	t->client_certs.frame = 7;
-	t->client_certs.count = count;
-	t->client_certs.empty = count == 0;
-	struct td_x509_facts *x = x509(f);
-	x->client_auth.requested = true;
-	snprintf(x->client_auth.ca_names, sizeof(x->client_auth.ca_names), "CN=Contoso Root CA");
-	x->client_auth.ca_names_parsed = 1;
-	x->client_auth.sent_empty = count == 0;
+	tls(f)->cert_request.seen = true;
+	tls(f)->cert_request.frame = 5;
+	client_certificate(f, count);
 	return f;
 }
 
