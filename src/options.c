@@ -75,7 +75,7 @@ static void help(void)
 	       "      --max-memory MIB     heap in use beyond which new connections are not\n"
 	       "                           followed (default %d MiB)\n"
 	       "  -w, --write FILE         write the packets of every connection not diagnosed\n"
-	       "                           ok to FILE (pcap), for Wireshark\n"
+	       "                           ok to FILE (pcapng), for Wireshark\n"
 	       "      --write-all          with -w: the packets of every analyzed connection\n"
 	       "      --max-write-packets N  packets held for -w at once (default %d)\n"
 	       "\n"
