@@ -12,14 +12,31 @@ trap 'kill $pids 2>/dev/null; rm -rf "$tmp"' EXIT
 port=$((40000 + $$ % 20000))
 pki="$SRCDIR/tests/pki"
 
+# Wait (at most 10 s) until CONDITION holds: a loaded machine (make -j2
+# check, a fuzzer beside it) can take seconds to start a program.
+wait_for() {
+	i=0
+	while ! eval "$1"; do
+		i=$((i + 1))
+		[ $i -le 100 ] || return 1
+		sleep 0.1
+	done
+}
+packet_sockets() { wc -l </proc/net/packet; }
+before=$(packet_sockets)
 timeout 30 "$TLSDIAG" -i lo -p "$port-$((port + 1))" >"$tmp/out" 2>"$tmp/err" &
 tdpid=$!
 pids="$tdpid"
-sleep 2
-timeout 10 openssl s_server -accept "127.0.0.1:$port" -cert "$pki/leaf.pem" -key "$pki/leaf.key" \
+# tlsdiag captures once its packet socket exists.
+wait_for '[ "$(packet_sockets)" -gt "$before" ]' || echo "# tlsdiag's packet socket did not appear"
+timeout 20 openssl s_server -accept "127.0.0.1:$port" -cert "$pki/leaf.pem" -key "$pki/leaf.key" \
 	-cert_chain "$pki/inter.pem" -naccept 1 -quiet >/dev/null 2>&1 &
 pids="$pids $!"
-sleep 1
+if command -v ss >/dev/null 2>&1; then
+	wait_for 'ss -Htln "sport = :$port" | grep -q .' || echo "# s_server did not listen"
+else
+	sleep 2
+fi
 (echo hello; sleep 1) | timeout 10 openssl s_client -connect "127.0.0.1:$port" -servername da.contoso.test \
 	-CAfile "$pki/root.pem" -quiet >/dev/null 2>&1
 # A refused connection too: nothing listens on port+1.
