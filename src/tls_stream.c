@@ -561,9 +561,13 @@ static size_t feed_http_head(struct feed_ctx *c, const uint8_t *data, size_t len
 		/* Only a CONNECT opens a tunnel; a 2xx to a plain GET is just an answer. */
 		c->t->tunnel_open = strcmp(c->t->proxy_req.method, "CONNECT") == 0 &&
 				    c->t->proxy_resp.status >= 200 && c->t->proxy_resp.status < 300;
-		/* A 2xx to CONNECT has no body (RFC 9110 9.3.6); other answers may. */
+		/* A 2xx to CONNECT has no body (RFC 9110 9.3.6); other answers may:
+		 * Content-Length long, or without one up to the close (RFC 9112
+		 * 6.3; tinyproxy's 403 page). A chunked body counts as the latter. */
 		if (!c->t->tunnel_open)
-			d->skip_body = strtoull(c->t->proxy_resp.content_length, NULL, 10);
+			d->skip_body = c->t->proxy_resp.content_length[0]
+					       ? strtoull(c->t->proxy_resp.content_length, NULL, 10)
+					       : UINT64_MAX;
 	}
 	d->mode = M_DETECT;
 	free(d->http);

@@ -11,6 +11,10 @@ Host header. Sequence, like a Windows 8+ DirectAccess client:
   one IPv6 Router Solicitation -> read one IPv6 packet (Router Advertisement)
   close_notify, close
 
+With --drain-refusal, a refused CONNECT's answer is read to its end (until the
+proxy closes, or the timeout) before the client closes; without it the client
+closes as soon as it has the response headers.
+
 Exit status: 0 tunnel up, 3 proxy refused, 4 TLS failed, 5 HTTP failed.
 Every socket operation has a timeout.
 """
@@ -56,6 +60,8 @@ def main():
     ap.add_argument("--cafile", required=True)
     ap.add_argument("--ciphers", default=NULL_SUITES)
     ap.add_argument("--timeout", type=float, default=5.0)
+    ap.add_argument("--drain-refusal", action="store_true",
+                    help="after a non-2xx CONNECT answer, read until the proxy closes")
     a = ap.parse_args()
 
     if a.proxy:
@@ -71,9 +77,20 @@ def main():
     if a.proxy:
         target = "%s:%d" % (a.server, a.port)
         sock.sendall(("CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n" % (target, target)).encode())
-        head, _ = read_http_head(sock)
+        head, rest = read_http_head(sock)
         log("proxy answered: %s" % head.split("\r\n", 1)[0])
         if not 200 <= status_of(head) < 300:
+            if a.drain_refusal:
+                body = len(rest)
+                try:
+                    while True:
+                        chunk = sock.recv(4096)
+                        if not chunk:
+                            break
+                        body += len(chunk)
+                except OSError as e:
+                    log("reading the refusal: %s" % e)
+                log("read %d bytes after the headers" % body)
             sock.close()
             return 3
 

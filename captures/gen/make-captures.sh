@@ -73,14 +73,21 @@ inside_cleanup() {
     wait 2>/dev/null || true
 }
 
-# start_capture NAME [FILTER]: start tcpdump on lo and wait until it is listening.
+# start_capture NAME [FILTER [BUFFER_KIB]]: start tcpdump on lo and wait until it
+# is listening.
 # --immediate-mode: without it, packets still in the kernel ring buffer when
 # tcpdump gets SIGINT are lost (seen: "22 received by filter, 0 captured").
+# BUFFER_KIB (tcpdump -B): in immediate mode each ring slot holds a whole
+# loopback-sized frame, so the default 2 MiB ring has room for a few dozen
+# packets only; a peer that writes many tiny segments at once (tinyproxy's
+# error page) overflows it ("36 packets dropped by kernel"). Without it,
+# tcpdump's default, as for every capture made before this option.
 start_capture() {
-    local name=$1 filter=${2:-tcp}
+    local name=$1 filter=${2:-tcp} buf=()
+    [ -n "${3:-}" ] && buf=(-B "$3")
     CUR_PCAP=$WORK/pcap/$name.pcap
     : >"$WORK/log/$name.tcpdump"
-    timeout 120 tcpdump -i lo --immediate-mode -U -s 0 -Z root -w "$CUR_PCAP" "$filter" \
+    timeout 120 tcpdump -i lo --immediate-mode -U -s 0 "${buf[@]}" -Z root -w "$CUR_PCAP" "$filter" \
         2>"$WORK/log/$name.tcpdump" &
     TCPDUMP_PID=$!
     for _ in $(seq 50); do
@@ -1287,6 +1294,30 @@ scenario_diag_cert_expired_gnutls() {
     stop_capture
 }
 
+# --- diag 8b: cert-not-yet-valid ----------------------------------------------
+# leaf-notyet.pem (2030-01-01 .. 2031-01-01) + Issuing CA, TLS 1.2; the same
+# servers as for cert-expired (cert-not-yet-valid.pcap is the s_server one).
+# OpenSSL's client answers a not-yet-valid leaf with bad_certificate(42).
+scenario_diag_cert_not_yet_valid_nginx() {
+    local n=diag-cert-not-yet-valid-nginx
+    start_nginx $n "$(NGINX_CERT=$(chain_of leaf-notyet) NGINX_KEY=$TPKI/leaf-notyet.key \
+        nginx_tls_block '        ssl_protocols TLSv1.2;
+        location / { return 200 "tlsdiag test page\n"; }')"
+    start_capture $n
+    client_abort $n "$TPKI/root.pem"
+    stop_capture
+    stop_nginx $n
+}
+scenario_diag_cert_not_yet_valid_gnutls() {
+    local n=diag-cert-not-yet-valid-gnutls
+    start_capture $n
+    start_gnutls $n --disable-client-cert \
+        --x509certfile "$(chain_of leaf-notyet)" --x509keyfile "$TPKI/leaf-notyet.key"
+    client_abort $n "$TPKI/root.pem"
+    wait_pid "$SERVER_PID" 1
+    stop_capture
+}
+
 # --- diag 9: wrong-backend (device certificate) ------------------------------
 scenario_diag_appliance_nginx() {
     local n=diag-appliance-nginx
@@ -1341,6 +1372,50 @@ scenario_diag_non_tls_ssh_banner() {
     stop_capture
 }
 
+# --- diag 11: proxy-connect-failed -------------------------------------------
+# tinyproxy (Debian package tinyproxy) in the foreground (-d) on the proxy
+# address, config in the temp dir, logging to stderr. "ConnectPort 563" is the
+# only port CONNECT may reach, so CONNECT da.contoso.test:443 is refused by
+# tinyproxy itself ("HTTP/1.1 403 Access violation", log: "Refused CONNECT
+# method on port 443") before it resolves the name or connects anywhere. It
+# drops root for nobody:nogroup once it listens.
+# tinyproxy writes its headers, then its HTML page in many small writes, and
+# closes. A client that closes as soon as it has the headers (as in
+# proxy-connect-denied) races those writes: FIN then RST, or RST at once, or
+# the whole page, from run to run. With --drain-refusal the client reads the
+# answer until tinyproxy closes, so the ending is always the same.
+start_tinyproxy() {
+    local logname=$1 d=$WORK/tinyproxy
+    mkdir -p "$d"
+    cat >"$d/tinyproxy.conf" <<EOF
+User nobody
+Group nogroup
+Listen $PROXY_IP
+Port $PROXY_PORT
+Timeout 5
+MaxClients 4
+DefaultErrorFile "/usr/share/tinyproxy/default.html"
+LogLevel Info
+Allow $CLIENT_IP
+ViaProxyName "tinyproxy"
+ConnectPort 563
+EOF
+    timeout 30 tinyproxy -d -c "$d/tinyproxy.conf" >"$WORK/log/$logname.proxy" 2>&1 &
+    PROXY_PID=$!
+    wait_listen "$PROXY_IP" "$PROXY_PORT"
+}
+scenario_diag_proxy_connect_denied_tinyproxy() {
+    local n=diag-proxy-connect-denied-tinyproxy
+    start_tinyproxy $n
+    start_capture $n "tcp port $PROXY_PORT" 65536
+    timeout 15 "$PY" "$GEN_DIR/iphttps_client.py" --proxy "$PROXY_IP:$PROXY_PORT" \
+        --server "$DA_NAME" --bind "$CLIENT_IP" --cafile "$TPKI/root.pem" --drain-refusal \
+        >"$WORK/log/$n.client" 2>&1 || true
+    stop_capture
+    kill -TERM "$PROXY_PID" 2>/dev/null || true
+    wait "$PROXY_PID" || true
+}
+
 # Scenario groups. TD_SCENARIOS may name scenarios and these groups:
 #   base  the 14 original captures (per-run throwaway PKI)
 #   cert  the certificate captures (committed test PKI, tests/pki/)
@@ -1374,8 +1449,10 @@ DIAG_SCENARIOS=(
     diag_tls13_untrusted_server_s_server diag_tls13_untrusted_server_nginx
     diag_tls13_untrusted_server_gnutls
     diag_cert_expired_nginx diag_cert_expired_gnutls
+    diag_cert_not_yet_valid_nginx diag_cert_not_yet_valid_gnutls
     diag_appliance_nginx diag_appliance_gnutls
     diag_non_tls_haproxy diag_non_tls_ssh_banner
+    diag_proxy_connect_denied_tinyproxy
 )
 ALL_SCENARIOS=("${BASE_SCENARIOS[@]}" "${CERT_SCENARIOS[@]}" "${DIAG_SCENARIOS[@]}")
 
@@ -1820,6 +1897,11 @@ verify_one() {
         expect "$f" 'ip.src == 127.0.0.2 && tls.handshake.type == 11 && count(tls.handshake.certificate) == 2' 1 1
         expect "$f" 'x509af.utcTime contains "2025-01-01 00:00:00"' 1 1
         expect "$f" 'ip.src == 127.0.0.1 && tls.alert_message.desc == 45' 1 1 ;;
+    diag-cert-not-yet-valid-nginx|diag-cert-not-yet-valid-gnutls)
+        expect "$f" 'ip.src == 127.0.0.2 && tls.handshake.type == 11 && count(tls.handshake.certificate) == 2' 1 1
+        expect "$f" 'x509af.utcTime contains "2030-01-01 00:00:00"' 1 1
+        expect "$f" 'tls.handshake.type == 16' 0 0
+        expect "$f" 'ip.src == 127.0.0.1 && tls.alert_message.desc == 42' 1 1 ;;
     diag-appliance-nginx|diag-appliance-gnutls)
         expect "$f" 'ip.src == 127.0.0.2 && tls.handshake.type == 11 && count(tls.handshake.certificate) == 1' 1 1
         expect "$f" "$(dn_is FG100F3G19000000) && $(dn_is FortiGate)" 1 1
@@ -1833,6 +1915,20 @@ verify_one() {
         expect "$f" 'tls.handshake.type == 1' 1 1
         expect "$f" 'ip.src == 127.0.0.2 && tcp.payload contains "SSH-2.0-OpenSSH_9.2p1"' 1 1
         expect "$f" 'ip.src == 127.0.0.2 && tls' 0 0 ;;
+    diag-proxy-connect-denied-tinyproxy)
+        expect "$f" 'http.request.method == "CONNECT" && http.request.uri == "da.contoso.test:443"' 1 1
+        # the whole answer (headers, then the page in many small segments,
+        # the last one with tinyproxy's FIN), read by the client before it closes
+        expect "$f" 'ip.src == 127.0.0.4 && http.response.code == 403 && http.server == "tinyproxy/1.11.1"' 1 1
+        # (the page, reassembled: how tinyproxy's writes fall into segments varies)
+        expect "$f" 'http.response.code == 403 && http.file_data contains "not allowed with the port you tried to use"' 1 1
+        expect "$f" 'http.response.code == 403 && http.file_data contains "</html>"' 1 1
+        expect "$f" 'tcp.flags.fin == 1' 2 2
+        expect "$f" 'tcp.flags.reset == 1' 0 0
+        # no segment missing from the capture (see start_capture's BUFFER_KIB)
+        expect "$f" 'tcp.analysis.lost_segment || tcp.analysis.ack_lost_segment' 0 0
+        expect "$f" '!(tcp.port == 3128)' 0 0
+        expect "$f" 'tls' 0 0 ;;
     *) log "  (no checks for $n)" ;;
     esac
 }
@@ -1914,6 +2010,11 @@ for s in "${DIAG_SCENARIOS[@]}"; do
             || die "haproxy missing (apt-get install haproxy), needed by ${s//_/-}"; } ;;
     esac
 done
+# tinyproxy is needed only by diag-proxy-connect-denied-tinyproxy.
+if in_run diag_proxy_connect_denied_tinyproxy; then
+    command -v tinyproxy >/dev/null 2>&1 \
+        || die "tinyproxy missing (apt-get install tinyproxy), needed by diag-proxy-connect-denied-tinyproxy"
+fi
 if in_run cert_inspected_squid; then
     [ -x /usr/lib/squid/security_file_certgen ] \
         || die "/usr/lib/squid/security_file_certgen missing (apt-get install squid-openssl)"

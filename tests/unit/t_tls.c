@@ -1320,6 +1320,23 @@ static void test_proxy_connect_denied(void)
 	conn_free(&c);
 }
 
+/* tinyproxy's refusal has no Content-Length: its page runs to the close
+ * (RFC 9112 6.3), in many small segments here. */
+static void test_proxy_connect_denied_no_length(void)
+{
+	struct conn c = proxy_exchange("HTTP/1.1 403 Access violation\r\nServer: tinyproxy/1.11.1\r\n"
+				       "Content-Type: text/html\r\nConnection: close\r\n\r\n", (const uint8_t *)"", 0);
+	static const char *const page[] = { "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n",
+					    "<!DOCTYPE html>\n", "\n", "<html><body>403</body></html>\n" };
+	for (size_t i = 0; i < TD_ARRAY_LEN(page); i++)
+		td_tls_feed(c.s, c.f, TD_DIR_S2C, (const uint8_t *)page[i], strlen(page[i]), 7 + i, 7.0 + (double)i);
+	const struct td_tls_facts *t = c.f->tls;
+	ok(t->proxy_resp.status == 403 && !t->tunnel_open, "proxy denied, no Content-Length: answer 403 read");
+	ok(!t->non_tls[1] && t->non_tls_line[1][0] == '\0' && !t->dir[1].parse_error,
+	   "proxy denied, no Content-Length: the page up to the close is not taken for a server's bytes");
+	conn_free(&c);
+}
+
 /* NTLM/Negotiate proxies answer 407 and the client retries on the same
  * connection with credentials. */
 static void test_proxy_auth_retry(void)
@@ -1494,6 +1511,7 @@ int main(void)
 
 	test_proxy_connect_established();
 	test_proxy_connect_denied();
+	test_proxy_connect_denied_no_length();
 	test_proxy_auth_retry();
 	test_proxy_plain_get();
 	test_proxy_connect_split();
