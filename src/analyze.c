@@ -208,7 +208,7 @@ int td_list_rules(const struct td_options *o)
 static bool memory_enough(const struct td_options *o)
 {
 	size_t used = td_memcap_in_use(), cap = o->max_memory_mib << 20;
-	if (used < cap)
+	if (!cap || used < cap)
 		return true;
 	td_error("--max-memory %zu MiB is less than the %zu MiB that --max-connections %zu takes up front: "
 		 "raise it or lower --max-connections", o->max_memory_mib, (used >> 20) + 1, o->max_connections);

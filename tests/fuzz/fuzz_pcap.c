@@ -57,6 +57,10 @@ static void options(struct td_options *o, bool json)
 	o->json = json;
 	o->max_connections = 64; /* small: the eviction paths get exercised too */
 	o->hs_max = 65536;
+	o->max_certs = TD_DEFAULT_MAX_CERTS;
+	o->max_bytes = TD_DEFAULT_MAX_BYTES;
+	o->max_memory_mib = TD_DEFAULT_MAX_MEMORY_MIB;
+	o->max_write_packets = TD_DEFAULT_MAX_WRITE_PACKETS;
 	o->files = g_files;
 	o->n_files = 1;
 }
