@@ -39,6 +39,19 @@ bool td_category_known(const char *category, bool finding)
 	return false;
 }
 
+/* Whole numbers as integers (negative ones too), others with 6 decimals.
+ * The range comes first: converting a double outside the integer type's
+ * range (a pcapng time of 2^63 s) is undefined behaviour. */
+static void number_text(double x, char *buf, size_t len)
+{
+	if (x >= 0 && x < 18446744073709551616.0 && x == (double)(uint64_t)x)
+		snprintf(buf, len, "%llu", (unsigned long long)(uint64_t)x);
+	else if (x < 0 && x >= -9223372036854775808.0 && x == (double)(int64_t)x)
+		snprintf(buf, len, "%lld", (long long)(int64_t)x);
+	else
+		snprintf(buf, len, "%.6f", x);
+}
+
 /* A value as text: for interpolation, evidence and --explain. */
 static void value_text(const struct td_value *v, char *buf, size_t len)
 {
@@ -48,10 +61,7 @@ static void value_text(const struct td_value *v, char *buf, size_t len)
 		snprintf(buf, len, "%s", v->b ? "true" : "false");
 		return;
 	case TD_V_NUM:
-		if (v->num == (double)(long long)v->num)
-			snprintf(buf, len, "%lld", (long long)v->num);
-		else
-			snprintf(buf, len, "%.6f", v->num);
+		number_text(v->num, buf, len);
 		return;
 	case TD_V_STR:
 		snprintf(buf, len, "%s", v->str);

@@ -16,6 +16,12 @@
 
 enum tok_kind { T_EOF, T_IDENT, T_STRING, T_NUMBER, T_PUNCT, T_BAD };
 
+/* The parser recurses on '(' and 'not', and the evaluator and td_node_free()
+ * on the tree: both are bounded, so that a condition nested 20 000 deep or
+ * an 'and' chain of 200 000 tests is an error, not a stack overflow. */
+#define MAX_DEPTH 64   /* '(' and 'not' inside one another */
+#define MAX_NODES 1024 /* tests and operators in one condition */
+
 struct tok {
 	enum tok_kind kind;
 	char text[1024];  /* identifier, decoded string, number or punctuation */
@@ -30,6 +36,8 @@ struct parser {
 	struct tok t;      /* the current token */
 	const char *prev_end;
 	int rule_line, rule_col; /* where the rule being read starts */
+	int depth;         /* '(' and 'not' open around the current token */
+	size_t nodes;      /* nodes of the condition being read */
 	char *err;
 	size_t errlen;
 	bool failed;
@@ -216,12 +224,27 @@ static bool expect(struct parser *ps, enum tok_kind k, const char *text, const c
 
 static struct node *parse_or(struct parser *ps);
 
-static struct node *new_node(enum node_kind kind)
+static struct node *new_node(struct parser *ps, enum node_kind kind)
 {
+	if (++ps->nodes > MAX_NODES) {
+		fail(ps, "more than %d tests and operators in one condition", MAX_NODES);
+		return NULL;
+	}
 	struct node *n = calloc(1, sizeof(*n));
 	if (n)
 		n->kind = kind;
 	return n;
+}
+
+/* One more '(' or 'not' around what follows. */
+static bool deeper(struct parser *ps)
+{
+	if (ps->depth >= MAX_DEPTH) {
+		fail(ps, "condition nested deeper than %d", MAX_DEPTH);
+		return false;
+	}
+	ps->depth++;
+	return true;
 }
 
 static const struct td_fact_desc *fact_here(struct parser *ps)
@@ -288,7 +311,7 @@ static struct node *parse_fact_test(struct parser *ps)
 {
 	const char *start = ps->t.start;
 	int fact_line = ps->t.line, fact_col = ps->t.col;
-	struct node *n = new_node(N_TRUTH);
+	struct node *n = new_node(ps, N_TRUTH);
 	if (!n) {
 		fail(ps, "out of memory");
 		return NULL;
@@ -335,13 +358,16 @@ static struct node *parse_fact_test(struct parser *ps)
 static struct node *parse_primary(struct parser *ps)
 {
 	if (is(ps, T_PUNCT, "(")) {
+		if (!deeper(ps))
+			return NULL;
 		next(ps);
 		struct node *n = parse_or(ps);
 		expect(ps, T_PUNCT, ")", "')'");
+		ps->depth--;
 		return n;
 	}
 	if (is(ps, T_IDENT, "true") || is(ps, T_IDENT, "false")) {
-		struct node *n = new_node(N_CONST);
+		struct node *n = new_node(ps, N_CONST);
 		if (n)
 			n->value = ps->t.text[0] == 't';
 		next(ps);
@@ -356,10 +382,13 @@ static struct node *parse_primary(struct parser *ps)
 static struct node *parse_unary(struct parser *ps)
 {
 	if (is(ps, T_IDENT, "not")) {
+		if (!deeper(ps))
+			return NULL;
 		next(ps);
-		struct node *n = new_node(N_NOT);
+		struct node *n = new_node(ps, N_NOT);
 		if (n)
 			n->a = parse_unary(ps);
+		ps->depth--;
 		return n;
 	}
 	return parse_primary(ps);
@@ -371,7 +400,7 @@ static struct node *parse_binary(struct parser *ps, const char *word, enum node_
 	struct node *left = operand(ps);
 	while (!ps->failed && is(ps, T_IDENT, word)) {
 		next(ps);
-		struct node *n = new_node(kind);
+		struct node *n = new_node(ps, kind);
 		if (!n) {
 			fail(ps, "out of memory");
 			return left;
@@ -477,10 +506,12 @@ static void parse_field(struct parser *ps, struct td_rule *r, char **kind)
 	} else if (!strcmp(field, "confidence"))
 		word_field(ps, &r->confidence, field, levels);
 	else if (!strcmp(field, "when")) {
-		if (r->when)
+		if (r->when) {
 			fail(ps, "'when' given twice");
-		else
+		} else {
+			ps->nodes = 0;
 			r->when = parse_or(ps);
+		}
 	} else if (!strcmp(field, "summary"))
 		text_field(ps, &r->summary, field);
 	else if (!strcmp(field, "explain"))
@@ -594,6 +625,27 @@ bool td_rules_load_text(struct td_ruleset *rs, const char *text, const char *nam
 	return !ps.failed;
 }
 
+bool td_rules_load_buffer(struct td_ruleset *rs, const char *buf, size_t len, const char *name,
+			  char *err, size_t errlen)
+{
+	/* The lexer stops at a NUL: one inside would silently end the file. */
+	if (len && memchr(buf, '\0', len)) {
+		snprintf(err, errlen, "%s: a rule file is text: it has a NUL byte", name);
+		return false;
+	}
+	char *text = len < SIZE_MAX ? malloc(len + 1) : NULL;
+	if (!text) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return false;
+	}
+	if (len)
+		memcpy(text, buf, len);
+	text[len] = '\0';
+	bool ok = td_rules_load_text(rs, text, name, err, errlen);
+	free(text);
+	return ok;
+}
+
 bool td_rules_load_file(struct td_ruleset *rs, const char *path, char *err, size_t errlen)
 {
 	FILE *fp = fopen(path, "r");
@@ -621,13 +673,7 @@ bool td_rules_load_file(struct td_ruleset *rs, const char *path, char *err, size
 		snprintf(err, errlen, "%s: out of memory", path);
 		return false;
 	}
-	text[len] = '\0';
-	if (strlen(text) != len) {
-		free(text);
-		snprintf(err, errlen, "%s: a rule file is text: it has a NUL byte", path);
-		return false;
-	}
-	bool ok = td_rules_load_text(rs, text, path, err, errlen);
+	bool ok = td_rules_load_buffer(rs, text, len, path, err, errlen);
 	free(text);
 	return ok;
 }

@@ -26,6 +26,10 @@ void td_rules_free(struct td_ruleset *rs);
  * "NAME:LINE:COLUMN: what was expected" and nothing of the text is added. */
 bool td_rules_load_text(struct td_ruleset *rs, const char *text, const char *name, char *err,
 			size_t errlen);
+/* The same from len bytes in memory, not NUL-terminated (a file's bytes,
+ * a fuzzer's input): a NUL byte among them is an error, a rule file is text. */
+bool td_rules_load_buffer(struct td_ruleset *rs, const char *buf, size_t len, const char *name,
+			  char *err, size_t errlen);
 bool td_rules_load_file(struct td_ruleset *rs, const char *path, char *err, size_t errlen);
 /* The rules built into the program (rules/iphttps.rules). */
 bool td_rules_load_default(struct td_ruleset *rs, char *err, size_t errlen);

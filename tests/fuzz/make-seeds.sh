@@ -10,6 +10,9 @@
 # OUTDIR/fuzz_http   HTTP heads: CONNECT, 407, 200, POST /IPHTTPS, HTTP.sys answers,
 #                    and the heads found on proxy ports
 # OUTDIR/fuzz_x509   the certificates of the TLS <= 1.2 Certificate messages found there
+# OUTDIR/fuzz_rules  rules/iphttps.rules, the ```rules examples of doc/rules.md and the
+#                    rule files tests/cli.sh writes, each also one byte longer (the other
+#                    parity: with and without the built-in rules, see fuzz_rules.c)
 # Every target also gets the committed tests/fuzz/seeds/TARGET/* and the
 # crash reproducers tests/fuzz/regress/TARGET/* (so they are rerun every time).
 # Without tshark the connection seeds are skipped (the others are still made).
@@ -18,9 +21,9 @@ src=${1:?usage: make-seeds.sh SRCDIR OUTDIR}
 out=${2:?usage: make-seeds.sh SRCDIR OUTDIR}
 corpus=${TLSDIAG_CORPUS:-$src/../shared/corpus/pcaps}
 rm -rf "$out"
-mkdir -p "$out/fuzz_pcap" "$out/fuzz_tls" "$out/fuzz_sslv2" "$out/fuzz_http" "$out/fuzz_x509"
+mkdir -p "$out/fuzz_pcap" "$out/fuzz_tls" "$out/fuzz_sslv2" "$out/fuzz_http" "$out/fuzz_x509" "$out/fuzz_rules"
 
-for t in fuzz_pcap fuzz_tls fuzz_sslv2 fuzz_http fuzz_x509; do
+for t in fuzz_pcap fuzz_tls fuzz_sslv2 fuzz_http fuzz_x509 fuzz_rules; do
 	for d in "$src/tests/fuzz/seeds/$t" "$src/tests/fuzz/regress/$t"; do
 		[ -d "$d" ] && find "$d" -maxdepth 1 -type f ! -name '*.md' -exec cp {} "$out/$t/" \;
 	done
@@ -195,4 +198,25 @@ write("fuzz_tls", "made-v2hello", bytes([0, 0, 1, 0, 0, 0x80 | (len(v2) >> 8), l
 
 print("make-seeds.sh: %d pcap, %d tls, %d sslv2, %d http, %d x509 seeds"
       % (len(pcaps), n_tls, n_v2, n_http, n_x509))
+EOF
+
+# Rule files: the defaults, the documented examples, the ones the CLI test writes.
+python3 - "$src" "$out/fuzz_rules" <<'EOF'
+import re, sys
+
+src, out = sys.argv[1], sys.argv[2]
+seeds = {"iphttps.rules": open(src + "/rules/iphttps.rules", "rb").read()}
+doc = open(src + "/doc/rules.md").read()
+for i, block in enumerate(re.findall(r"```rules\n(.*?)```", doc, re.S)):
+    seeds["doc-rules-%d" % i] = block.encode()
+cli = open(src + "/tests/cli.sh").read()
+for i, block in enumerate(re.findall(r"<<'RULES'\n(.*?)^RULES$", cli, re.S | re.M)):
+    seeds["cli-heredoc-%d" % i] = block.encode()
+for i, fmt in enumerate(re.findall(r"printf '(rule [^']*)'", cli)):
+    seeds["cli-printf-%d" % i] = fmt.encode().decode("unicode_escape").encode()
+for name, text in seeds.items():
+    for suffix, data in (("", text), ("-p", text + b"\n")):
+        with open("%s/%s%s" % (out, name, suffix), "wb") as f:
+            f.write(data)
+print("make-seeds.sh: %d rules seeds" % (2 * len(seeds)))
 EOF

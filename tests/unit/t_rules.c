@@ -591,6 +591,133 @@ static void test_parse_limits_and_empty(void)
 	td_rules_free(rs);
 }
 
+/* td_rules_load_buffer: bytes without a terminating NUL (read exactly,
+ * ASan sees any read past them); a NUL among them is refused, from a
+ * buffer and from a file alike (the file loader uses it). */
+static void test_load_buffer(void)
+{
+	static const char rule[] = "rule b { kind finding category weak-dh when true summary \"s\" }";
+	char err[512] = "";
+	size_t n = sizeof(rule) - 1;
+	char *exact = must(malloc(n));
+	memcpy(exact, rule, n);
+	struct td_ruleset *rs = must(td_rules_new());
+	ok(td_rules_load_buffer(rs, exact, n, "b.rules", err, sizeof(err)), "buffer: loaded (%s)", err);
+	is_int(td_rules_count(rs), 1, "buffer: one rule");
+	ok(td_rules_load_buffer(rs, exact, 0, "b.rules", err, sizeof(err)) && td_rules_count(rs) == 1,
+	   "buffer of 0 bytes: loads, adds nothing");
+	exact[n - 1] = '\0';
+	ok(!td_rules_load_buffer(rs, exact, n, "n.rules", err, sizeof(err)), "buffer with a NUL byte: refused");
+	is_str(err, "n.rules: a rule file is text: it has a NUL byte", "buffer with a NUL byte: error");
+	is_int(td_rules_count(rs), 1, "buffer with a NUL byte: nothing added");
+	free(exact);
+
+	char path[] = "/tmp/t_rules_XXXXXX";
+	int fd = mkstemp(path);
+	FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (fp) {
+		fwrite(rule, 1, sizeof(rule), fp); /* the terminating NUL too */
+		fclose(fp);
+		err[0] = '\0';
+		ok(!td_rules_load_file(rs, path, err, sizeof(err)), "file with a NUL byte: refused");
+		ok(strstr(err, ": a rule file is text: it has a NUL byte") != NULL && strncmp(err, path, strlen(path)) == 0,
+		   "file with a NUL byte: PATH: the buffer's error (%s)", err);
+		remove(path);
+	} else {
+		ok(0, "file: could not make a temporary file");
+	}
+	td_rules_free(rs);
+}
+
+/* Numbers in texts: whole ones as integers at any size, negative ones too;
+ * a time of 2^63 s (a pcapng time at the top of time_t) was converted to
+ * long long first (regress/fuzz_rules/time-2-63-interpolated). */
+static void test_interpolate_numbers(void)
+{
+	static const struct { double t; const char *want; } cases[] = {
+		{ 9223372036854775807.0, "9223372036854775808" }, /* 2^63: the double nearest INT64_MAX */
+		{ 18446744073709551616.0, "18446744073709551616.000000" }, /* 2^64: past every integer type */
+		{ -256.0, "-256" }, { -255.5, "-255.500000" }, { 1700000000.25, "1700000000.250000" },
+		{ -9223372036854775808.0, "-9223372036854775808" },
+	};
+	struct td_ruleset *rs = rules("rule n { kind diagnosis category ok when tcp.first_time exists "
+				      "summary \"${tcp.first_time}\" remedy \"r\" }", "n.rules");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct td_facts *f = must(td_facts_new());
+		struct td_diagnosis d;
+		f->tcp.first_ts = cases[i].t;
+		td_rules_eval(rs, f, &d, NULL);
+		is_str(d.summary, cases[i].want, "interpolated time, case %zu", i);
+		td_facts_free(f);
+	}
+	td_rules_free(rs);
+}
+
+/* Conditions are bounded: 64 '(' or 'not' inside one another, 1024 tests
+ * and operators; past that a load error at the token, not a stack overflow
+ * in the parser, the evaluator or td_node_free() (20 000 '(', 200 000 tests). */
+static const char cond_head[] = "rule a { kind finding category weak-dh when ";
+
+static char *condition(const char *open, size_t n_open, const char *close, const char *join, size_t n_terms)
+{
+	size_t cap = sizeof(cond_head) + n_open * (strlen(open) + strlen(close)) + n_terms * (strlen(join) + 5) + 32;
+	char *t = must(malloc(cap)), *p = t;
+	p += sprintf(p, "%s", cond_head);
+	for (size_t i = 0; i < n_open; i++)
+		p += sprintf(p, "%s", open);
+	p += sprintf(p, "true");
+	for (size_t i = 1; i < n_terms; i++)
+		p += sprintf(p, "%strue", join);
+	for (size_t i = 0; i < n_open; i++)
+		p += sprintf(p, "%s", close);
+	sprintf(p, " summary \"s\" }");
+	return t;
+}
+
+static void test_condition_bounds(void)
+{
+	enum { LOADS, DEPTH, NODES };
+	static const struct {
+		const char *what, *open, *close, *join;
+		size_t n_open, n_terms;
+		int bound;
+	} cases[] = {
+		{ "64 nested '('", "(", ")", "", 64, 1, LOADS },
+		{ "65 nested '('", "(", ")", "", 65, 1, DEPTH },
+		{ "20000 nested '('", "(", ")", "", 20000, 1, DEPTH },
+		{ "64 'not'", "not ", "", "", 64, 1, LOADS },
+		{ "65 'not'", "not ", "", "", 65, 1, DEPTH },
+		{ "512 tests joined by 'and' (1023 nodes)", "", "", " and ", 0, 512, LOADS },
+		{ "513 tests joined by 'or' (1025 nodes)", "", "", " or ", 0, 513, NODES },
+		{ "200000 tests joined by 'and'", "", "", " and ", 0, 200000, NODES },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *text = condition(cases[i].open, cases[i].n_open, cases[i].close, cases[i].join, cases[i].n_terms);
+		struct td_ruleset *rs = must(td_rules_new());
+		char err[512] = "", want[512];
+		bool loaded = td_rules_load_text(rs, text, "t.rules", err, sizeof(err));
+		/* At the 65th '(' or 'not', at the 513th test (its 1025th node). */
+		size_t col = strlen(cond_head) + 1 +
+			     (cases[i].bound == DEPTH ? 64 * strlen(cases[i].open) : 512 * (4 + strlen(cases[i].join)));
+		snprintf(want, sizeof(want), "t.rules:1:%zu: %s", col,
+			 cases[i].bound == DEPTH ? "condition nested deeper than 64"
+						 : "more than 1024 tests and operators in one condition");
+		if (cases[i].bound == LOADS) {
+			struct td_facts *f = tcp_flow(false);
+			struct td_diagnosis d;
+			ok(loaded && td_rules_count(rs) == 1, "%s: loads (%s)", cases[i].what, err);
+			td_rules_eval(rs, f, &d, NULL);
+			ok(d.n_findings == 1, "%s: evaluates", cases[i].what);
+			td_facts_free(f);
+		} else {
+			ok(!loaded && td_rules_count(rs) == 0, "%s: refused", cases[i].what);
+			is_str(err, want, "%s: error at the culprit", cases[i].what);
+		}
+		td_rules_free(rs);
+		free(text);
+	}
+}
+
 /* --- 2. Replacement -------------------------------------------------------- */
 
 static void test_replacement(void)
@@ -1940,6 +2067,9 @@ int main(void)
 {
 	test_parse_errors();
 	test_parse_limits_and_empty();
+	test_load_buffer();
+	test_interpolate_numbers();
+	test_condition_bounds();
 	test_replacement();
 	test_operators();
 	test_absent();
