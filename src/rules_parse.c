@@ -668,9 +668,16 @@ bool td_rules_load_file(struct td_ruleset *rs, const char *path, char *err, size
 		text = grown;
 		cap *= 2;
 	}
+	/* A full buffer at the size cap with more to read: refuse, never cut. */
+	bool too_big = text && len == cap - 1 && fgetc(fp) != EOF;
 	fclose(fp);
 	if (!text) {
 		snprintf(err, errlen, "%s: out of memory", path);
+		return false;
+	}
+	if (too_big) {
+		snprintf(err, errlen, "%s: a rule file is at most %zu bytes", path, cap - 1);
+		free(text);
 		return false;
 	}
 	bool ok = td_rules_load_buffer(rs, text, len, path, err, errlen);

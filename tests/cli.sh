@@ -119,6 +119,11 @@ rule site-weak-rsa {
   summary "RSA key under 4096 bits (${x509.server.leaf.key_bits})"
 }
 RULES
+# A rule file past the 8 MiB cap is refused, not cut (comment lines only).
+python3 -c 'import sys; sys.stdout.write(("# " + "x" * 77 + "\n") * 110000)' >"$tmp/huge.rules"
+"$TLSDIAG" --rules "$tmp/huge.rules" "$okcap" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "huge.rules: a rule file is at most 8388607 bytes" "$tmp/err"
+ok $? "a rule file over 8 MiB: refused with one line, not silently cut ($(cat "$tmp/err"))"
 "$TLSDIAG" --rules "$tmp/site.rules" "$cap/tcp-refused.pcap" >"$tmp/out" 2>&1
 grep -q "Refused by the edge firewall (reset TTL 64)" "$tmp/out" && grep -q "rule tcp-refused" "$tmp/out"
 ok $? "--rules: a rule with a default rule's id replaces it"
