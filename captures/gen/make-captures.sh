@@ -1272,11 +1272,15 @@ scenario_diag_tls13_untrusted_server_gnutls() {
     stop_capture
 }
 
-# --- diag 8: cert-expired ------------------------------------------------------
-# leaf-expired.pem (2024-01-01 .. 2025-01-01) + Issuing CA, TLS 1.2.
-scenario_diag_cert_expired_nginx() {
-    local n=diag-cert-expired-nginx
-    start_nginx $n "$(NGINX_CERT=$(chain_of leaf-expired) NGINX_KEY=$TPKI/leaf-expired.key \
+# --- diag 8: cert-expired, 8b: cert-not-yet-valid ---------------------------
+# A leaf out of its dates + Issuing CA, TLS 1.2, served by nginx or gnutls-serv
+# to the aborting client: leaf-expired.pem (2024-01-01 .. 2025-01-01),
+# leaf-notyet.pem (2030-01-01 .. 2031-01-01; cert-not-yet-valid.pcap is the
+# s_server one). OpenSSL's client answers a not-yet-valid leaf with
+# bad_certificate(42).
+cert_dates_nginx() { # NAME LEAF
+    local n=$1 leaf=$2
+    start_nginx $n "$(NGINX_CERT=$(chain_of $leaf) NGINX_KEY=$TPKI/$leaf.key \
         nginx_tls_block '        ssl_protocols TLSv1.2;
         location / { return 200 "tlsdiag test page\n"; }')"
     start_capture $n
@@ -1284,39 +1288,19 @@ scenario_diag_cert_expired_nginx() {
     stop_capture
     stop_nginx $n
 }
-scenario_diag_cert_expired_gnutls() {
-    local n=diag-cert-expired-gnutls
+cert_dates_gnutls() { # NAME LEAF
+    local n=$1 leaf=$2
     start_capture $n
     start_gnutls $n --disable-client-cert \
-        --x509certfile "$(chain_of leaf-expired)" --x509keyfile "$TPKI/leaf-expired.key"
+        --x509certfile "$(chain_of $leaf)" --x509keyfile "$TPKI/$leaf.key"
     client_abort $n "$TPKI/root.pem"
     wait_pid "$SERVER_PID" 1
     stop_capture
 }
-
-# --- diag 8b: cert-not-yet-valid ----------------------------------------------
-# leaf-notyet.pem (2030-01-01 .. 2031-01-01) + Issuing CA, TLS 1.2; the same
-# servers as for cert-expired (cert-not-yet-valid.pcap is the s_server one).
-# OpenSSL's client answers a not-yet-valid leaf with bad_certificate(42).
-scenario_diag_cert_not_yet_valid_nginx() {
-    local n=diag-cert-not-yet-valid-nginx
-    start_nginx $n "$(NGINX_CERT=$(chain_of leaf-notyet) NGINX_KEY=$TPKI/leaf-notyet.key \
-        nginx_tls_block '        ssl_protocols TLSv1.2;
-        location / { return 200 "tlsdiag test page\n"; }')"
-    start_capture $n
-    client_abort $n "$TPKI/root.pem"
-    stop_capture
-    stop_nginx $n
-}
-scenario_diag_cert_not_yet_valid_gnutls() {
-    local n=diag-cert-not-yet-valid-gnutls
-    start_capture $n
-    start_gnutls $n --disable-client-cert \
-        --x509certfile "$(chain_of leaf-notyet)" --x509keyfile "$TPKI/leaf-notyet.key"
-    client_abort $n "$TPKI/root.pem"
-    wait_pid "$SERVER_PID" 1
-    stop_capture
-}
+scenario_diag_cert_expired_nginx() { cert_dates_nginx diag-cert-expired-nginx leaf-expired; }
+scenario_diag_cert_expired_gnutls() { cert_dates_gnutls diag-cert-expired-gnutls leaf-expired; }
+scenario_diag_cert_not_yet_valid_nginx() { cert_dates_nginx diag-cert-not-yet-valid-nginx leaf-notyet; }
+scenario_diag_cert_not_yet_valid_gnutls() { cert_dates_gnutls diag-cert-not-yet-valid-gnutls leaf-notyet; }
 
 # --- diag 9: wrong-backend (device certificate) ------------------------------
 scenario_diag_appliance_nginx() {
