@@ -69,6 +69,35 @@ done
 [ "$m" -ge 2 ]
 ok $? "doc/rules.md has rule examples ($m)"
 
+# doc/rules.md, Errors: every ```broken-rules file, saved as site.rules and
+# loaded with --rules, prints exactly the ```rules-error line that follows it
+# and exits 2. The examples are read from the page, so it cannot drift.
+python3 - "$SRCDIR/doc/rules.md" "$tmp" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+pairs = re.findall(r"```broken-rules\n(.*?)```\s*```rules-error\n(.*?)```", text, re.S)
+if len(pairs) != text.count("```broken-rules\n"):
+    sys.exit("doc/rules.md: a ```broken-rules block without its ```rules-error block")
+for i, (rules, message) in enumerate(pairs):
+    open("%s/broken%d.rules" % (sys.argv[2], i), "w").write(rules)
+    open("%s/broken%d.msg" % (sys.argv[2], i), "w").write(message)
+PY
+ok $? "doc/rules.md: every broken-rules example has its message"
+e=0
+for f in "$tmp"/broken*.rules; do
+	[ -e "$f" ] || break
+	e=$((e + 1))
+	mkdir -p "$tmp/err$e"
+	cp "$f" "$tmp/err$e/site.rules"
+	(cd "$tmp/err$e" && "$TLSDIAG" --rules site.rules --list-rules >stdout 2>stderr; echo $? >rc)
+	[ "$(cat "$tmp/err$e/rc")" -eq 2 ] && [ ! -s "$tmp/err$e/stdout" ] &&
+		diff "${f%.rules}.msg" "$tmp/err$e/stderr" >"$tmp/diff"
+	ok $? "doc/rules.md error example $e: $(head -c 60 "${f%.rules}.msg" | head -1)"
+	sed 's/^/# /' "$tmp/diff"
+done
+[ "$e" -ge 3 ]
+ok $? "doc/rules.md has error examples ($e)"
+
 # doc/diagnosis.md: a section per default rule.
 missing=""
 for id in $("$TLSDIAG" --list-rules | awk '{print $1}'); do
