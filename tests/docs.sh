@@ -98,6 +98,108 @@ done
 [ "$e" -ge 3 ]
 ok $? "doc/rules.md has error examples ($e)"
 
+# doc/json.md: every key --json writes for the bundled captures (one run
+# with -w too, for the written_* keys) is documented: a key of the page's
+# tables, a fact of doc/facts.md (with the JSON type its facts.md type
+# says), or a member of a certificate of a chain fact. The page's example
+# is what the program writes.
+for f in "$SRCDIR"/captures/*.pcap; do
+	(cd "$SRCDIR" && "$TLSDIAG" --json "captures/${f##*/}")
+done >"$tmp/all.json" 2>/dev/null
+(cd "$SRCDIR" && "$TLSDIAG" --json -w "$tmp/w.pcapng" captures/multi-connection.pcap) >>"$tmp/all.json" 2>/dev/null
+python3 - "$SRCDIR/doc/json.md" "$SRCDIR/doc/facts.md" "$tmp/all.json" >"$tmp/json-undocumented" <<'PY'
+import json, re, sys
+page, facts_md, out = sys.argv[1:4]
+text = open(page).read()
+section, doc = None, {"flow": {}, "cert": {}, "summary": {}}
+for line in text.splitlines():
+    if line.startswith("## "):
+        section = {"## `flow`": "flow", "## Certificates": "cert", "## `summary`": "summary"}.get(line.strip())
+    m = re.match(r"\| `([^`]+)` \| ([^|]*) \|", line)
+    if section and m:
+        doc[section][m.group(1)] = m.group(2).strip()
+facts = {}
+for line in open(facts_md):
+    m = re.match(r"\| `([^`]+)` \| ([^|]*) \|", line)
+    if m:
+        facts[m.group(1)] = m.group(2).strip()
+# The diagnosis categories the page lists, and the cap names.
+diag = re.search(r"^\| `diagnosis\.category` \|.*$", text, re.M).group(0)
+categories = set(re.findall(r"`([a-z-]+)`", diag.split("|")[3]))
+caps = set(re.findall(r"`([a-z-]+)`", re.search(r"^\| `caps` \|.*$", text, re.M).group(0).split("|")[3]))
+json_type = {"bool": (bool,), "number": (int, float), "frame": (int,), "time": (int, float),
+             "string": (str,), "list": (list,), "chain": (list,)}
+doc_type = {"boolean": (bool,), "number": (int, float), "string": (str,), "object": (dict,),
+            "list": (list,), "string or null": (str, type(None))}
+bad = set()
+def check(path, value, types):
+    if types is None:
+        bad.add("%s (undocumented)" % path)
+    elif not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
+        bad.add("%s (a %s, not as documented)" % (path, type(value).__name__))
+def walk_cert(prefix, cert):
+    for k, v in cert.items():
+        check("%s[].%s" % (prefix, k), v, doc_type.get(doc["cert"].get(k), None if k not in doc["cert"] else ()))
+def walk_flow(obj, prefix):
+    for k, v in obj.items():
+        path = prefix + k
+        if path in facts:
+            check(path, v, json_type.get(facts[path], ()))
+            if facts[path] == "chain":
+                for cert in v:
+                    walk_cert(path, cert)
+            elif facts[path] == "list":
+                for item in v:
+                    check(path + "[]", item, (str,))
+        elif path in doc["flow"]:
+            check(path, v, doc_type.get(doc["flow"][path], ()))
+            if isinstance(v, dict):
+                walk_flow(v, path + ".")
+            elif isinstance(v, list):
+                for item in v:
+                    walk_flow(item, path + "[].")
+        elif isinstance(v, dict) and any(f.startswith(path + ".") for f in facts):
+            walk_flow(v, path + ".")
+        else:
+            bad.add("flow %s (undocumented)" % path)
+n = 0
+for line in open(out):
+    o = json.loads(line)
+    n += 1
+    if o.get("type") == "flow":
+        walk_flow(o, "")
+        if o["diagnosis"]["category"] not in categories:
+            bad.add("diagnosis.category %s (not listed)" % o["diagnosis"]["category"])
+    else:
+        for k, v in o.items():
+            check("summary " + k, v, doc_type.get(doc["summary"].get(k), None if k not in doc["summary"] else ()))
+            if k == "libnids":
+                for kk, vv in v.items():
+                    check("summary libnids." + kk, vv, doc_type.get(doc["summary"].get("libnids." + kk), None if "libnids." + kk not in doc["summary"] else ()))
+            elif k in ("categories", "caps"):
+                for kk in v:
+                    if kk not in (categories if k == "categories" else caps):
+                        bad.add("summary %s.%s (not listed)" % (k, kk))
+for b in sorted(bad):
+    print(b)
+if n < 10 or not any('"written_packets"' in l for l in open(out)):
+    print("too few JSON lines (%d), or no -w run" % n)
+PY
+[ $? -eq 0 ] && [ ! -s "$tmp/json-undocumented" ]
+ok $? "doc/json.md (and doc/facts.md) document every key --json writes, with its type"
+sed 's/^/# /' "$tmp/json-undocumented" | head -20
+
+python3 - "$SRCDIR/doc/json.md" "$SRCDIR" "$TLSDIAG" <<'PY'
+import json, re, subprocess, sys
+text = open(sys.argv[1]).read()
+m = re.search(r"<!-- json-example: (\S+) -->\n```json\n(.*?)```", text, re.S)
+shown = json.loads(m.group(2))
+got = json.loads(subprocess.run([sys.argv[3], "--json", m.group(1)], cwd=sys.argv[2],
+                                capture_output=True, text=True).stdout.splitlines()[0])
+sys.exit(0 if shown == {k: got.get(k) for k in shown} else 1)
+PY
+ok $? "doc/json.md: the example is what --json writes"
+
 # doc/diagnosis.md: a section per default rule.
 missing=""
 for id in $("$TLSDIAG" --list-rules | awk '{print $1}'); do
