@@ -123,7 +123,7 @@ const struct td_fact_desc td_facts_table[] = {
 	ROW("client.port", TD_FT_U16, C(tcp.client_port), .doc = "the client's port"),
 	ROW("server.ip", TD_FT_IP, C(tcp.server_ip), .doc = "the server's address"),
 	ROW("server.port", TD_FT_U16, C(tcp.server_port), .doc = "the server's port"),
-	ROW("stage", TD_FT_STAGE, C(stage), .doc = "how far the connection got (see doc/facts.md)"),
+	ROW("stage", TD_FT_STAGE, C(stage), .doc = "how far the connection got: syn-sent, refused, tcp-established, client-hello, server-hello, server-flight, client-flight, handshake-complete or application-data"),
 	ROW("caps", TD_FT_CAPS, C(caps_hit), .doc = "caps reached while reading this connection"),
 
 	ROW("tcp.syn_count", TD_FT_U32, C(tcp.syn_count), .doc = "SYNs sent by the client, retransmissions included"),
