@@ -4,7 +4,7 @@
  * We own libpcap. libnids gets a DLT_RAW descriptor made with
  * pcap_open_dead() and every packet as a bare IP packet through
  * nids_pcap_handler(), so every link type looks the same to it. What bites
- * (see DESIGN.md) is handled here: checksums are not verified (client-side
+ * is handled here: checksums are not verified (client-side
  * captures carry offloaded, wrong checksums), port-scan detection is off,
  * warnings are counted instead of going to syslog, and no_mem never returns.
  */

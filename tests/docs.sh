@@ -200,6 +200,39 @@ sys.exit(0 if shown == {k: got.get(k) for k in shown} else 1)
 PY
 ok $? "doc/json.md: the example is what --json writes"
 
+# No documentation points at material that does not ship: the design notes
+# (DESIGN.md), the reference fact sheet (directaccess-facts.md) or its seed
+# articles (seeds/), nor its numbered rows ("facts 3.1"); the docs cite the
+# public sources themselves.
+# doc/diagnosis.md is being rewritten elsewhere: until it is clean, its check
+# is a TODO (reported, not failing); clean, it is an ordinary check.
+python3 - "$SRCDIR" >"$tmp/dangling" <<'PY'
+import os, re, sys
+top = sys.argv[1]
+bad = re.compile(r"DESIGN\.md|directaccess-facts|fact sheet|seed article|(?<![\w/])seeds/|reference/seeds/"
+                 r"|\bfacts (?:[0-9]+\.[0-9]+|[0-9]+\b(?! [a-z])|Q[0-9]+)", re.I)
+for d, dirs, files in os.walk(top):
+    dirs[:] = [x for x in dirs if not x.startswith(".") and x not in ("work", "autom4te.cache")]
+    for f in files:
+        path = os.path.join(d, f)
+        rel = os.path.relpath(path, top)
+        if not (f.endswith(".md") or re.match(r"doc/.*\.[1-9]$", rel) or rel.startswith("rules/")):
+            continue
+        for n, line in enumerate(open(path, errors="replace"), 1):
+            if bad.search(line):
+                print("%s:%d: %s" % (rel, n, line.strip()[:100]))
+PY
+grep -v '^doc/diagnosis\.md:' "$tmp/dangling" >"$tmp/dangling-other"
+[ ! -s "$tmp/dangling-other" ]
+ok $? "no doc mentions DESIGN.md, directaccess-facts or seeds/"
+sed 's/^/# /' "$tmp/dangling-other" | head -20
+if grep -q '^doc/diagnosis\.md:' "$tmp/dangling"; then
+	echo "not ok $((tap_n + 1)) - doc/diagnosis.md cites the public sources, not DESIGN.md, directaccess-facts or seeds/ # TODO being rewritten ($(grep -c '^doc/diagnosis\.md:' "$tmp/dangling") lines)"
+	tap_n=$((tap_n + 1))
+else
+	ok 0 "doc/diagnosis.md cites the public sources, not DESIGN.md, directaccess-facts or seeds/"
+fi
+
 # doc/diagnosis.md: a section per default rule.
 missing=""
 for id in $("$TLSDIAG" --list-rules | awk '{print $1}'); do

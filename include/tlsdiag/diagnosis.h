@@ -1,6 +1,6 @@
 /*
  * The verdict on one connection: a category from the vocabulary in
- * DESIGN.md, the Windows error the client most likely showed, a summary,
+ * doc/rules.md, the Windows error the client most likely showed, a summary,
  * the frames that prove it and the fix. The rule engine (src/rules_*.c)
  * decides it from the facts; src/derive.c computes the facts rules need
  * that are not read off the wire directly.
