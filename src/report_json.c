@@ -150,6 +150,26 @@ static void value(struct td_jsonw *w, const struct td_value *v)
 	}
 }
 
+static void alternatives(struct td_jsonw *w, const struct td_diagnosis *d)
+{
+	td_jw_key(w, "alternatives");
+	td_jw_arr_open(w);
+	for (size_t i = 0; i < d->n_alternatives; i++) {
+		const struct td_alternative *a = &d->alternatives[i];
+		td_jw_obj_open(w);
+		td_jw_key(w, "category");
+		td_jw_str(w, a->category);
+		td_jw_key(w, "confidence");
+		td_jw_str(w, a->confidence);
+		td_jw_key(w, "rule");
+		td_jw_str(w, a->rule);
+		td_jw_key(w, "summary");
+		td_jw_str(w, a->summary);
+		td_jw_obj_close(w);
+	}
+	td_jw_arr_close(w);
+}
+
 static void diagnosis(struct td_jsonw *w, const struct td_diagnosis *d)
 {
 	td_jw_key(w, "diagnosis");
@@ -160,6 +180,8 @@ static void diagnosis(struct td_jsonw *w, const struct td_diagnosis *d)
 	td_jw_str(w, d->windows_error);
 	td_jw_key(w, "confidence");
 	td_jw_str(w, d->confidence);
+	td_jw_key(w, "evidence_class");
+	td_jw_str(w, d->evidence_class);
 	td_jw_key(w, "rule");
 	td_jw_str(w, d->rule);
 	td_jw_key(w, "summary");
@@ -179,6 +201,7 @@ static void diagnosis(struct td_jsonw *w, const struct td_diagnosis *d)
 	td_jw_str(w, d->explanation);
 	td_jw_key(w, "remedy");
 	td_jw_str(w, d->remedy);
+	alternatives(w, d);
 	td_jw_obj_close(w);
 	td_jw_key(w, "findings");
 	td_jw_arr_open(w);

@@ -371,14 +371,18 @@ void td_report_text_flow(FILE *out, const struct td_facts *f, const struct td_di
 	fprintf(out, "  diagnosis: %s", d->category);
 	if (d->windows_error)
 		fprintf(out, " [%s]", d->windows_error);
-	fprintf(out, " (confidence %s%s%s)\n    %s\n", d->confidence, d->rule ? ", rule " : "",
-		d->rule ? d->rule : "", d->summary);
+	fprintf(out, " (confidence %s%s%s%s%s)\n    %s\n", d->confidence,
+		d->evidence_class ? ", " : "", d->evidence_class ? d->evidence_class : "",
+		d->rule ? ", rule " : "", d->rule ? d->rule : "", d->summary);
 	if (d->explanation[0])
 		fprintf(out, "    why: %s\n", d->explanation);
 	for (size_t i = 0; i < d->n_evidence; i++)
 		fprintf(out, "    evidence: frame %llu: %s\n", (unsigned long long)d->evidence[i].frame,
 			d->evidence[i].detail);
 	fprintf(out, "    remedy: %s\n", d->remedy);
+	for (size_t i = 0; i < d->n_alternatives; i++)
+		fprintf(out, "    or: %s (confidence %s): %s\n", d->alternatives[i].category,
+			d->alternatives[i].confidence, d->alternatives[i].summary);
 	for (size_t i = 0; i < d->n_findings; i++)
 		fprintf(out, "  finding: %s: %s\n", d->findings[i].category, d->findings[i].summary);
 	fputc('\n', out);

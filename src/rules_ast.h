@@ -44,12 +44,31 @@ struct node {
 	char *text;                        /* the source of the comparison, for --explain */
 };
 
+/* How directly a rule's condition names the cause (doc/rules.md, "Evidence
+ * classes"): the evaluator looks for a diagnosis in the strongest class
+ * first, so a rule keyed on a circumstance never outranks the event that
+ * decided the connection, whatever the order of the files. */
+enum td_evidence_class { TD_EVIDENCE_DECISIVE, TD_EVIDENCE_INFERRED, TD_EVIDENCE_CIRCUMSTANCE,
+			 TD_EVIDENCE__COUNT };
+
+#define TD_RULE_MAX_ALTS 4
+
+/* A cause a rule cannot rule out, with the text that says why it fits. */
+struct td_rule_alt {
+	char *category;
+	char *text;
+};
+
 struct td_rule {
 	char *id;
 	bool finding;
 	char *category;
 	char *windows;         /* may interpolate facts */
 	char *confidence;      /* high, medium, low */
+	enum td_evidence_class evidence;
+	bool evidence_given;
+	struct td_rule_alt alts[TD_RULE_MAX_ALTS];
+	size_t n_alts;
 	struct node *when;
 	char *summary, *explain, *remedy;
 	char *origin;          /* "FILE:LINE" */

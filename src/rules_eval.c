@@ -4,6 +4,7 @@
  * condition read and found true give the verdict its evidence frames.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,20 +251,36 @@ static bool eval(struct eval_ctx *c, const struct node *n)
 	}
 }
 
-/* ${fact} replaced by the fact's value ("(none)" when absent). */
+/* ${fact} replaced by the fact's value. Text between {{ and }} is said only
+ * when every fact in it is present; an absent fact outside such a group
+ * reads "unknown" (a rule should put it in a group). */
 static void interpolate(const struct td_facts *f, const char *tpl, char *out, size_t len)
 {
-	size_t o = 0;
+	size_t o = 0, group = 0;
+	bool in_group = false, missing = false;
 	out[0] = '\0';
 	for (const char *p = tpl; *p && o + 1 < len;) {
 		const char *end;
-		if (p[0] == '$' && p[1] == '{' && (end = strchr(p, '}'))) {
-			char name[128], val[512] = "(none)";
+		if (p[0] == '{' && p[1] == '{') {
+			in_group = true;
+			missing = false;
+			group = o;
+			p += 2;
+		} else if (p[0] == '}' && p[1] == '}' && in_group) {
+			if (missing)
+				o = group;
+			out[o] = '\0';
+			in_group = false;
+			p += 2;
+		} else if (p[0] == '$' && p[1] == '{' && (end = strchr(p, '}'))) {
+			char name[128], val[512] = "unknown";
 			snprintf(name, sizeof(name), "%.*s", (int)(end - p - 2), p + 2);
 			const struct td_fact_desc *d = td_fact_find(name);
 			struct td_value v;
 			if (d && td_fact_get(f, d, &v))
 				value_text(&v, val, sizeof(val));
+			else
+				missing = true;
 			int n = snprintf(out + o, len - o, "%s", val);
 			o = n < 0 ? o : (size_t)n >= len - o ? len - 1 : o + (size_t)n;
 			p = end + 1;
@@ -340,19 +357,22 @@ static void evidence(const struct eval_ctx *c, struct td_diagnosis *d)
 		}
 }
 
+static const char *const class_names[] = { "decisive", "inferred", "circumstance" };
+
 static void verdict(const struct td_rule *r, const struct eval_ctx *c, struct td_diagnosis *d)
 {
 	char windows[32];
 	d->category = r->category;
 	d->confidence = r->confidence;
 	d->rule = r->id;
+	d->evidence_class = class_names[r->evidence];
 	interpolate(c->f, r->summary, d->summary, sizeof(d->summary));
 	interpolate(c->f, r->remedy ? r->remedy : "", d->remedy, sizeof(d->remedy));
 	interpolate(c->f, r->explain ? r->explain : "", d->explanation, sizeof(d->explanation));
 	d->windows_error = NULL;
 	if (r->windows) {
 		interpolate(c->f, r->windows, windows, sizeof(windows));
-		if (windows[0] && strcmp(windows, "(none)") != 0) {
+		if (windows[0] && strcmp(windows, "unknown") != 0) {
 			snprintf(d->windows_buf, sizeof(d->windows_buf), "%s", windows);
 			d->windows_error = d->windows_buf;
 		}
@@ -370,37 +390,96 @@ static void finding(const struct td_rule *r, const struct eval_ctx *c, struct td
 	interpolate(c->f, r->summary, fi->summary, sizeof(fi->summary));
 }
 
+static bool alternative_listed(const struct td_diagnosis *d, const char *category)
+{
+	if (strcmp(d->category, category) == 0)
+		return true;
+	for (size_t i = 0; i < d->n_alternatives; i++)
+		if (strcmp(d->alternatives[i].category, category) == 0)
+			return true;
+	return false;
+}
+
+static void alternative(struct td_diagnosis *d, const struct td_facts *f, const char *category,
+			const char *confidence, const char *rule, const char *text)
+{
+	if (d->n_alternatives >= TD_MAX_ALTERNATIVES || alternative_listed(d, category))
+		return;
+	struct td_alternative *a = &d->alternatives[d->n_alternatives++];
+	a->category = category;
+	a->confidence = confidence;
+	a->rule = rule;
+	interpolate(f, text, a->summary, sizeof(a->summary));
+}
+
+/* The causes besides the verdict: those its rule names, then the other
+ * rules of the same evidence class that matched with another category
+ * (the generic handshake-failed and incomplete add nothing to a verdict). */
+static void alternatives(const struct td_ruleset *rs, const bool *hit, size_t decider,
+			 const struct td_facts *f, struct td_diagnosis *d)
+{
+	const struct td_rule *r = rs->rules[decider];
+	for (size_t i = 0; i < r->n_alts; i++)
+		alternative(d, f, r->alts[i].category, "low", r->id, r->alts[i].text);
+	for (size_t i = decider + 1; i < rs->n; i++) {
+		const struct td_rule *o = rs->rules[i];
+		if (!hit[i] || o->finding || o->evidence != r->evidence ||
+		    !strcmp(o->category, "handshake-failed") || !strcmp(o->category, "incomplete"))
+			continue;
+		alternative(d, f, o->category, o->confidence, o->id, o->summary);
+	}
+}
+
+/* Every rule is tried (they are cheap next to the parsing); the first
+ * matching diagnosis of the strongest evidence class decides. */
 void td_rules_eval(const struct td_ruleset *rs, const struct td_facts *f, struct td_diagnosis *d,
 		   FILE *explain)
 {
-	bool decided = false;
+	bool hit_small[256], *hit = rs->n <= 256 ? hit_small : calloc(rs->n, sizeof(bool));
+	size_t first[TD_EVIDENCE__COUNT];
 	memset(d, 0, sizeof(*d));
+	for (int k = 0; k < TD_EVIDENCE__COUNT; k++)
+		first[k] = SIZE_MAX;
 	if (explain)
-		fprintf(explain, "  rules tried (first matching diagnosis wins; every matching finding counts):\n");
+		fprintf(explain, "  rules tried (the first matching diagnosis of the strongest evidence class wins; "
+				 "every matching finding counts):\n");
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct td_rule *r = rs->rules[i];
-		if (decided && !r->finding)
-			continue;
 		struct eval_ctx c = { .f = f, .explain = explain };
 		if (explain)
-			fprintf(explain, "    %s %s (%s):\n", r->finding ? "finding" : "diagnosis", r->id, r->origin);
-		bool hit = eval(&c, r->when);
+			fprintf(explain, "    %s %s (%s%s%s):\n", r->finding ? "finding" : "diagnosis", r->id,
+				r->finding ? "" : class_names[r->evidence], r->finding ? "" : ", ", r->origin);
+		bool h = eval(&c, r->when);
+		if (hit)
+			hit[i] = h;
 		if (explain)
-			fprintf(explain, "      => %s\n", hit ? "MATCH" : "no");
-		if (!hit)
+			fprintf(explain, "      => %s\n", h ? "MATCH" : "no");
+		if (!h)
 			continue;
 		if (r->finding) {
 			finding(r, &c, d);
-		} else {
-			verdict(r, &c, d);
-			decided = true;
+		} else if (first[r->evidence] == SIZE_MAX) {
+			first[r->evidence] = i;
 		}
 	}
-	if (!decided) {
+	size_t decider = SIZE_MAX;
+	for (int k = 0; k < TD_EVIDENCE__COUNT && decider == SIZE_MAX; k++)
+		decider = first[k];
+	if (decider == SIZE_MAX) {
 		d->category = "incomplete";
 		d->confidence = "low";
+		d->evidence_class = "circumstance";
 		snprintf(d->summary, sizeof(d->summary), "No diagnosis rule matched this connection");
+	} else {
+		/* Once more, quietly, for the facts it read: they are the evidence. */
+		struct eval_ctx c = { .f = f };
+		eval(&c, rs->rules[decider]->when);
+		verdict(rs->rules[decider], &c, d);
 	}
+	if (decider != SIZE_MAX && hit)
+		alternatives(rs, hit, decider, f, d);
+	if (hit != hit_small)
+		free(hit);
 }
 
 void td_rules_list(const struct td_ruleset *rs, FILE *out)

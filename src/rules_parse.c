@@ -425,6 +425,8 @@ static struct node *parse_or(struct parser *ps)
 /* ---- rules ---- */
 
 /* ${fact} in a text must name a fact. */
+/* Every ${fact} names a known fact; {{ optional groups }} are closed and
+ * not nested (the evaluator drops a group whose fact is absent). */
 static void check_interpolation(struct parser *ps, const char *text)
 {
 	for (const char *p = strstr(text, "${"); p; p = strstr(p + 2, "${")) {
@@ -440,6 +442,26 @@ static void check_interpolation(struct parser *ps, const char *text)
 			return;
 		}
 	}
+	bool open = false;
+	for (const char *p = text; *p; p++) {
+		if (p[0] == '{' && p[1] == '{' && (p == text || p[-1] != '$')) {
+			if (open) {
+				fail(ps, "'{{' inside an optional group in \"%.40s\"", text);
+				return;
+			}
+			open = true;
+			p++;
+		} else if (p[0] == '}' && p[1] == '}') {
+			if (!open) {
+				fail(ps, "'}}' without '{{' in \"%.40s\"", text);
+				return;
+			}
+			open = false;
+			p++;
+		}
+	}
+	if (open)
+		fail(ps, "optional group '{{' not closed in \"%.40s\"", text);
 }
 
 static bool text_field(struct parser *ps, char **slot, const char *field)
@@ -482,15 +504,55 @@ static bool word_field(struct parser *ps, char **slot, const char *field, const 
 	return true;
 }
 
+static void evidence_field(struct parser *ps, struct td_rule *r, const char *const *classes)
+{
+	char *word = NULL;
+	if (r->evidence_given) {
+		fail(ps, "'evidence' given twice");
+		return;
+	}
+	if (!word_field(ps, &word, "evidence", classes))
+		return;
+	for (int i = 0; classes[i]; i++)
+		if (strcmp(word, classes[i]) == 0)
+			r->evidence = (enum td_evidence_class)i;
+	r->evidence_given = true;
+	free(word);
+}
+
+/* alternative CATEGORY "why it fits": a cause the rule cannot rule out. */
+static void alternative_field(struct parser *ps, struct td_rule *r)
+{
+	char *category = NULL, *text = NULL;
+	if (r->n_alts == TD_RULE_MAX_ALTS) {
+		fail(ps, "more than %d alternatives in one rule", TD_RULE_MAX_ALTS);
+		return;
+	}
+	if (!word_field(ps, &category, "alternative", NULL))
+		return;
+	if (!td_category_known(category, false)) {
+		fail(ps, "alternative '%s' is not a diagnosis category of the vocabulary (doc/rules.md)",
+		     category);
+		free(category);
+		return;
+	}
+	if (!text_field(ps, &text, "alternative")) {
+		free(category);
+		return;
+	}
+	r->alts[r->n_alts++] = (struct td_rule_alt){ .category = category, .text = text };
+}
+
 static void parse_field(struct parser *ps, struct td_rule *r, char **kind)
 {
 	static const char *const kinds[] = { "diagnosis", "finding", NULL };
 	static const char *const levels[] = { "high", "medium", "low", NULL };
+	static const char *const classes[] = { "decisive", "inferred", "circumstance", NULL };
 	char field[32];
 	snprintf(field, sizeof(field), "%.31s", ps->t.text);
 	if (!is(ps, T_IDENT, NULL)) {
-		fail(ps, "expected a field (kind, category, windows, confidence, when, summary, explain, "
-			 "remedy) or '}', found %s", describe(&ps->t));
+		fail(ps, "expected a field (kind, category, windows, confidence, evidence, alternative, when, "
+			 "summary, explain, remedy) or '}', found %s", describe(&ps->t));
 		return;
 	}
 	next(ps);
@@ -518,9 +580,13 @@ static void parse_field(struct parser *ps, struct td_rule *r, char **kind)
 		text_field(ps, &r->explain, field);
 	else if (!strcmp(field, "remedy"))
 		text_field(ps, &r->remedy, field);
+	else if (!strcmp(field, "evidence"))
+		evidence_field(ps, r, classes);
+	else if (!strcmp(field, "alternative"))
+		alternative_field(ps, r);
 	else
-		fail(ps, "unknown field '%s' (kind, category, windows, confidence, when, summary, explain, "
-			 "remedy)", field);
+		fail(ps, "unknown field '%s' (kind, category, windows, confidence, evidence, alternative, "
+			 "when, summary, explain, remedy)", field);
 }
 
 static void check_rule(struct parser *ps, struct td_rule *r, const char *kind)
@@ -570,8 +636,10 @@ static struct td_rule *parse_rule(struct parser *ps)
 	if (!ps->failed && expect(ps, T_PUNCT, "}", "'}' closing the rule"))
 		check_rule(ps, r, kind);
 	free(kind);
-	if (!r->confidence)
-		r->confidence = strdup("high");
+	if (!r->confidence) {
+		static const char *const by_class[] = { "high", "medium", "low" };
+		r->confidence = strdup(by_class[r->evidence]);
+	}
 	return r;
 }
 
@@ -723,6 +791,10 @@ void td_rule_free(struct td_rule *r)
 	free(r->explain);
 	free(r->remedy);
 	free(r->origin);
+	for (size_t i = 0; i < r->n_alts; i++) {
+		free(r->alts[i].category);
+		free(r->alts[i].text);
+	}
 	free(r);
 }
 

@@ -14,6 +14,7 @@
 
 #define TD_MAX_EVIDENCE 8
 #define TD_MAX_FINDINGS 8
+#define TD_MAX_ALTERNATIVES 4
 
 struct td_evidence {
 	uint64_t frame;
@@ -26,11 +27,20 @@ struct td_finding {
 	char summary[240];
 };
 
+/* Another cause the evidence fits and the capture cannot rule out. */
+struct td_alternative {
+	const char *category;
+	const char *confidence;
+	const char *rule;           /* the rule that names it */
+	char summary[240];
+};
+
 struct td_diagnosis {
 	const char *category;       /* "ok", "tcp-timeout", ... */
 	const char *windows_error;  /* "0x80090326" or NULL */
 	const char *confidence;     /* "high", "medium", "low" */
 	const char *rule;           /* the id of the rule that decided, NULL if none */
+	const char *evidence_class; /* "decisive", "inferred", "circumstance" */
 	char windows_buf[32];
 	char summary[320];
 	char explanation[600];
@@ -39,6 +49,8 @@ struct td_diagnosis {
 	size_t n_evidence;
 	struct td_finding findings[TD_MAX_FINDINGS];
 	size_t n_findings;
+	struct td_alternative alternatives[TD_MAX_ALTERNATIVES];
+	size_t n_alternatives;
 };
 
 /* Fill the derived facts (stage, why not reassembled) once the flow is over. */
