@@ -21,6 +21,7 @@ struct td_conntrack {
 	struct td_flow **table;
 	struct td_flow *oldest, *newest;
 	uint32_t next_id;
+	double last_ts;              /* the newest packet of the input so far */
 	struct td_conntrack_stats st;
 };
 
@@ -140,7 +141,8 @@ static void unlink_flow(struct td_conntrack *ct, struct td_flow *f)
 static void td_conntrack_finish(struct td_conntrack *ct, struct td_flow *f)
 {
 	unlink_flow(ct, f);
-	ct->on_finish(f, ct->arg);
+	if (!f->ignored)
+		ct->on_finish(f, ct->arg);
 	td_tls_free(f->tls);
 	td_facts_free(f->facts);
 	free(f);
@@ -214,6 +216,7 @@ static void on_syn(struct td_flow *f, const struct td_pkt *p)
 		t->syn_frame = p->frame;
 		t->syn_ts = p->ts;
 	}
+	t->syn_last_ts = p->ts;
 }
 
 static void on_rst(struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
@@ -279,8 +282,64 @@ static bool new_connection(const struct td_flow *f, const struct td_pkt *p, enum
 	return flow_over(f) || (f->facts->tcp.syn_count > 0 && p->seq != f->isn);
 }
 
+/* The first payload of a connection whose SYN was not seen: does it look
+ * like a client's opening (a TLS ClientHello, an SSLv2 hello, an HTTP
+ * request line)? Roles come from the wire, not from port numbers. */
+static bool looks_like_client_opening(const struct td_pkt *p)
+{
+	static const char *const methods[] = { "GET ", "POST ", "HEAD ", "PUT ", "CONNECT ", "OPTIONS " };
+	const uint8_t *d = p->payload;
+	size_t n = p->payload_len;
+	if (n >= 6 && d[0] == 0x16 && d[1] == 3 && d[5] == 1)
+		return true;
+	if (n >= 3 && (d[0] & 0x80) && d[2] == 1)
+		return true;
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (n >= strlen(methods[i]) && memcmp(d, methods[i], strlen(methods[i])) == 0)
+			return true;
+	return false;
+}
+
+/* A flow for a packet that has none: from a SYN to an analyzed port, or
+ * (started before the capture) from its first payload. A client whose
+ * source port happens to be an analyzed one, talking to a port that is
+ * not, gets a flow that is followed quietly and never reported. */
+static struct td_flow *new_flow(struct td_conntrack *ct, const struct td_pkt *p, bool to_server,
+				const char *file)
+{
+	bool syn = (p->flags & (TD_TCP_SYN | TD_TCP_ACK)) == TD_TCP_SYN;
+	struct td_flow *f = NULL;
+	if (syn) {
+		f = create(ct, p, true, file);
+		if (f && !to_server) {
+			f->ignored = true;
+			ct->st.ignored_flows++;
+		}
+	} else if (p->payload_wire_len && !(p->flags & (TD_TCP_SYN | TD_TCP_RST))) {
+		bool src_is_client = to_server;
+		bool reversed = false;
+		if (looks_like_client_opening(p)) {
+			reversed = !to_server;
+			src_is_client = true;
+		}
+		f = create(ct, p, src_is_client, file);
+		if (f) {
+			f->facts->tcp.midstream = true;
+			if (reversed) {
+				f->ignored = true;
+				ct->st.ignored_flows++;
+			}
+		}
+	} else {
+		ct->st.stray_packets++;
+	}
+	return f;
+}
+
 struct td_flow *td_conntrack_packet(struct td_conntrack *ct, const struct td_pkt *p, const char *file)
 {
+	if (p->ts > ct->last_ts)
+		ct->last_ts = p->ts;
 	bool to_server = td_port_in(ct->ports->tls, p->dport) || td_port_in(ct->ports->proxy, p->dport);
 	bool from_server = td_port_in(ct->ports->tls, p->sport) || td_port_in(ct->ports->proxy, p->sport);
 	if (!to_server && !from_server)
@@ -292,23 +351,18 @@ struct td_flow *td_conntrack_packet(struct td_conntrack *ct, const struct td_pkt
 		f = NULL;
 	}
 	if (!f) {
-		bool syn = (p->flags & (TD_TCP_SYN | TD_TCP_ACK)) == TD_TCP_SYN;
-		if (syn && to_server) {
-			f = create(ct, p, true, file);
-		} else if (p->payload_wire_len && !(p->flags & (TD_TCP_SYN | TD_TCP_RST))) {
-			/* Started before the capture: the side on the analyzed port is the server. */
-			f = create(ct, p, to_server, file);
-			if (f)
-				f->facts->tcp.midstream = true;
-		} else {
-			ct->st.stray_packets++;
-		}
-		if (!f)
+		if (!(f = new_flow(ct, p, to_server, file)))
 			return NULL;
 		dir = (p->sport == f->cport && !memcmp(p->src, f->caddr, p->ipver == 6 ? 16 : 4))
 			      ? TD_DIR_C2S : TD_DIR_S2C;
 	}
 	update(f, p, dir);
+	if (f->ignored) {
+		/* Counted, never analyzed: it ends when TCP says so. */
+		if (flow_over(f))
+			td_conntrack_finish(ct, f);
+		return NULL;
+	}
 	return f;
 }
 
@@ -318,10 +372,14 @@ void td_conntrack_settle(struct td_conntrack *ct, struct td_flow *f)
 		td_conntrack_finish(ct, f);
 }
 
+/* End of input: what is still open was open when the capture stopped. */
 void td_conntrack_flush(struct td_conntrack *ct)
 {
-	while (ct->oldest)
+	while (ct->oldest) {
+		ct->oldest->facts->open_at_end = true;
+		ct->oldest->facts->capture_end_ts = ct->last_ts;
 		td_conntrack_finish(ct, ct->oldest);
+	}
 }
 
 void td_conntrack_free(struct td_conntrack *ct)

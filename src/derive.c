@@ -130,6 +130,7 @@ void td_facts_derive(struct td_facts *f)
 	d->after_client_certificate = after_client_certificate(f);
 	snprintf(d->reset_windows, sizeof(d->reset_windows), "%s",
 		 f->tcp.reset_by == TD_WHO_SERVER ? "0x2746" : "");
+	td_derive_end(f);
 }
 
 bool td_diagnosis_ok(const struct td_diagnosis *d)

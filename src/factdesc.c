@@ -128,6 +128,12 @@ const struct td_fact_desc td_facts_table[] = {
 
 	ROW("tcp.syn_count", TD_FT_U32, C(tcp.syn_count), .doc = "SYNs sent by the client, retransmissions included"),
 	ROW("tcp.syn_frame", TD_FT_FRAME, C(tcp.syn_frame), .doc = "frame of the first SYN"),
+	ROW("tcp.syn_span", TD_FT_SECONDS, C(derived.syn_span),
+	    .doc = "seconds from the first SYN to the client's last retransmission of it"),
+	ROW("tcp.observed", TD_FT_SECONDS, C(derived.observed),
+	    .doc = "seconds the capture watched the connection after its first SYN (to the capture's end when it was still open)"),
+	ROW("tcp.open_at_end", TD_FT_BOOL, C(open_at_end), .omit_zero = true,
+	    .doc = "the connection was still open when its capture file ended"),
 	ROW("tcp.synack_frame", TD_FT_FRAME, C(tcp.synack_frame), .doc = "frame of the SYN-ACK"),
 	ROW("tcp.synack_ttl", TD_FT_U8, C(tcp.synack_ttl), IF_C(tcp.synack_frame),
 	    .doc = "IP TTL (hop limit) of the SYN-ACK: the server's distance"),
@@ -159,6 +165,32 @@ const struct td_fact_desc td_facts_table[] = {
 	    .doc = "packets the capture cut short of their length (snap length)"),
 	ROW("tcp.not_reassembled_why", TD_FT_STR, C(tcp.not_reassembled_why),
 	    .doc = "why the payload could not be followed"),
+
+	ROW("handshake.end.by", TD_FT_WHO, C(derived.end_by),
+	    .doc = "who ended the handshake (alert, reset or close): client or server; absent when it completed or was still open"),
+	ROW("handshake.end.how", TD_FT_STR, C(derived.end_how),
+	    .doc = "how the handshake ended: completed, alert, reset, close, or capture-end (still open when the capture stopped)"),
+	ROW("handshake.end.frame", TD_FT_FRAME, C(derived.end_frame),
+	    .doc = "the frame of that event (the later Finished when it completed)"),
+	ROW("handshake.end.client_last", TD_FT_STR, C(derived.end_last[0]),
+	    .doc = "the last message the client sent up to that frame (client_hello, certificate, encrypted_handshake, application_data ...)"),
+	ROW("handshake.end.server_last", TD_FT_STR, C(derived.end_last[1]),
+	    .doc = "the last message the server sent up to that frame (server_hello_done, encrypted_handshake, http_response ...)"),
+	ROW("handshake.end.after_server_flight", TD_FT_BOOL, C(derived.end_after_server_flight), .omit_zero = true,
+	    .doc = "the server's first flight was complete before the end (ServerHelloDone; in TLS 1.3 its encrypted flight)"),
+	ROW("handshake.end.client_flight", TD_FT_BOOL, C(derived.end_client_flight), .omit_zero = true,
+	    .doc = "the client had sent its second flight (Certificate, ClientKeyExchange, ChangeCipherSpec or Finished) before the end"),
+	ROW("handshake.end.alert_inferred", TD_FT_BOOL, C(derived.end_alert_inferred), .omit_zero = true,
+	    .doc = "the ending alert was encrypted: known by its size and place only"),
+	ROW("handshake.end.open_for", TD_FT_SECONDS, C(derived.end_open_for),
+	    .doc = "capture-end: seconds from the connection's last packet to the end of the capture"),
+	ROW("handshake.client_carried_on", TD_FT_BOOL, C(derived.client_carried_on), .omit_zero = true,
+	    .doc = "the handshake completed and the client sent application data: it accepted the server"),
+
+	ROW("iphttps.identified", TD_FT_BOOL, C(derived.iphttps), .omit_zero = true,
+	    .doc = "the connection is IP-HTTPS by what the wire shows (see iphttps.identified_by)"),
+	ROW("iphttps.identified_by", TD_FT_STR, C(derived.iphttps_by),
+	    .doc = "what showed it: request-line (POST /IPHTTPS), null-suites (the ClientHello offered NULL suites), http-api (Microsoft-HTTPAPI/2.0 answered)"),
 
 	ROW("tls.seen", TD_FT_BOOL, T(tls_seen), .doc = "at least one TLS record"),
 	ROW("tls.handshake_complete", TD_FT_BOOL, C(derived.handshake_complete), .omit_zero = true,
@@ -238,6 +270,8 @@ const struct td_fact_desc td_facts_table[] = {
 	ROW("tls.certificate_request.seen", TD_FT_BOOL, T(cert_request.seen), IF_T(cert_request.seen),
 	    .doc = "the server asked for a client certificate"),
 	ROW("tls.certificate_request.frame", TD_FT_FRAME, T(cert_request.frame), .doc = "its frame"),
+	ROW("tls.certificate_request.inferred", TD_FT_BOOL, C(derived.tls13_cert_requested), .omit_zero = true,
+	    .doc = "TLS 1.3: the client's encrypted flight carried a Certificate, so the server asked for one (inferred from record sizes)"),
 	ROW("tls.certificate_request.types", TD_FT_LIST8, LIST_T(cert_request.types, cert_request.n_types),
 	    IF_T(cert_request.seen), .reg = TD_REG_CERT_TYPE, .doc = "certificate types accepted"),
 	ROW("tls.certificate_request.signature_algorithms", TD_FT_LIST16,
@@ -258,6 +292,8 @@ const struct td_fact_desc td_facts_table[] = {
 	    .doc = "certificates the client sent (0: an empty Certificate)"),
 	ROW("tls.client_certificate.empty", TD_FT_BOOL, T(client_certs.empty), IF_T(client_certs.seen),
 	    .doc = "the client sent an empty Certificate"),
+	ROW("tls.client_certificate.inferred", TD_FT_STR, C(derived.tls13_client_cert),
+	    .doc = "TLS 1.3, from the sizes of the client's encrypted flight: none (Finished only), empty (an empty Certificate) or sent (a certificate and its CertificateVerify)"),
 	ROW("tls.client_certificate.rejected", TD_FT_BOOL, C(derived.after_client_certificate), .omit_zero = true,
 	    .doc = "the server's alert or close came after the client's Certificate"),
 	ROW("tls.client_key_exchange.frame", TD_FT_FRAME, T(client_key_exchange_frame),
@@ -410,6 +446,11 @@ bool td_fact_get(const struct td_facts *f, const struct td_fact_desc *d, struct 
 		v->kind = TD_V_NUM;
 		memcpy(&v->num, p, sizeof(double));
 		return true;
+	case TD_FT_SECONDS:
+		v->kind = TD_V_NUM;
+		memcpy(&v->num, p, sizeof(double));
+		v->num = (double)(int64_t)(v->num * 1e6 + 0.5) / 1e6; /* microseconds, as captures keep */
+		return v->num > 0;
 	case TD_FT_STR:
 		v->kind = TD_V_STR;
 		v->str = (const char *)p;

@@ -55,6 +55,8 @@ struct td_diagnosis {
 
 /* Fill the derived facts (stage, why not reassembled) once the flow is over. */
 void td_facts_derive(struct td_facts *f);
+/* The handshake's end and what the sizes of encrypted records show (src/derive_end.c). */
+void td_derive_end(struct td_facts *f);
 bool td_diagnosis_ok(const struct td_diagnosis *d);
 
 /* The error Schannel returns on receiving this alert (Microsoft's table). */

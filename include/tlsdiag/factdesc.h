@@ -29,6 +29,7 @@ enum td_ftype {
 	TD_FT_I32,    /* int32_t */
 	TD_FT_EPOCH,  /* int64_t seconds since the epoch, shown as ISO 8601 UTC */
 	TD_FT_CHAIN,  /* struct td_chain_facts: its certificates, for display */
+	TD_FT_SECONDS,/* double, a duration in seconds, absent when 0 */
 };
 
 /* What a row's offset is relative to: the connection, its payload facts,

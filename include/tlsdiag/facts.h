@@ -100,6 +100,7 @@ struct td_tcp_facts {
 	uint32_t syn_count;          /* SYNs from the client, retransmissions included */
 	uint64_t syn_frame, synack_frame;
 	double syn_ts, synack_ts;
+	double syn_last_ts;          /* the last SYN (retransmission) from the client */
 	uint8_t synack_ttl;          /* the server's IP TTL (hop limit) on the SYN-ACK */
 	uint8_t reset_by;            /* enum td_who, first RST */
 	uint64_t rst_frame;
@@ -306,6 +307,23 @@ struct td_derived {
 	bool iphttps_ok;             /* POST /IPHTTPS answered 200 by Microsoft-HTTPAPI/2.0 */
 	bool after_client_certificate; /* the server's alert or close came after the client's Certificate */
 	char reset_windows[16];      /* 0x2746 (WSAECONNRESET) when the server side reset */
+
+	/* How the handshake ended (src/derive_end.c): the decisive event. */
+	uint8_t end_by;              /* enum td_who: who ended it; none when completed or open */
+	char end_how[16];            /* alert, reset, close, capture-end, completed */
+	uint64_t end_frame;
+	char end_last[2][32];        /* the last message each side sent before the end */
+	bool end_after_server_flight;/* the server's first flight was complete before the end */
+	bool end_client_flight;      /* the client had sent its second flight before the end */
+	bool end_alert_inferred;     /* the ending alert is known by its size only (encrypted) */
+	double end_open_for;         /* capture-end: seconds from the last packet to the capture's end */
+	bool client_carried_on;      /* the client sent application data after the handshake */
+	double syn_span;             /* seconds from the first SYN to the last retransmission */
+	double observed;             /* seconds the capture watched after the first SYN */
+	char tls13_client_cert[8];   /* TLS 1.3, from record sizes: none, empty, sent */
+	bool tls13_cert_requested;   /* TLS 1.3: the client's flight carried a Certificate */
+	bool iphttps;                /* identified as IP-HTTPS (see iphttps_by) */
+	char iphttps_by[32];         /* request-line, null-suites, http-api */
 };
 
 struct td_facts {
@@ -315,6 +333,8 @@ struct td_facts {
 	uint8_t stage;               /* enum td_stage */
 	uint32_t caps_hit;           /* bit (1 << enum td_cap) per cap reached */
 	uint16_t max_certs;          /* certificates kept per chain (--max-certs) */
+	bool open_at_end;            /* still open when its capture file ended */
+	double capture_end_ts;       /* the time of that file's last packet */
 	struct td_tcp_facts tcp;
 	struct td_derived derived;
 	struct td_tls_facts *tls;    /* NULL until payload arrives */

@@ -31,6 +31,7 @@ struct td_flow {
 	uint16_t cport, sport;
 	uint32_t isn;                /* the client's initial sequence number */
 	bool reasm_active;           /* libnids holds a stream for it */
+	bool ignored;                /* a client on an analyzed source port: followed, not reported */
 	bool reasm_done;             /* libnids closed, reset or dropped its stream */
 	bool collecting[2];          /* payload still wanted per direction */
 	const struct td_limits *lim;
@@ -76,6 +77,7 @@ struct td_conntrack_stats {
 	uint64_t dropped_flows;      /* not tracked: the flow cap was reached */
 	uint64_t dropped_memory;     /* not tracked: --max-memory was reached */
 	uint64_t stray_packets;      /* analyzed-port packets of no tracked flow */
+	uint64_t ignored_flows;      /* clients whose source port is an analyzed one, to another port */
 	size_t live, peak;           /* flows held now / at most */
 };
 void td_conntrack_stats(const struct td_conntrack *ct, struct td_conntrack_stats *st);
