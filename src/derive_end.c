@@ -67,6 +67,16 @@ static bool completed(const struct td_facts *f)
 	return t->dir[TD_DIR_C2S].app_records && !server_ended;
 }
 
+/* Did either side send payload after frame a, up to frame b? */
+static bool payload_between(const struct td_facts *f, uint64_t a, uint64_t b)
+{
+	const struct td_tls_facts *t = f->tls;
+	for (size_t i = 0; t && i < t->n_events; i++)
+		if (t->events[i].frame > a && t->events[i].frame < b)
+			return true;
+	return false;
+}
+
 static struct ending find_ending(const struct td_facts *f)
 {
 	const struct td_tls_facts *t = f->tls;
@@ -85,6 +95,11 @@ static struct ending find_ending(const struct td_facts *f)
 	candidate(&e, tcp->reset_by, "reset", tcp->rst_frame, false);
 	uint64_t fin = tcp->first_fin_by == TD_WHO_CLIENT ? tcp->fin_frame_client : tcp->fin_frame_server;
 	candidate(&e, tcp->first_fin_by, "close", fin, false);
+	/* A close the same side aborts with a reset before the other side said
+	 * anything is a reset (haproxy's reject, a firewall's kill). */
+	if (e.how[0] == 'c' && tcp->reset_by == e.by && tcp->rst_ts - (e.by == TD_WHO_CLIENT ? tcp->fin_ts_client : tcp->fin_ts_server) < 0.1 &&
+	    !payload_between(f, e.frame, tcp->rst_frame))
+		e.how = "reset";
 	if (!e.frame && f->open_at_end)
 		e.how = "capture-end";
 	return e;
@@ -175,12 +190,15 @@ static void tls13_client_flight(const struct td_tls_facts *t, struct td_derived 
 
 /* IP-HTTPS by what the wire shows: its request, the NULL suites only
  * Windows' IP-HTTPS client offers, or the server's HTTP.sys answering. */
-static void iphttps_identity(const struct td_tls_facts *t, struct td_derived *d)
+static void iphttps_identity(const struct td_facts *f, struct td_derived *d)
 {
+	const struct td_tls_facts *t = f->tls;
 	const char *by = "";
-	if (!t)
-		return;
-	if (strcmp(t->http_req.uri, "/IPHTTPS") == 0)
+	if (f->iphttps_given)
+		by = "user";
+	else if (!t)
+		by = "";
+	else if (strcmp(t->http_req.uri, "/IPHTTPS") == 0)
 		by = "request-line";
 	else if (t->ch.seen && t->ch.null_suites > 0)
 		by = "null-suites";
@@ -217,6 +235,6 @@ void td_derive_end(struct td_facts *f)
 	d->client_carried_on = d->handshake_complete && t && t->dir[TD_DIR_C2S].app_records > 0 &&
 			       (t->dir[TD_DIR_S2C].app_records > 0 || !strcmp(e.how, "completed"));
 	tls13_client_flight(t, d);
-	iphttps_identity(t, d);
+	iphttps_identity(f, d);
 	tcp_timing(f, d);
 }

@@ -13,7 +13,7 @@
 #include "config.h"
 
 enum { OPT_PROXY_PORT = 256, OPT_JSON, OPT_MAX_CONN, OPT_MAX_HS, OPT_LIST_FACTS, OPT_CA_FILE, OPT_CA_PATH,
-       OPT_SYSTEM_CA, OPT_SERVER_NAME, OPT_EXPECT_ISSUER, OPT_EXPECT_FP, OPT_DUMP_CERTS, OPT_INSPECTION,
+       OPT_SYSTEM_CA, OPT_SERVER_NAME, OPT_IPHTTPS, OPT_EXPECT_ISSUER, OPT_EXPECT_FP, OPT_DUMP_CERTS, OPT_INSPECTION,
        OPT_FRESH, OPT_RULES, OPT_NO_DEFAULT_RULES, OPT_LIST_RULES, OPT_EXPLAIN, OPT_EXPECT,
        OPT_MAX_CERTS, OPT_MAX_BYTES, OPT_MAX_MEMORY, OPT_WRITE_ALL, OPT_MAX_WRITE };
 
@@ -37,6 +37,7 @@ static const struct option long_opts[] = {
 	{ "ca-path", required_argument, NULL, OPT_CA_PATH },
 	{ "system-ca", no_argument, NULL, OPT_SYSTEM_CA },
 	{ "server-name", required_argument, NULL, OPT_SERVER_NAME },
+	{ "iphttps", no_argument, NULL, OPT_IPHTTPS },
 	{ "expect-issuer", required_argument, NULL, OPT_EXPECT_ISSUER },
 	{ "expect-fingerprint", required_argument, NULL, OPT_EXPECT_FP },
 	{ "dump-certs", required_argument, NULL, OPT_DUMP_CERTS },
@@ -84,6 +85,8 @@ static void help(void)
 	       "      --ca-path DIR        the same, as an OpenSSL hashed directory\n"
 	       "      --system-ca          the system's trust store (default: no anchors)\n"
 	       "      --server-name NAME   the name the client expects (default: SNI, else Host)\n"
+	       "      --iphttps            every connection is IP-HTTPS (else: known by its request,\n"
+	       "                           its NULL suites or Microsoft-HTTPAPI answering)\n"
 	       "      --expect-issuer TEXT the issuer our server's certificate has (repeatable)\n"
 	       "      --expect-fingerprint SHA256  our server's certificate (repeatable)\n"
 	       "      --dump-certs DIR     write every certificate as DIR/<sha256>.pem\n"
@@ -243,6 +246,9 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 			break;
 		case OPT_SERVER_NAME:
 			o->x509.server_name = optarg;
+			break;
+		case OPT_IPHTTPS:
+			o->iphttps = true;
 			break;
 		case OPT_EXPECT_ISSUER:
 			if (o->x509.n_expect_issuer == TD_ARRAY_LEN(o->x509.expect_issuer))

@@ -29,7 +29,7 @@ static const char *const diagnosis_categories[] = {
 };
 static const char *const finding_categories[] = {
 	"no-preauth", "weak-protocol", "weak-dh", "null-cipher", "self-signed", "ecdsa-cert",
-	"sstp-colocated", NULL,
+	"sstp-colocated", "cert-expired", "cert-not-yet-valid", "cert-name-mismatch", "cert-untrusted", NULL,
 };
 
 bool td_category_known(const char *category, bool finding)

@@ -198,6 +198,12 @@ static void verify(struct td_x509_ctx *x, STACK_OF(X509) *chain, int purpose, in
 	else
 		snprintf(c->verify_error, sizeof(c->verify_error), "X509_V_ERR_%d", c->verify_code);
 	snprintf(c->verify_reason, sizeof(c->verify_reason), "%s", X509_verify_cert_error_string(c->verify_code));
+	/* OpenSSL builds and checks the chain's trust before the dates, so a
+	 * date error means the chain itself was trusted (the order of Windows'
+	 * SSL policy too: doc/windows-errors.md). */
+	c->chain_untrusted = !c->trusted && c->verify_code != X509_V_ERR_CERT_NOT_YET_VALID &&
+			     c->verify_code != X509_V_ERR_CERT_HAS_EXPIRED &&
+			     c->verify_code != X509_V_ERR_HOSTNAME_MISMATCH;
 	X509_STORE_CTX_free(ctx);
 }
 
@@ -275,8 +281,25 @@ static void name_check(const struct td_blob *leaf_der, struct td_chain_facts *c)
 	c->multi_san_not_subject = leaf->n_san_dns > 1 && c->name_matched && !c->cn_matches;
 }
 
+/* Words inspection products and the CAs customers name for them use
+ * ("Forward Trust", "SSL Inspection", "Decryption CA", "Outbound Proxy"). */
+static void inspection_wording(struct td_chain_facts *c)
+{
+	static const char *const words[] = { "inspection", "inspect", "decrypt", "ssl proxy", "tls proxy",
+					     "ssl-proxy", "forward trust", "forward-trust", "intercept",
+					     "mitm", "outbound", "ssl bump", "sslbump" };
+	for (size_t i = 0; i < c->n && !c->inspection_wording[0]; i++)
+		for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+			if (contains_nocase(c->certs[i].issuer, words[w]) ||
+			    (i == 0 && contains_nocase(c->certs[0].subject, words[w]))) {
+				snprintf(c->inspection_wording, sizeof(c->inspection_wording), "%s", words[w]);
+				break;
+			}
+}
+
 static void interception(const struct td_x509_ctx *x, struct td_chain_facts *c)
 {
+	inspection_wording(c);
 	const struct td_cert_info *leaf = &c->certs[0];
 	for (size_t i = 0; i < c->n && !c->inspection_product[0]; i++)
 		for (size_t p = 0; p < x->n_patterns; p++)

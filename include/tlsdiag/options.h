@@ -34,6 +34,7 @@ struct td_options {
 	bool no_default_rules;
 	bool list_rules;
 	bool explain;
+	bool iphttps;            /* --iphttps: every connection is IP-HTTPS */
 	const char *expect[32];      /* --expect: regression mode */
 	size_t n_expect;
 	char **files;

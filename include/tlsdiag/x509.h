@@ -60,6 +60,7 @@ struct td_chain_facts {
 	bool verify_attempted;
 	bool trusted;
 	int verify_code;             /* X509_V_* */
+	bool chain_untrusted;        /* verification failed for trust (issuer, root, signature), not time or name */
 	char verify_error[64];       /* X509_V_ERR_* name */
 	char verify_reason[128];     /* OpenSSL's sentence */
 	/* name */
@@ -76,6 +77,7 @@ struct td_chain_facts {
 	char inspection_product[64]; /* an issuer in the inspection list */
 	bool resigned;               /* names cover the request but the issuer is not the expected one */
 	bool fresh_leaf;             /* valid from minutes before the capture: minted on the fly */
+	char inspection_wording[24]; /* a word of inspection in an issuer or the leaf's subject */
 	bool device_self_signed;     /* self-signed and not covering the requested name */
 	bool ecdsa_leaf;             /* EC key: no NULL suites (RSA key transport only) */
 };
