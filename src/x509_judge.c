@@ -343,16 +343,27 @@ static void name_check(X509 *leaf_x509, struct td_chain_facts *c)
 	c->multi_san_not_subject = leaf->n_san_dns > 1 && c->name_matched && !c->cn_matches;
 }
 
-static void interception(const struct td_x509_ctx *x, struct td_chain_facts *c)
+/* The issuers against every pattern of the list: thousands of comparisons,
+ * so once per distinct chain (the issuers are the chain's, the list the run's). */
+static void search_inspection_list(const struct td_x509_ctx *x, struct td_chain_entry *e)
 {
-	const struct td_cert_info *leaf = &c->certs[0];
-	for (size_t i = 0; i < c->n && !c->inspection_product[0]; i++)
+	if (e->inspection_searched)
+		return;
+	e->inspection_searched = true;
+	for (size_t i = 0; i < e->n && !e->inspection_product[0]; i++)
 		for (size_t p = 0; p < x->n_patterns; p++)
-			if (contains_nocase(c->certs[i].issuer, x->patterns[p].text)) {
-				snprintf(c->inspection_product, sizeof(c->inspection_product), "%s",
+			if (contains_nocase(e->certs[i].issuer, x->patterns[p].text)) {
+				snprintf(e->inspection_product, sizeof(e->inspection_product), "%s",
 					 x->patterns[p].product);
 				break;
 			}
+}
+
+static void interception(const struct td_x509_ctx *x, struct td_chain_entry *e, struct td_chain_facts *c)
+{
+	const struct td_cert_info *leaf = &c->certs[0];
+	search_inspection_list(x, e);
+	snprintf(c->inspection_product, sizeof(c->inspection_product), "%s", e->inspection_product);
 	/* A chain that ends in a CA the anchors do not hold; an incomplete one
 	 * (missing intermediate) is not evidence of re-signing. */
 	bool untrusted_issuer = c->verify_attempted && !c->trusted && !c->incomplete &&
@@ -498,7 +509,7 @@ void td_x509_analyze(struct td_x509_ctx *x, struct td_facts *f)
 			expected_name(x, t, &xf->server);
 			name_check(e->x509[0], &xf->server);
 			expectations(x, &xf->server);
-			interception(x, &xf->server);
+			interception(x, e, &xf->server);
 		}
 	}
 	/* Last: the server's entry may be evicted by this lookup. */

@@ -34,6 +34,10 @@ struct td_chain_entry {
 	int64_t verified_at, lo, hi;
 	bool trusted;
 	int verify_code;
+	/* The first inspection-list product among the issuers (x509_judge.c),
+	 * once the list has been searched. */
+	bool inspection_searched;
+	char inspection_product[64];
 	uint64_t last_use;
 };
 
