@@ -303,11 +303,11 @@ static int nids_streams(const struct td_options *o)
 }
 
 /* The report goes out in many small pieces: into a file or a pipe, a
- * 1 MiB buffer makes them few write(2)s. A terminal keeps stdio's line
+ * 256 KiB buffer makes them few write(2)s. A terminal keeps stdio's line
  * buffering, so each connection shows as it is finished. */
 static void buffer_stdout(void)
 {
-	static char buf[1 << 20];
+	static char buf[1 << 18];
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, buf, _IOFBF, sizeof(buf));
 }

@@ -77,7 +77,7 @@ static bool loop(pcap_t *p, const struct td_capture_opts *o, bool nano, char *er
  * may be read again, '-' given twice). */
 static void big_buffer(FILE *fp)
 {
-	static char file_buf[1 << 20], stdin_buf[1 << 20];
+	static char file_buf[1 << 18], stdin_buf[1 << 18];
 	static bool stdin_set;
 	if (fp != stdin) {
 		setvbuf(fp, file_buf, _IOFBF, sizeof(file_buf));

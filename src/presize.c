@@ -32,7 +32,7 @@ static size_t count_file(const char *path, size_t stop)
 	char ebuf[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	static char buf[1 << 20]; /* as in capture.c: few read(2)s */
+	static char buf[1 << 18]; /* as in capture.c: few read(2)s */
 	size_t n = 0;
 	FILE *fp = fopen(path, "rb");
 	if (!fp)

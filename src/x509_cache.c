@@ -25,12 +25,6 @@ struct td_x509_cache *td_x509_cache_new(void)
 	struct td_x509_cache *c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
-	c->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-	c->md = EVP_MD_CTX_new();
-	if (!c->sha256 || !c->md) {
-		td_x509_cache_free(c);
-		return NULL;
-	}
 	return c;
 }
 
@@ -64,6 +58,12 @@ static bool chain_key(struct td_x509_cache *c, const struct td_cert_chain *msg, 
 {
 	uint8_t head[8];
 	unsigned int len = 0;
+	/* Fetched on the first chain: a capture without certificates does not
+	 * pay for loading OpenSSL's provider. */
+	if (!c->sha256 && !(c->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)))
+		return false;
+	if (!c->md && !(c->md = EVP_MD_CTX_new()))
+		return false;
 	if (EVP_DigestInit_ex(c->md, c->sha256, NULL) != 1)
 		return false;
 	memcpy(head, &purpose, sizeof(purpose));
