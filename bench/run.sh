@@ -69,7 +69,7 @@ conns=$(cat "$file.conns")
 packets=$("$bin/pcap_loop" "$file" | awk '{print $1}')
 echo "capture: $file"
 echo "  $bytes bytes, $packets packets, $conns connections (seed $seed); $runs runs each; $(nproc) cores"
-echo "  tlsdiag: $("$tlsdiag" --version 2>/dev/null | head -1) ($(cd "$src" && git rev-parse --short HEAD 2>/dev/null))"
+echo "  tlsdiag: $tlsdiag ($("$tlsdiag" --version 2>/dev/null | head -1); tree at $(cd "$src" && git rev-parse --short HEAD 2>/dev/null))"
 printf '%-10s %9s %15s %8s %9s %11s %9s %9s %8s\n' program median "min..max" MB/s kpkt/s conn/s "RSS MiB" "x bare" exit
 base=
 for row in $tools; do
