@@ -106,5 +106,5 @@ for copies in 1 10 40; do
 	read -r s m < <(tail -1 "$t")
 	rm -f "$t"
 	awk -v k="$copies" -v b="$sbytes" -v s="$s" -v m="$m" 'BEGIN {
-		printf "%-8d %12d %9.2f %10.2f %9.1f\n", k, k * b, s, s / (k * b / 1073741824), m / 1024 }'
+		printf "%-8d %12.0f %9.2f %10.2f %9.1f\n", k, k * b, s, s / (k * b / 1073741824), m / 1024 }'
 done
