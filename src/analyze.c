@@ -4,9 +4,11 @@
  * finished flow goes facts -> classify -> report. Nothing flows backwards.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "tlsdiag/analyze.h"
 #include "tlsdiag/capture.h"
 #include "tlsdiag/diag.h"
@@ -15,10 +17,12 @@
 #include "tlsdiag/flow.h"
 #include "tlsdiag/memcap.h"
 #include "tlsdiag/packet.h"
+#include "tlsdiag/presize.h"
 #include "tlsdiag/reasm.h"
 #include "tlsdiag/report.h"
 #include "tlsdiag/rules.h"
 #include "tlsdiag/x509.h"
+#include "tlsdiag/x509_cache.h"
 
 struct run {
 	const struct td_options *o;
@@ -170,6 +174,20 @@ static void collect_stats(struct run *r)
 	memcpy(r->sum.nids_by_kind, rs.by_kind, sizeof(r->sum.nids_by_kind));
 }
 
+/* TLSDIAG_STATS=1: the chain cache's counts on stderr, for measuring
+ * (doc/performance.md); the report itself stays as it is. */
+static void cache_stats(const struct td_x509_ctx *x)
+{
+	struct td_x509_cache_stats st;
+	const char *env = getenv("TLSDIAG_STATS");
+	if (!env || strcmp(env, "1") != 0)
+		return;
+	td_x509_stats(x, &st);
+	fprintf(stderr, "tlsdiag: certificate chains: %llu hits, %llu misses, %llu evicted; verifications: %llu reused, %llu done\n",
+		(unsigned long long)st.hits, (unsigned long long)st.misses, (unsigned long long)st.evictions,
+		(unsigned long long)st.verify_hits, (unsigned long long)st.verify_misses);
+}
+
 /* The default rules (unless --no-default-rules), then every --rules file. */
 static struct td_ruleset *load_rules(const struct td_options *o)
 {
@@ -275,11 +293,32 @@ static void close_export(struct run *r)
 	r->exp = NULL;
 }
 
+/* libnids' stream table: as many streams as the capture files can open
+ * (counted before reading them), unless --max-connections was given or the
+ * input cannot be counted (live, stdin, large files): then --max-connections. */
+static int nids_streams(const struct td_options *o)
+{
+	if (o->iface || o->max_connections_given)
+		return (int)o->max_connections;
+	return (int)td_presize_streams((const char *const *)o->files, o->n_files, o->max_connections);
+}
+
+/* The report goes out in many small pieces: into a file or a pipe, a
+ * 256 KiB buffer makes them few write(2)s. A terminal keeps stdio's line
+ * buffering, so each connection shows as it is finished. */
+static void buffer_stdout(void)
+{
+	static char buf[1 << 18];
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, buf, _IOFBF, sizeof(buf));
+}
+
 int td_analyze(const struct td_options *o)
 {
 	static struct run r;
 	char err[256];
 	double t0 = now();
+	buffer_stdout();
 	memset(&r, 0, sizeof(r));
 	r.o = o;
 	if (!(r.rules = load_rules(o)))
@@ -300,7 +339,7 @@ int td_analyze(const struct td_options *o)
 		td_rules_free(r.rules);
 		return 2;
 	}
-	if (!td_reasm_init(r.ct, (int)o->max_connections, err, sizeof(err))) {
+	if (!td_reasm_init(r.ct, nids_streams(o), err, sizeof(err))) {
 		td_error("%s", err);
 		td_conntrack_free(r.ct);
 		td_x509_free(r.x509);
@@ -321,6 +360,7 @@ int td_analyze(const struct td_options *o)
 	td_reasm_exit();
 	collect_stats(&r);
 	td_conntrack_free(r.ct);
+	cache_stats(r.x509);
 	td_x509_free(r.x509);
 	td_rules_free(r.rules);
 	close_export(&r);

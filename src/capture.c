@@ -70,12 +70,30 @@ static bool loop(pcap_t *p, const struct td_capture_opts *o, bool nano, char *er
 	return true; /* PCAP_ERROR_BREAK: end of file, or interrupted */
 }
 
+/* libpcap reads a capture through stdio, a packet header and a packet at a
+ * time: with stdio's 4 KiB buffer that is a read(2) every few packets.
+ * glibc ignores the size unless it is given the buffer: one for the files
+ * (read one at a time, each closed after), one for stdin (never closed: it
+ * may be read again, '-' given twice). */
+static void big_buffer(FILE *fp)
+{
+	static char file_buf[1 << 18], stdin_buf[1 << 18];
+	static bool stdin_set;
+	if (fp != stdin) {
+		setvbuf(fp, file_buf, _IOFBF, sizeof(file_buf));
+	} else if (!stdin_set) {
+		stdin_set = true; /* setvbuf only before the first read */
+		setvbuf(fp, stdin_buf, _IOFBF, sizeof(stdin_buf));
+	}
+}
+
 bool td_capture_file(const char *path, const struct td_capture_opts *o, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct stat st;
 	pcap_t *p;
 	if (strcmp(path, "-") == 0) {
+		big_buffer(stdin);
 		p = pcap_fopen_offline_with_tstamp_precision(stdin, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	} else {
 		/* Say why in our words: libpcap repeats the path in its own. */
@@ -97,6 +115,7 @@ bool td_capture_file(const char *path, const struct td_capture_opts *o, char *er
 			snprintf(err, errlen, "%s", strerror(errno));
 			return false;
 		}
+		big_buffer(fp);
 		p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 		if (!p)
 			fclose(fp); /* pcap_close() owns it only once the open succeeded */

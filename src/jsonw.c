@@ -1,5 +1,10 @@
 /* Streaming JSON writer. Strings are escaped byte by byte; bytes that are
- * not valid UTF-8 are written as U+FFFD so every line stays valid JSON. */
+ * not valid UTF-8 are written as U+FFFD so every line stays valid JSON.
+ * A connection's object has hundreds of fields: every stdio call counts, so
+ * a run of bytes that needs no escape goes out as one fwrite, numbers are
+ * formatted into a local buffer, and the _unlocked forms skip the FILE lock
+ * (tlsdiag has one thread). */
+#include <stdio.h>
 #include <string.h>
 #include "tlsdiag/jsonw.h"
 
@@ -20,7 +25,7 @@ static void before_value(struct td_jsonw *w)
 		return;
 	}
 	if (w->need_comma[w->depth])
-		fputc(',', w->out);
+		fputc_unlocked(',', w->out);
 	w->need_comma[w->depth] = true;
 }
 
@@ -28,14 +33,14 @@ void td_jw_key(struct td_jsonw *w, const char *key)
 {
 	before_value(w);
 	write_string(w->out, (const unsigned char *)key, strlen(key));
-	fputc(':', w->out);
+	fputc_unlocked(':', w->out);
 	w->after_key = true;
 }
 
 static void open_container(struct td_jsonw *w, char c)
 {
 	before_value(w);
-	fputc(c, w->out);
+	fputc_unlocked(c, w->out);
 	if (w->depth + 1 < TD_JSONW_DEPTH)
 		w->depth++;
 	w->need_comma[w->depth] = false;
@@ -43,7 +48,7 @@ static void open_container(struct td_jsonw *w, char c)
 
 static void close_container(struct td_jsonw *w, char c)
 {
-	fputc(c, w->out);
+	fputc_unlocked(c, w->out);
 	if (w->depth > 0)
 		w->depth--;
 	w->need_comma[w->depth] = true;
@@ -81,30 +86,44 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/* The length of the run at s that is written as it is: printable ASCII
+ * other than the quote and the backslash, and valid UTF-8. */
+static size_t plain_run(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = s[i];
+		if (c == '"' || c == '\\' || c < 0x20)
+			break;
+		size_t k = c < 0x80 ? 1 : utf8_len(s + i, n - i);
+		if (k == 0)
+			break;
+		i += k;
+	}
+	return i;
+}
+
 static void write_string(FILE *out, const unsigned char *s, size_t n)
 {
-	fputc('"', out);
+	fputc_unlocked('"', out);
 	for (size_t i = 0; i < n;) {
-		unsigned char c = s[i];
+		size_t run = plain_run(s + i, n - i);
+		if (run) {
+			fwrite_unlocked(s + i, 1, run, out);
+			i += run;
+			continue;
+		}
+		unsigned char c = s[i++];
 		if (c == '"' || c == '\\') {
-			fputc('\\', out);
-			fputc(c, out);
-			i++;
+			fputc_unlocked('\\', out);
+			fputc_unlocked(c, out);
 		} else if (c < 0x20) {
 			fprintf(out, "\\u%04x", c);
-			i++;
 		} else {
-			size_t k = utf8_len(s + i, n - i);
-			if (k == 0) {
-				fputs("\\ufffd", out);
-				i++;
-			} else {
-				fwrite(s + i, 1, k, out);
-				i += k;
-			}
+			fputs_unlocked("\\ufffd", out); /* not valid UTF-8 */
 		}
 	}
-	fputc('"', out);
+	fputc_unlocked('"', out);
 }
 
 void td_jw_strn(struct td_jsonw *w, const char *s, size_t n)
@@ -122,16 +141,33 @@ void td_jw_str(struct td_jsonw *w, const char *s)
 	td_jw_strn(w, s, strlen(s));
 }
 
+/* Decimal digits of v, without printf's format parsing. */
+static void write_u64(FILE *out, uint64_t v)
+{
+	char buf[24];
+	size_t i = sizeof(buf);
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	fwrite_unlocked(buf + i, 1, sizeof(buf) - i, out);
+}
+
 void td_jw_u64(struct td_jsonw *w, uint64_t v)
 {
 	before_value(w);
-	fprintf(w->out, "%llu", (unsigned long long)v);
+	write_u64(w->out, v);
 }
 
 void td_jw_i64(struct td_jsonw *w, int64_t v)
 {
 	before_value(w);
-	fprintf(w->out, "%lld", (long long)v);
+	if (v < 0) {
+		fputc_unlocked('-', w->out);
+		write_u64(w->out, (uint64_t)0 - (uint64_t)v); /* INT64_MIN too */
+	} else {
+		write_u64(w->out, (uint64_t)v);
+	}
 }
 
 void td_jw_double(struct td_jsonw *w, double v, int decimals)
@@ -143,18 +179,18 @@ void td_jw_double(struct td_jsonw *w, double v, int decimals)
 void td_jw_bool(struct td_jsonw *w, bool v)
 {
 	before_value(w);
-	fputs(v ? "true" : "false", w->out);
+	fputs_unlocked(v ? "true" : "false", w->out);
 }
 
 void td_jw_null(struct td_jsonw *w)
 {
 	before_value(w);
-	fputs("null", w->out);
+	fputs_unlocked("null", w->out);
 }
 
 void td_jw_newline(struct td_jsonw *w)
 {
-	fputc('\n', w->out);
+	fputc_unlocked('\n', w->out);
 	w->depth = 0;
 	w->need_comma[0] = false;
 }

@@ -207,6 +207,7 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 		case OPT_MAX_CONN:
 			if (!parse_size(optarg, 16, 10000000, &o->max_connections))
 				return usage("bad --max-connections (16 to 10000000):", optarg);
+			o->max_connections_given = true;
 			break;
 		case OPT_MAX_HS:
 			if (!parse_size(optarg, 1024, 16777215, &o->hs_max))

@@ -132,7 +132,7 @@ static void key_usage(X509 *x, struct td_cert_info *ci)
 	EXTENDED_KEY_USAGE_free(eku);
 }
 
-static int64_t asn1_time(const ASN1_TIME *t)
+int64_t td_cert_time(const ASN1_TIME *t)
 {
 	struct tm tm;
 	if (!t || !ASN1_TIME_to_tm(t, &tm))
@@ -188,14 +188,14 @@ static int64_t sub_sat(int64_t a, int64_t b)
 	return a - b;
 }
 
-void td_cert_decode(const uint8_t *der, size_t len, int64_t t, struct td_cert_info *ci)
+X509 *td_cert_parse(const uint8_t *der, size_t len, struct td_cert_info *ci)
 {
 	memset(ci, 0, sizeof(*ci));
 	const unsigned char *p = der;
 	X509 *x = len <= 0x7fffffff ? d2i_X509(NULL, &p, (long)len) : NULL;
 	if (!x) {
 		snprintf(ci->error, sizeof(ci->error), "the DER does not parse as an X.509 certificate");
-		return;
+		return NULL;
 	}
 	if ((size_t)(p - der) != len)
 		snprintf(ci->error, sizeof(ci->error), "%zu bytes after the certificate", len - (size_t)(p - der));
@@ -208,10 +208,17 @@ void td_cert_decode(const uint8_t *der, size_t len, int64_t t, struct td_cert_in
 	key_usage(x, ci);
 	public_key(x, ci);
 	identity(x, ci);
-	ci->not_before = asn1_time(X509_get0_notBefore(x));
-	ci->not_after = asn1_time(X509_get0_notAfter(x));
+	ci->not_before = td_cert_time(X509_get0_notBefore(x));
+	ci->not_after = td_cert_time(X509_get0_notAfter(x));
 	ci->self_signed = X509_self_signed(x, 1) == 1;
 	ci->is_ca = (X509_get_extension_flags(x) & EXFLAG_CA) != 0;
+	return x;
+}
+
+void td_cert_judge_time(struct td_cert_info *ci, int64_t t)
+{
+	if (!ci->parsed)
+		return;
 	/* Judged at the capture's time: the same capture, the same verdict, any year. */
 	ci->expired = t > ci->not_after;
 	ci->not_yet_valid = t < ci->not_before;
@@ -219,14 +226,17 @@ void td_cert_decode(const uint8_t *der, size_t len, int64_t t, struct td_cert_in
 	ci->days_left = left < INT32_MIN ? INT32_MIN : left > INT32_MAX ? INT32_MAX : (int32_t)left;
 	int64_t age = floor_div(sub_sat(t, ci->not_before), 60);
 	ci->minutes_since_issue = age < INT32_MIN ? INT32_MIN : age > INT32_MAX ? INT32_MAX : (int32_t)age;
+}
+
+void td_cert_decode(const uint8_t *der, size_t len, int64_t t, struct td_cert_info *ci)
+{
+	X509 *x = td_cert_parse(der, len, ci);
+	td_cert_judge_time(ci, t);
 	X509_free(x);
 }
 
-bool td_cert_name_matches(const uint8_t *der, size_t len, const char *name, char *matched,
-			  size_t matchedlen)
+bool td_cert_name_matches_x509(X509 *x, const char *name, char *matched, size_t matchedlen)
 {
-	const unsigned char *p = der;
-	X509 *x = len <= 0x7fffffff ? d2i_X509(NULL, &p, (long)len) : NULL;
 	char *peer = NULL;
 	bool ok = false;
 	unsigned char ip[16];
@@ -244,6 +254,15 @@ bool td_cert_name_matches(const uint8_t *der, size_t len, const char *name, char
 			snprintf(matched, matchedlen, "%s", peer ? peer : name);
 	}
 	OPENSSL_free(peer);
+	return ok;
+}
+
+bool td_cert_name_matches(const uint8_t *der, size_t len, const char *name, char *matched,
+			  size_t matchedlen)
+{
+	const unsigned char *p = der;
+	X509 *x = len <= 0x7fffffff ? d2i_X509(NULL, &p, (long)len) : NULL;
+	bool ok = td_cert_name_matches_x509(x, name, matched, matchedlen);
 	X509_free(x);
 	return ok;
 }

@@ -16,6 +16,7 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 #include "tlsdiag/x509.h"
+#include "tlsdiag/x509_cache.h"
 #include "inspection_builtin.h"
 
 #define MAX_PATTERNS 128
@@ -28,6 +29,7 @@ struct pattern {
 struct td_x509_ctx {
 	struct td_x509_opts o;
 	X509_STORE *store;           /* NULL without anchors */
+	struct td_x509_cache *cache; /* each distinct chain decoded once */
 	struct pattern patterns[MAX_PATTERNS];
 	size_t n_patterns;
 };
@@ -103,6 +105,12 @@ struct td_x509_ctx *td_x509_new(const struct td_x509_opts *o, char *err, size_t 
 		return NULL;
 	}
 	x->o = *o;
+	x->cache = td_x509_cache_new();
+	if (!x->cache) {
+		snprintf(err, errlen, "out of memory");
+		td_x509_free(x);
+		return NULL;
+	}
 	if (!x->o.fresh_minutes)
 		x->o.fresh_minutes = 30;
 	if (!load_anchors(x, err, errlen)) {
@@ -135,12 +143,18 @@ void td_x509_free(struct td_x509_ctx *x)
 	if (!x)
 		return;
 	X509_STORE_free(x->store);
+	td_x509_cache_free(x->cache);
 	free(x);
 }
 
 bool td_x509_has_anchors(const struct td_x509_ctx *x)
 {
 	return x->store != NULL;
+}
+
+void td_x509_stats(const struct td_x509_ctx *x, struct td_x509_cache_stats *st)
+{
+	td_x509_cache_stats(x->cache, st);
 }
 
 static X509 *parse(const struct td_blob *b)
@@ -177,21 +191,76 @@ static const char *verify_error_name(int code)
 	return NULL;
 }
 
-/* X509_verify_cert at the capture's time, with the rest of the chain as untrusted. */
-static void verify(struct td_x509_ctx *x, STACK_OF(X509) *chain, int purpose, int64_t t,
-		   struct td_chain_facts *c)
+/* X509_verify_cert at time t, with the rest of the chain as untrusted; the
+ * result goes into the entry, for the times it also holds for. */
+static void verify_now(struct td_x509_ctx *x, struct td_chain_entry *e, int64_t t)
 {
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-	if (!ctx || sk_X509_num(chain) == 0 ||
-	    X509_STORE_CTX_init(ctx, x->store, sk_X509_value(chain, 0), chain) != 1) {
+	e->verified = false;
+	if (!ctx || sk_X509_num(e->stack) == 0 ||
+	    X509_STORE_CTX_init(ctx, x->store, sk_X509_value(e->stack, 0), e->stack) != 1) {
 		X509_STORE_CTX_free(ctx);
 		return;
 	}
 	X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), (time_t)t);
-	X509_STORE_CTX_set_purpose(ctx, purpose);
+	X509_STORE_CTX_set_purpose(ctx, e->purpose);
+	e->trusted = X509_verify_cert(ctx) == 1;
+	e->verify_code = e->trusted ? X509_V_OK : X509_STORE_CTX_get_error(ctx);
+	e->verified = true;
+	X509_STORE_CTX_free(ctx);
+}
+
+/* Where date b puts the times around t: the nearest date below and above. */
+static void window_add(int64_t b, int64_t t, int64_t *lo, int64_t *hi, bool *on_date)
+{
+	if (b < t && b > *lo)
+		*lo = b;
+	else if (b > t && b < *hi)
+		*hi = b;
+	else if (b == t)
+		*on_date = true;
+}
+
+/* Verification depends on time only through certificate dates: the chain's
+ * and those of the anchors it may have chosen from. Between two adjacent
+ * dates every time gets the same answer, so the answer for t is kept for
+ * that open interval (only for t itself when t is one of the dates). */
+static void verify_window(struct td_x509_ctx *x, struct td_chain_entry *e, int64_t t)
+{
+	int64_t lo = INT64_MIN, hi = INT64_MAX;
+	bool on_date = false;
+	for (size_t i = 0; i < e->n; i++)
+		if (e->certs[i].parsed) {
+			window_add(e->certs[i].not_before, t, &lo, &hi, &on_date);
+			window_add(e->certs[i].not_after, t, &lo, &hi, &on_date);
+		}
+	STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(x->store);
+	for (int i = 0; i < sk_X509_OBJECT_num(objs); i++) {
+		X509 *a = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i));
+		if (!a)
+			continue;
+		window_add(td_cert_time(X509_get0_notBefore(a)), t, &lo, &hi, &on_date);
+		window_add(td_cert_time(X509_get0_notAfter(a)), t, &lo, &hi, &on_date);
+	}
+	e->verified_at = t;
+	e->lo = on_date ? t : lo;
+	e->hi = on_date ? t : hi;
+}
+
+static void verify(struct td_x509_ctx *x, struct td_chain_entry *e, int64_t t, struct td_chain_facts *c)
+{
+	bool reuse = e->verified && (t == e->verified_at || (e->lo < t && t < e->hi));
+	td_x509_cache_count_verify(x->cache, reuse);
+	if (!reuse) {
+		verify_now(x, e, t);
+		/* After the verification: a CA directory's anchors are loaded as it looks them up. */
+		verify_window(x, e, t);
+	}
+	if (!e->verified)
+		return;
 	c->verify_attempted = true;
-	c->trusted = X509_verify_cert(ctx) == 1;
-	c->verify_code = c->trusted ? X509_V_OK : X509_STORE_CTX_get_error(ctx);
+	c->trusted = e->trusted;
+	c->verify_code = e->verify_code;
 	const char *name = verify_error_name(c->verify_code);
 	if (name)
 		snprintf(c->verify_error, sizeof(c->verify_error), "%s", name);
@@ -204,7 +273,6 @@ static void verify(struct td_x509_ctx *x, STACK_OF(X509) *chain, int purpose, in
 	c->chain_untrusted = !c->trusted && c->verify_code != X509_V_ERR_CERT_NOT_YET_VALID &&
 			     c->verify_code != X509_V_ERR_CERT_HAS_EXPIRED &&
 			     c->verify_code != X509_V_ERR_HOSTNAME_MISMATCH;
-	X509_STORE_CTX_free(ctx);
 }
 
 static void dump(const struct td_x509_ctx *x, X509 *cert, const char *sha256)
@@ -269,16 +337,32 @@ static bool cn_covers(const char *cn, const char *name)
 	return dot && dot != name && strcasecmp(cn + 1, dot) == 0;
 }
 
-static void name_check(const struct td_blob *leaf_der, struct td_chain_facts *c)
+static void name_check(X509 *leaf_x509, struct td_chain_facts *c)
 {
 	const struct td_cert_info *leaf = &c->certs[0];
 	if (!c->expected_name[0] || !leaf->parsed)
 		return;
 	c->name_checked = true;
-	c->name_matched = td_cert_name_matches(leaf_der->data, leaf_der->len, c->expected_name,
-					       c->matched_name, sizeof(c->matched_name));
+	c->name_matched = td_cert_name_matches_x509(leaf_x509, c->expected_name, c->matched_name,
+						    sizeof(c->matched_name));
 	c->cn_matches = leaf->cn[0] && cn_covers(leaf->cn, c->expected_name);
 	c->multi_san_not_subject = leaf->n_san_dns > 1 && c->name_matched && !c->cn_matches;
+}
+
+/* The issuers against every pattern of the list: thousands of comparisons,
+ * so once per distinct chain (the issuers are the chain's, the list the run's). */
+static void search_inspection_list(const struct td_x509_ctx *x, struct td_chain_entry *e)
+{
+	if (e->inspection_searched)
+		return;
+	e->inspection_searched = true;
+	for (size_t i = 0; i < e->n && !e->inspection_product[0]; i++)
+		for (size_t p = 0; p < x->n_patterns; p++)
+			if (contains_nocase(e->certs[i].issuer, x->patterns[p].text)) {
+				snprintf(e->inspection_product, sizeof(e->inspection_product), "%s",
+					 x->patterns[p].product);
+				break;
+			}
 }
 
 /* Words inspection products and the CAs customers name for them use
@@ -297,17 +381,12 @@ static void inspection_wording(struct td_chain_facts *c)
 			}
 }
 
-static void interception(const struct td_x509_ctx *x, struct td_chain_facts *c)
+static void interception(const struct td_x509_ctx *x, struct td_chain_entry *e, struct td_chain_facts *c)
 {
-	inspection_wording(c);
 	const struct td_cert_info *leaf = &c->certs[0];
-	for (size_t i = 0; i < c->n && !c->inspection_product[0]; i++)
-		for (size_t p = 0; p < x->n_patterns; p++)
-			if (contains_nocase(c->certs[i].issuer, x->patterns[p].text)) {
-				snprintf(c->inspection_product, sizeof(c->inspection_product), "%s",
-					 x->patterns[p].product);
-				break;
-			}
+	inspection_wording(c);
+	search_inspection_list(x, e);
+	snprintf(c->inspection_product, sizeof(c->inspection_product), "%s", e->inspection_product);
 	/* A chain that ends in a CA the anchors do not hold; an incomplete one
 	 * (missing intermediate) is not evidence of re-signing. */
 	bool untrusted_issuer = c->verify_attempted && !c->trusted && !c->incomplete &&
@@ -323,41 +402,33 @@ static void interception(const struct td_x509_ctx *x, struct td_chain_facts *c)
 	c->ecdsa_leaf = strcmp(leaf->key_type, "EC") == 0;
 }
 
-/* Decode, order and verify one side's chain. */
-static void chain(struct td_x509_ctx *x, const struct td_cert_chain *msg, int purpose, int64_t t,
-		  struct td_chain_facts *c)
+/* One side's chain: decoded and ordered once per distinct chain (the
+ * cache), judged at this connection's time t, verified when there are
+ * anchors. The entry is returned for the checks that need the certificates. */
+static struct td_chain_entry *chain(struct td_x509_ctx *x, const struct td_cert_chain *msg, int purpose,
+				    int64_t t, struct td_chain_facts *c)
 {
-	STACK_OF(X509) *stack = sk_X509_new_null();
-	X509 *certs[TD_MAX_CERTS] = { 0 };
+	bool fresh;
 	c->seen = true;
-	c->certs = calloc(msg->kept ? msg->kept : 1, sizeof(*c->certs));
-	if (!c->certs || !stack) {
-		sk_X509_free(stack);
-		return;
-	}
-	c->n = msg->kept;
+	struct td_chain_entry *e = td_x509_cache_get(x->cache, msg, purpose, &fresh);
+	c->certs = e ? malloc(e->n * sizeof(*c->certs)) : NULL;
+	if (!c->certs)
+		return NULL;
+	memcpy(c->certs, e->certs, e->n * sizeof(*c->certs));
+	c->n = e->n;
+	c->unparsed = e->unparsed;
+	c->ordered = e->ordered;
 	for (size_t i = 0; i < c->n; i++) {
-		td_cert_decode(msg->certs[i].data, msg->certs[i].len, t, &c->certs[i]);
-		certs[i] = parse(&msg->certs[i]);
-		if (!certs[i])
-			c->unparsed++;
-		else if (sk_X509_push(stack, certs[i]) <= 0)
-			c->unparsed++;
-		if (certs[i] && x->o.dump_dir)
-			dump(x, certs[i], c->certs[i].sha256);
-	}
-	c->ordered = c->n > 0 && c->unparsed == 0;
-	for (size_t i = 0; i + 1 < c->n; i++) {
-		bool issued = certs[i] && certs[i + 1] && X509_check_issued(certs[i + 1], certs[i]) == X509_V_OK &&
-			      X509_verify(certs[i], X509_get0_pubkey(certs[i + 1])) == 1;
-		c->certs[i].signed_by_next = issued;
-		c->ordered &= issued;
+		td_cert_judge_time(&c->certs[i], t);
+		/* The same chain makes the same files: written once. */
+		if (fresh && e->x509[i] && x->o.dump_dir)
+			dump(x, e->x509[i], c->certs[i].sha256);
 	}
 	if (c->n > 0) {
 		const struct td_cert_info *last = &c->certs[c->n - 1];
 		c->ends_self_signed = last->self_signed;
 		if (x->store && c->unparsed == 0)
-			verify(x, stack, purpose, t, c);
+			verify(x, e, t, c);
 		/* A chain that stops at a certificate which is no CA leaves the
 		 * client to find its issuer; with anchors, verification says
 		 * whether it could not. */
@@ -366,9 +437,7 @@ static void chain(struct td_x509_ctx *x, const struct td_cert_chain *msg, int pu
 					  (c->verify_code == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
 					   c->verify_code == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE);
 	}
-	for (size_t i = 0; i < c->n; i++)
-		X509_free(certs[i]);
-	sk_X509_free(stack);
+	return e;
 }
 
 static void ca_names(const struct td_cert_request *cr, struct td_client_auth_facts *a,
@@ -394,7 +463,8 @@ static void ca_names(const struct td_cert_request *cr, struct td_client_auth_fac
 }
 
 /* Is the client's issuer (or a CA in its chain) among the names the server listed? */
-static void client_auth(const struct td_tls_facts *t, struct td_x509_facts *xf)
+static void client_auth(const struct td_tls_facts *t, const struct td_chain_entry *client,
+			struct td_x509_facts *xf)
 {
 	struct td_client_auth_facts *a = &xf->client_auth;
 	X509_NAME *names[TD_MAX_CA_NAMES] = { 0 };
@@ -404,12 +474,14 @@ static void client_auth(const struct td_tls_facts *t, struct td_x509_facts *xf)
 	ca_names(&t->cert_request, a, names);
 	a->sent_empty = t->client_certs.seen && t->client_certs.empty;
 	for (size_t i = 0; i < t->client_certs.kept; i++) {
-		X509 *c = parse(&t->client_certs.certs[i]);
+		/* The cached certificates when the chain was decoded; else parse here. */
+		X509 *c = client && i < client->n ? client->x509[i] : parse(&t->client_certs.certs[i]);
 		for (size_t k = 0; c && k < t->cert_request.kept_ca_names; k++)
 			if (names[k] && (X509_NAME_cmp(X509_get_issuer_name(c), names[k]) == 0 ||
 					 (i > 0 && X509_NAME_cmp(X509_get_subject_name(c), names[k]) == 0)))
 				a->issuer_listed = true;
-		X509_free(c);
+		if (!(client && i < client->n))
+			X509_free(c);
 	}
 	if (xf->client.n > 0) {
 		const struct td_cert_info *leaf = &xf->client.certs[0];
@@ -455,13 +527,18 @@ void td_x509_analyze(struct td_x509_ctx *x, struct td_facts *f)
 	f->x509 = xf;
 	if (t->server_certs.seen && t->server_certs.kept) {
 		int64_t when = (int64_t)t->server_certs.ts;
-		chain(x, &t->server_certs, X509_PURPOSE_SSL_SERVER, when, &xf->server);
-		expected_name(x, t, &xf->server);
-		name_check(&t->server_certs.certs[0], &xf->server);
-		expectations(x, &xf->server);
-		interception(x, &xf->server);
+		struct td_chain_entry *e = chain(x, &t->server_certs, X509_PURPOSE_SSL_SERVER, when, &xf->server);
+		if (e) {
+			expected_name(x, t, &xf->server);
+			name_check(e->x509[0], &xf->server);
+			expectations(x, &xf->server);
+			interception(x, e, &xf->server);
+		}
 	}
+	/* Last: the server's entry may be evicted by this lookup. */
+	const struct td_chain_entry *client = NULL;
 	if (t->client_certs.seen && t->client_certs.kept)
-		chain(x, &t->client_certs, X509_PURPOSE_SSL_CLIENT, (int64_t)t->client_certs.ts, &xf->client);
-	client_auth(t, xf);
+		client = chain(x, &t->client_certs, X509_PURPOSE_SSL_CLIENT, (int64_t)t->client_certs.ts,
+			       &xf->client);
+	client_auth(t, client, xf);
 }

@@ -19,6 +19,7 @@ struct td_options {
 	struct td_portset ports;
 	bool json;
 	size_t max_connections;  /* concurrent connections libnids and the tracker hold */
+	bool max_connections_given; /* on the command line: libnids' table is then that big */
 	size_t hs_max;           /* largest handshake message kept */
 	size_t max_certs;        /* certificates kept per chain */
 	uint64_t max_bytes;      /* bytes read per direction of a connection */

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <openssl/types.h>
 #include "tlsdiag/facts.h"
 
 #define TD_X509_NAME 256
@@ -116,6 +117,9 @@ struct td_x509_opts {
 struct td_x509_ctx *td_x509_new(const struct td_x509_opts *o, char *err, size_t errlen);
 void td_x509_free(struct td_x509_ctx *x);
 bool td_x509_has_anchors(const struct td_x509_ctx *x);
+struct td_x509_cache_stats;
+/* How often the chain cache (src/x509_cache.c) spared a decode or a verification. */
+void td_x509_stats(const struct td_x509_ctx *x, struct td_x509_cache_stats *st);
 
 /* Decode and judge everything certificate-related of one connection;
  * sets f->x509 (NULL when there was nothing to decode). */
@@ -124,9 +128,20 @@ void td_x509_facts_free(struct td_x509_facts *xf);
 
 /* Decode one DER certificate, judging validity at time t (exposed for tests). */
 void td_cert_decode(const uint8_t *der, size_t len, int64_t t, struct td_cert_info *ci);
+/* The two halves of td_cert_decode, so a decoded certificate can be judged
+ * again at another connection's time without decoding it again: parse fills
+ * everything but the time verdicts and returns the certificate (NULL when it
+ * does not parse; the caller frees it); judge_time sets expired,
+ * not_yet_valid, days_left and minutes_since_issue for time t. */
+X509 *td_cert_parse(const uint8_t *der, size_t len, struct td_cert_info *ci);
+void td_cert_judge_time(struct td_cert_info *ci, int64_t t);
+/* An ASN.1 time in seconds since the epoch (0 when it cannot be read). */
+int64_t td_cert_time(const ASN1_TIME *t);
 /* RFC 6125 check of a host name (or IP) against a DER certificate; the
  * presented identifier that matched goes to matched (may be NULL). */
 bool td_cert_name_matches(const uint8_t *der, size_t len, const char *name, char *matched,
 			  size_t matchedlen);
+/* The same for a certificate already parsed (NULL: no match). */
+bool td_cert_name_matches_x509(X509 *x, const char *name, char *matched, size_t matchedlen);
 
 #endif

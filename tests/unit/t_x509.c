@@ -27,6 +27,7 @@
 #include <openssl/x509v3.h>
 
 #include "tlsdiag/facts.h"
+#include "tlsdiag/x509_cache.h"
 #include "tap.h"
 
 /* --- Helpers ------------------------------------------------------------- */
@@ -692,6 +693,51 @@ static void test_names(void)
 }
 
 /* --- 5. The analysis of a connection ------------------------------------- */
+
+/* The chain cache: one context sees the same chain at many times, in an
+ * order that crosses the leaf's and the anchors' dates back and forth; every
+ * verdict must be what a fresh context (nothing cached) says at that time. */
+static void test_cache(void)
+{
+	const unsigned char *p = leaf_expired.p;
+	X509 *lx = d2i_X509(NULL, &p, (long)leaf_expired.n);
+	int64_t nb = lx ? asn1_epoch(X509_get0_notBefore(lx)) : 0, na = lx ? asn1_epoch(X509_get0_notAfter(lx)) : 0;
+	X509_free(lx);
+	const int64_t times[] = { nb + 10, na + 1, nb + 11, na - 1, na, nb, nb - 1, na + 86400, nb + 12, T2026,
+				  na - 1, na + 2, na };
+	const struct der *chain_[] = { &leaf_expired, &inter };
+	struct td_x509_ctx *warm = ctx_anchors(root_pem);
+	if (!ok(warm != NULL, "cache: a context with anchors"))
+		return;
+	size_t same = 0, n = sizeof(times) / sizeof(times[0]);
+	for (size_t i = 0; i < n; i++) {
+		struct td_x509_ctx *cold = ctx_anchors(root_pem);
+		struct td_facts *a = run_server(warm, chain_, 2, times[i], "da.contoso.test");
+		struct td_facts *b = run_server(cold, chain_, 2, times[i], "da.contoso.test");
+		const struct td_chain_facts *x = a->x509 ? &a->x509->server : NULL;
+		const struct td_chain_facts *y = b->x509 ? &b->x509->server : NULL;
+		bool eq = x && y && x->n == y->n && x->trusted == y->trusted && x->verify_code == y->verify_code &&
+			  x->verify_attempted == y->verify_attempted && x->certs[0].expired == y->certs[0].expired &&
+			  x->certs[0].not_yet_valid == y->certs[0].not_yet_valid &&
+			  x->certs[0].days_left == y->certs[0].days_left &&
+			  x->certs[0].minutes_since_issue == y->certs[0].minutes_since_issue &&
+			  memcmp(x->certs, y->certs, x->n * sizeof(*x->certs)) == 0;
+		if (!eq)
+			diag("cache: at %lld the cached verdict differs (code %d, fresh %d)", (long long)times[i],
+			     x ? x->verify_code : -1, y ? y->verify_code : -1);
+		same += eq;
+		td_facts_free(a);
+		td_facts_free(b);
+		td_x509_free(cold);
+	}
+	is_int(same, n, "cache: the same verdicts as without a cache at %zu times across the dates", n);
+	struct td_x509_cache_stats st;
+	td_x509_stats(warm, &st);
+	is_int(st.misses, 1, "cache: one distinct chain decoded once");
+	is_int(st.hits, n - 1, "cache: every later connection a hit");
+	ok(st.verify_hits > 0 && st.verify_misses > 1, "cache: verification reused within a window, redone across dates");
+	td_x509_free(warm);
+}
 
 static void test_trust(void)
 {
@@ -1363,6 +1409,7 @@ int main(void)
 		test_malformed();
 		test_names();
 		test_trust();
+		test_cache();
 		test_names_analysis();
 		test_interception();
 		test_client_auth();

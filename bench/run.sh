@@ -1,0 +1,110 @@
+#!/bin/bash
+# The benchmark (make bench): generate the capture once (deterministic: seed
+# and size), then time every reader on that same file, several runs each,
+# and report the median and spread of wall time, throughput (MB/s,
+# packets/s, connections/s), peak RSS, and each median as a multiple of the
+# bare pcap_next_ex loop. Not part of make check; CI does not run it.
+#
+#   BENCH_QUICK=1    100 MiB capture instead of 1 GiB
+#   BENCH_SIZE=N     any size in bytes (overrides the two above)
+#   BENCH_SEED=N     generator seed (default 1)
+#   BENCH_RUNS=N     runs per program (default 3)
+#   BENCH_TOOLS=...  which rows (default: all: pcap_loop nids_only text json tshark ssldump)
+#   BENCH_SCALE=1    also the scale series: 100 MiB, 1 GiB, 4 GiB streamed through stdin
+#   BENCH_DIR=DIR    where the capture is kept (default bench/work in the build tree)
+#   TLSDIAG_ARGS=... extra tlsdiag options for the text and json rows
+set -u
+src=${SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+bin=${BENCH_BIN:-$src/bench}
+tlsdiag=${TLSDIAG:-$src/src/tlsdiag}
+dir=${BENCH_DIR:-$bin/work}
+seed=${BENCH_SEED:-1}
+runs=${BENCH_RUNS:-3}
+if [ -n "${BENCH_SIZE:-}" ]; then size=$BENCH_SIZE
+elif [ "${BENCH_QUICK:-0}" = 1 ]; then size=$((100 << 20))
+else size=$((1 << 30)); fi
+tools=${BENCH_TOOLS:-pcap_loop nids_only text json tshark ssldump}
+mkdir -p "$dir" || exit 2
+
+# The capture for (seed, size), generated once and kept: its connection count beside it.
+capture() { # size -> path
+	local f="$dir/bench-$1-seed$seed.pcap"
+	if [ ! -s "$f" ] || [ ! -s "$f.conns" ]; then
+		echo "generating $f ..." >&2
+		python3 "$src/bench/gen-capture.py" "$src/bench/templates.pcap" --size "$1" --seed "$seed" \
+			--out "$f" 2>"$f.log" || { cat "$f.log" >&2; exit 2; }
+		awk '{print $1}' "$f.log" > "$f.conns"
+	fi
+	echo "$f"
+}
+
+# One timed run: "seconds maxrss_kib" on stdout; the program's output to /dev/null.
+timed() {
+	local t
+	t=$(mktemp)
+	/usr/bin/time -f "%e %M" -o "$t" "$@" >/dev/null 2>/dev/null
+	local rc=$?
+	tail -1 "$t" # after "Command exited with non-zero status N"
+	rm -f "$t"
+	return $rc
+}
+
+command_of() { # row file -> the command
+	case $1 in
+	pcap_loop) echo "$bin/pcap_loop $2" ;;
+	nids_only) echo "$bin/nids_only $2" ;;
+	text) echo "$tlsdiag ${TLSDIAG_ARGS:-} $2" ;;
+	json) echo "$tlsdiag --json ${TLSDIAG_ARGS:-} $2" ;;
+	tshark) command -v tshark >/dev/null && echo "tshark -n -r $2 -Y tls.handshake.type -T fields -e frame.number" ;;
+	ssldump) command -v ssldump >/dev/null && echo "ssldump -n -r $2" ;;
+	esac
+}
+
+# Median, min and max of the numbers on stdin.
+stats() { sort -g | awk '{v[NR]=$1} END {m = NR % 2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2; print m, v[1], v[NR]}'; }
+
+file=$(capture "$size")
+bytes=$(stat -c %s "$file")
+conns=$(cat "$file.conns")
+packets=$("$bin/pcap_loop" "$file" | awk '{print $1}')
+echo "capture: $file"
+echo "  $bytes bytes, $packets packets, $conns connections (seed $seed); $runs runs each; $(nproc) cores"
+echo "  tlsdiag: $tlsdiag ($("$tlsdiag" --version 2>/dev/null | head -1); tree at $(cd "$src" && git rev-parse --short HEAD 2>/dev/null))"
+printf '%-10s %9s %15s %8s %9s %11s %9s %9s %8s\n' program median "min..max" MB/s kpkt/s conn/s "RSS MiB" "x bare" exit
+base=
+for row in $tools; do
+	cmd=$(command_of "$row" "$file") || true
+	[ -n "$cmd" ] || { printf '%-10s (not installed)\n' "$row"; continue; }
+	: > "$dir/times"; : > "$dir/rss"; rc=0
+	for _ in $(seq "$runs"); do
+		# shellcheck disable=SC2086
+		out=$(timed $cmd) || rc=$?
+		echo "$out" | awk '{print $1}' >> "$dir/times"
+		echo "$out" | awk '{print $2}' >> "$dir/rss"
+	done
+	read -r med lo hi < <(stats < "$dir/times")
+	read -r rss _ _ < <(stats < "$dir/rss")
+	[ -n "$base" ] || base=$med
+	awk -v r="$row" -v m="$med" -v lo="$lo" -v hi="$hi" -v b="$bytes" -v p="$packets" -v c="$conns" \
+	    -v rss="$rss" -v base="$base" -v rc="$rc" 'BEGIN {
+		if (m <= 0) m = 0.005
+		printf "%-10s %8.2fs %6.2f..%-7.2f %8.1f %9.1f %11.0f %9.1f %8.1f %8s\n", r, m, lo, hi,
+			b / 1048576 / m, p / 1000 / m, c / m, rss / 1024, m / (base > 0 ? base : 0.005), rc }'
+done
+
+[ "${BENCH_SCALE:-0}" = 1 ] || exit 0
+# Scale series: the 100 MiB capture repeated (distinct connections per copy)
+# and streamed through tlsdiag's stdin; nothing of the 1 and 4 GiB is stored.
+small=$(capture $((100 << 20)))
+sbytes=$(stat -c %s "$small")
+echo
+echo "scale series: $small repeated into tlsdiag - (text, output to /dev/null)"
+printf '%-8s %12s %9s %10s %9s\n' copies bytes seconds "s per GiB" "RSS MiB"
+for copies in 1 10 40; do
+	t=$(mktemp)
+	"$bin/pcap_repeat" "$small" "$copies" | /usr/bin/time -f "%e %M" -o "$t" "$tlsdiag" ${TLSDIAG_ARGS:-} - >/dev/null 2>&1
+	read -r s m < <(tail -1 "$t")
+	rm -f "$t"
+	awk -v k="$copies" -v b="$sbytes" -v s="$s" -v m="$m" 'BEGIN {
+		printf "%-8d %12.0f %9.2f %10.2f %9.1f\n", k, k * b, s, s / (k * b / 1073741824), m / 1024 }'
+done

@@ -1,0 +1,62 @@
+/*
+ * Decoded certificate chains, remembered by the SHA-256 of their DER. A
+ * capture holds many connections and few distinct chains: decoding a
+ * certificate (d2i_X509 and OpenSSL 3's key decoders) and checking each
+ * signature of the chain is most of the cost of a connection, so each
+ * distinct chain is decoded and ordered once. What depends on the
+ * connection's time (validity, trust at that time) is not stored here as a
+ * verdict: the certificate's dates are, and the caller judges them again.
+ * The cache is bounded (set-associative, least recently used way evicted).
+ */
+#ifndef TLSDIAG_X509_CACHE_H
+#define TLSDIAG_X509_CACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <openssl/x509.h>
+#include "tlsdiag/facts.h"
+#include "tlsdiag/x509.h"
+
+/* One distinct chain (the kept certificates of one Certificate message). */
+struct td_chain_entry {
+	uint8_t key[32];             /* SHA-256 over the purpose and every DER */
+	int purpose;                 /* X509_PURPOSE_*: part of the key (verification differs) */
+	uint16_t n;                  /* certificates */
+	uint16_t unparsed;
+	bool ordered;
+	struct td_cert_info *certs;  /* n; the time verdicts are not set */
+	X509 **x509;                 /* n; NULL where the DER does not parse */
+	STACK_OF(X509) *stack;       /* the parsed ones in order, for X509_verify_cert */
+	/* The last verification, valid for every time that compares with every
+	 * certificate date the verification could have looked at exactly as
+	 * verified_at does: for t with lo < t < hi, or t == verified_at. */
+	bool verified;
+	int64_t verified_at, lo, hi;
+	bool trusted;
+	int verify_code;
+	/* The first inspection-list product among the issuers (x509_judge.c),
+	 * once the list has been searched. */
+	bool inspection_searched;
+	char inspection_product[64];
+	uint64_t last_use;
+};
+
+struct td_x509_cache_stats {
+	uint64_t hits, misses, evictions;
+	uint64_t verify_hits, verify_misses;
+};
+
+struct td_x509_cache;
+
+struct td_x509_cache *td_x509_cache_new(void);
+void td_x509_cache_free(struct td_x509_cache *c);
+/* The entry for the chain, decoded now if it is not remembered (*fresh is
+ * then true: the caller does what is done once per distinct chain). NULL
+ * only when memory is short. Valid until the next call. */
+struct td_chain_entry *td_x509_cache_get(struct td_x509_cache *c, const struct td_cert_chain *msg,
+					 int purpose, bool *fresh);
+/* A verification done (verify_misses) or reused (verify_hits). */
+void td_x509_cache_count_verify(struct td_x509_cache *c, bool reused);
+void td_x509_cache_stats(const struct td_x509_cache *c, struct td_x509_cache_stats *st);
+
+#endif
