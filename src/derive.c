@@ -84,7 +84,11 @@ static const char *pattern_of(const struct td_facts *f)
 	bool server_closed = tcp->reset_by == TD_WHO_SERVER || tcp->first_fin_by == TD_WHO_SERVER;
 	if (ca->seen && ca->encrypted && !client_flight)
 		return "client-alert-after-server-flight";
-	if (client_flight && sa->seen && sa->encrypted && t->dir[TD_DIR_S2C].app_records == 0)
+	/* The server's alert rejects the flight only when it came before the
+	 * client closed; after the client's FIN it answers the close. */
+	uint64_t client_fin = tcp->fin_frame_client;
+	if (client_flight && sa->seen && sa->encrypted && t->dir[TD_DIR_S2C].app_records == 0 &&
+	    !(client_fin && client_fin < sa->frame))
 		return "server-alert-after-client-flight";
 	if (client_flight && server_closed && t->dir[TD_DIR_S2C].app_records == 0 &&
 	    t->dir[TD_DIR_C2S].app_records == 0)

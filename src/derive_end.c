@@ -50,6 +50,21 @@ static void candidate(struct ending *e, uint8_t by, const char *how, uint64_t fr
 	*e = (struct ending){ .by = by, .how = how, .frame = frame, .inferred = inferred };
 }
 
+/* A TLS 1.3 client sends its Finished only once it accepted the server's
+ * flight; one that then closed before the server objected (a browser's
+ * unused preconnect) had a finished handshake. The server's alert or reset
+ * after that close answers the close. */
+static bool client_closed_done(const struct td_facts *f)
+{
+	const struct td_tls_facts *t = f->tls;
+	const struct td_tcp_facts *tcp = &f->tcp;
+	uint64_t fin = tcp->fin_frame_client;
+	const struct td_alert *sa = &t->dir[TD_DIR_S2C].alert;
+	return t->dir[TD_DIR_C2S].finished_seen && tcp->first_fin_by == TD_WHO_CLIENT &&
+	       fin > t->dir[TD_DIR_C2S].finished_frame && !(sa->seen && sa->frame < fin) &&
+	       !(tcp->reset_by == TD_WHO_SERVER && tcp->rst_frame < fin) && !t->dir[TD_DIR_C2S].alert.seen;
+}
+
 /* Did the server accept the client's flight? In TLS 1.2 its Finished says
  * so; in TLS 1.3 the server's Finished comes first, so only what it sends
  * after the client's flight (data, tickets: application records) does. */
@@ -64,7 +79,7 @@ static bool completed(const struct td_facts *f)
 		return true;
 	const struct td_alert *sa = &t->dir[TD_DIR_S2C].alert;
 	bool server_ended = sa->seen || f->tcp.reset_by == TD_WHO_SERVER || f->tcp.first_fin_by == TD_WHO_SERVER;
-	return t->dir[TD_DIR_C2S].app_records && !server_ended;
+	return (t->dir[TD_DIR_C2S].app_records && !server_ended) || client_closed_done(f);
 }
 
 /* Did either side send payload after frame a, up to frame b? */
@@ -112,7 +127,7 @@ static const char *message_name(const struct td_event *ev)
 		const char *n = td_name(TD_REG_HANDSHAKE, ev->code);
 		return n ? n : "handshake";
 	}
-	case TD_EV_SSLV2_HELLO: return "client_hello";
+	case TD_EV_SSLV2_HELLO: return ev->dir == TD_DIR_S2C ? "server_hello" : "client_hello";
 	case TD_EV_CCS: return "change_cipher_spec";
 	case TD_EV_ENCRYPTED_HS: return "encrypted_handshake";
 	case TD_EV_APP_DATA: return "application_data";

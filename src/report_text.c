@@ -97,9 +97,11 @@ static void handshake_text(const struct td_tls_facts *t, const struct td_event *
 		client_hello_text(&t->ch, buf, len);
 		return;
 	case 2:
-		if (t->sh.hrr)
+		if (t->hrr_frame && e->frame == t->hrr_frame && !t->hrr_group)
+			snprintf(buf, len, "HelloRetryRequest"); /* drafts' key_share had another code */
+		else if (t->hrr_frame && e->frame == t->hrr_frame)
 			snprintf(buf, len, "HelloRetryRequest (group %s)",
-				 td_name_fmt(TD_REG_GROUP, t->sh.key_share_group, name, sizeof(name)));
+				 td_name_fmt(TD_REG_GROUP, t->hrr_group, name, sizeof(name)));
 		else
 			snprintf(buf, len, "ServerHello %s, %s",
 				 td_name_fmt(TD_REG_VERSION, t->sh.selected_version, name, sizeof(name)),
@@ -191,7 +193,10 @@ static void event_text(const struct td_tls_facts *t, const struct td_event *e, c
 		snprintf(buf, len, "not TLS: \"%s\"", t->non_tls_line[e->dir]);
 		break;
 	case TD_EV_SSLV2_HELLO:
-		client_hello_text(&t->ch, buf, len);
+		if (e->dir == TD_DIR_S2C)
+			snprintf(buf, len, "SSLv2 ServerHello (SSLv2 is not followed further)");
+		else
+			client_hello_text(&t->ch, buf, len);
 		break;
 	case TD_EV_UNKNOWN_RECORD:
 		snprintf(buf, len, "record of type %s, %u bytes",

@@ -470,6 +470,8 @@ void td_rules_eval(const struct td_ruleset *rs, const struct td_facts *f, struct
 		d->confidence = "low";
 		d->evidence_class = "circumstance";
 		snprintf(d->summary, sizeof(d->summary), "No diagnosis rule matched this connection");
+		snprintf(d->remedy, sizeof(d->remedy),
+			 "Run with --explain to see each rule's tests against this connection's facts.");
 	} else {
 		/* Once more, quietly, for the facts it read: they are the evidence. */
 		struct eval_ctx c = { .f = f };

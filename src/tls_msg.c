@@ -414,6 +414,14 @@ static void sh_fingerprint(struct td_server_hello *sh)
 	td_ja3s(&s, sh->ja3s, sizeof(sh->ja3s), sh->ja3s_hash);
 }
 
+/* draft-ietf-tls-tls13 up to -21 put the version (0x7f00 + draft, or 0x0304
+ * itself) in the ServerHello and had no session ID or compression; -22
+ * moved it to supported_versions and brought the TLS 1.2 layout back. */
+static bool draft_server_hello(uint16_t version)
+{
+	return version == 0x0304 || (version >= 0x7f00 && version < 0x7f16);
+}
+
 static enum td_err parse_server_hello(struct td_facts *f, struct td_rd *r, uint64_t frame, double ts)
 {
 	struct td_server_hello *sh = &f->tls->sh;
@@ -426,10 +434,17 @@ static enum td_err parse_server_hello(struct td_facts *f, struct td_rd *r, uint6
 	TD_TRY(td_rd_u16(r, &sh->version));
 	TD_TRY(td_rd_bytes(r, 32, &random));
 	sh->hrr = memcmp(random, hrr_random, 32) == 0;
-	TD_TRY(td_rd_vec(r, 1, 0, 32, &sid));
-	sh->session_id_len = (uint8_t)td_rd_left(&sid);
-	TD_TRY(td_rd_u16(r, &sh->suite));
-	TD_TRY(td_rd_u8(r, &sh->compression));
+	if (sh->hrr)
+		f->tls->hrr_frame = frame; /* kept when the real ServerHello replaces sh */
+	if (draft_server_hello(sh->version)) {
+		/* TLS 1.3 drafts up to 21: version, random, suite, extensions. */
+		TD_TRY(td_rd_u16(r, &sh->suite));
+	} else {
+		TD_TRY(td_rd_vec(r, 1, 0, 32, &sid));
+		sh->session_id_len = (uint8_t)td_rd_left(&sid);
+		TD_TRY(td_rd_u16(r, &sh->suite));
+		TD_TRY(td_rd_u8(r, &sh->compression));
+	}
 	sh->selected_version = sh->version;
 	sh->null_cipher = td_suite_is_null(sh->suite);
 	if (!td_rd_done(r)) {
@@ -448,6 +463,8 @@ static enum td_err parse_server_hello(struct td_facts *f, struct td_rd *r, uint6
 	}
 	if (sh->selected_version == 0)
 		sh->selected_version = sh->version;
+	if (sh->hrr)
+		f->tls->hrr_group = sh->key_share_group;
 	sh_fingerprint(sh);
 	return td_rd_done(r) ? TD_E_OK : TD_E_TRAILING;
 }

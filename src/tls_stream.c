@@ -410,8 +410,9 @@ static void record_body(struct feed_ctx *c, uint8_t type, const uint8_t *body, s
 		event(c, TD_EV_CCS, 0, 0, false);
 		df->ccs_seen = true;
 		df->ccs_frame = c->frame;
-		/* TLS 1.3 middlebox-compatibility CCS changes nothing. */
-		if (!is_tls13(c))
+		/* TLS 1.3 middlebox-compatibility CCS changes nothing; it may
+		 * follow a HelloRetryRequest (RFC 8446 D.4), which only 1.3 sends. */
+		if (!is_tls13(c) && !c->t->hrr_frame)
 			d->keys_changed = true;
 		break;
 	case CT_ALERT:
@@ -529,7 +530,9 @@ static size_t feed_sslv2(struct feed_ctx *c, const uint8_t *data, size_t len)
 		if (e != TD_E_OK)
 			parse_error(c, false, "SSLv2 ClientHello", e);
 		d->rec_len = 0;
-		d->mode = M_TLS;
+		/* An SSLv2-compatible hello is followed by TLS records; a
+		 * client offering SSLv2 itself goes on in SSLv2. */
+		d->mode = c->t->ch.version == 0x0002 ? M_STOP : M_TLS;
 		break;
 	}
 	return used;
@@ -583,6 +586,18 @@ static void non_tls(struct feed_ctx *c)
 	c->s->d[c->dir].mode = M_NON_TLS;
 }
 
+/* An SSLv2 SERVER-HELLO (2-byte header, type 4): an SSLv2 server, not a
+ * non-TLS one. SSLv2 sessions are not followed past it. */
+static void sslv2_server_hello(struct feed_ctx *c, const uint8_t *data, size_t len)
+{
+	size_t body = ((size_t)data[0] & 0x7f) << 8 | data[1];
+	event(c, TD_EV_SSLV2_HELLO, 4, (uint32_t)(body < len - 2 ? body : len - 2), false);
+	c->t->sslv2_server_hello_frame = c->frame;
+	c->t->tls_seen = true;
+	c->s->d[c->dir].mode = M_STOP;
+	dir_release(&c->s->d[c->dir]);
+}
+
 /* Keep the first line of non-TLS bytes (up to its end or the line cap),
  * however the segments cut it, then stop reading the direction. */
 static size_t feed_non_tls(struct feed_ctx *c, const uint8_t *data, size_t len)
@@ -619,6 +634,8 @@ static void detect(struct feed_ctx *c, const uint8_t *data, size_t len)
 		d->mode = M_TLS;
 	else if (len >= 3 && (data[0] & 0x80) && data[2] == 1 && c->dir == TD_DIR_C2S)
 		d->mode = M_SSLV2;
+	else if (len >= 3 && (data[0] & 0x80) && data[2] == 4 && c->dir == TD_DIR_S2C)
+		sslv2_server_hello(c, data, len);
 	else
 		non_tls(c);
 }

@@ -266,6 +266,8 @@ struct td_tls_facts {
 	struct td_tls_dir_facts dir[2];
 	struct td_client_hello ch;
 	struct td_server_hello sh;
+	uint64_t hrr_frame;          /* a HelloRetryRequest came first (sh is the later ServerHello) */
+	uint16_t hrr_group;          /* the group it asked for */
 	struct td_cert_chain server_certs;
 	struct td_cert_request cert_request;
 	struct td_key_exchange ske;
@@ -287,6 +289,8 @@ struct td_tls_facts {
 	struct td_http_req proxy_req;    /* CONNECT host:port */
 	struct td_http_resp proxy_resp;
 	bool tunnel_open;            /* 2xx to the CONNECT: TLS follows */
+
+	uint64_t sslv2_server_hello_frame; /* the server answered in SSLv2 (not followed further) */
 
 	/* Bytes that are not TLS */
 	bool non_tls[2];
