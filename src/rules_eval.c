@@ -414,7 +414,8 @@ static void alternative(struct td_diagnosis *d, const struct td_facts *f, const 
 
 /* The causes besides the verdict: those its rule names, then the other
  * rules of the same evidence class that matched with another category
- * (the generic handshake-failed and incomplete add nothing to a verdict). */
+ * (the generic handshake-failed and incomplete add nothing to a verdict,
+ * and ok is no cause). One that lost to the verdict is at most medium. */
 static void alternatives(const struct td_ruleset *rs, const bool *hit, size_t decider,
 			 const struct td_facts *f, struct td_diagnosis *d)
 {
@@ -424,9 +425,11 @@ static void alternatives(const struct td_ruleset *rs, const bool *hit, size_t de
 	for (size_t i = decider + 1; i < rs->n; i++) {
 		const struct td_rule *o = rs->rules[i];
 		if (!hit[i] || o->finding || o->evidence != r->evidence ||
-		    !strcmp(o->category, "handshake-failed") || !strcmp(o->category, "incomplete"))
+		    !strcmp(o->category, "handshake-failed") || !strcmp(o->category, "incomplete") ||
+		    !strcmp(o->category, "ok"))
 			continue;
-		alternative(d, f, o->category, o->confidence, o->id, o->summary);
+		alternative(d, f, o->category, strcmp(o->confidence, "high") ? o->confidence : "medium", o->id,
+			    o->summary);
 	}
 }
 
