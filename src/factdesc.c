@@ -193,8 +193,6 @@ const struct td_fact_desc td_facts_table[] = {
 	    .doc = "what showed it: user (--iphttps), request-line (POST /IPHTTPS), null-suites (the ClientHello offered NULL suites), http-api (Microsoft-HTTPAPI/2.0 answered)"),
 
 	ROW("tls.seen", TD_FT_BOOL, T(tls_seen), .doc = "at least one TLS record"),
-	ROW("tls.server.sslv2_hello_frame", TD_FT_FRAME, T(sslv2_server_hello_frame),
-	    .doc = "the server answered with an SSLv2 SERVER-HELLO (SSLv2 sessions are not followed further)"),
 	ROW("tls.handshake_complete", TD_FT_BOOL, C(derived.handshake_complete), .omit_zero = true,
 	    .doc = "both Finished messages were seen (read, or inferred from encrypted records)"),
 	ROW("tls.pattern", TD_FT_STR, C(derived.pattern),
@@ -308,6 +306,8 @@ const struct td_fact_desc td_facts_table[] = {
 	    .doc = "records after ChangeCipherSpec were read as NULL-cipher plaintext"),
 	DIR_ROWS("client", 0),
 	DIR_ROWS("server", 1),
+	ROW("tls.server.sslv2_hello_frame", TD_FT_FRAME, T(sslv2_server_hello_frame),
+	    .doc = "the server answered with an SSLv2 SERVER-HELLO (SSLv2 sessions are not followed further)"),
 	ALERT_ROWS("client", 0),
 	ALERT_ROWS("server", 1),
 
