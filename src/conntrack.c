@@ -144,6 +144,7 @@ static void td_conntrack_finish(struct td_conntrack *ct, struct td_flow *f)
 	if (!f->ignored)
 		ct->on_finish(f, ct->arg);
 	td_tls_free(f->tls);
+	td_tls_snap_free(f->snap);
 	td_facts_free(f->facts);
 	free(f);
 }
@@ -357,6 +358,10 @@ struct td_flow *td_conntrack_packet(struct td_conntrack *ct, const struct td_pkt
 			      ? TD_DIR_C2S : TD_DIR_S2C;
 	}
 	update(f, p, dir);
+	if (p->cut && p->payload_wire_len && !f->snap)
+		f->snap = td_tls_snap_new();
+	if (f->snap && !f->ignored)
+		td_tls_snap_segment(f->snap, f->facts, dir, p);
 	if (f->ignored) {
 		/* Counted, never analyzed: it ends when TCP says so. */
 		if (flow_over(f))

@@ -194,6 +194,13 @@ static void tls13_client_flight(const struct td_tls_facts *t, struct td_derived 
 		else if (ev->dir == TD_DIR_C2S && n && ev->kind != TD_EV_CCS)
 			break;
 	}
+	/* Cut by the snap length, the flight's later records in the same
+	 * segment are unseen: a first record that is no Finished (under 128
+	 * bytes) is a Certificate, empty by its size or real. */
+	if (t->snapped && n == 1 && sizes[0] == TLS13_EMPTY_CERTIFICATE)
+		n = 2;
+	else if (t->snapped && n == 1 && sizes[0] >= 128)
+		n = 3;
 	if (n == 1)
 		snprintf(d->tls13_client_cert, sizeof(d->tls13_client_cert), "none");
 	else if (n == 2 && sizes[0] == TLS13_EMPTY_CERTIFICATE)
@@ -201,6 +208,14 @@ static void tls13_client_flight(const struct td_tls_facts *t, struct td_derived 
 	else if (n == 3 && sizes[0] > TLS13_EMPTY_CERTIFICATE)
 		snprintf(d->tls13_client_cert, sizeof(d->tls13_client_cert), "sent");
 	d->tls13_cert_requested = n >= 2 && d->tls13_client_cert[0];
+}
+
+/* A client sends a Certificate only when asked (RFC 5246 7.4.6): when the
+ * snap length hid the CertificateRequest, the answer shows it. */
+static void request_from_answer(const struct td_tls_facts *t, struct td_derived *d)
+{
+	if (t && t->snapped && t->client_certs.seen && !t->cert_request.seen)
+		d->tls13_cert_requested = true;
 }
 
 /* IP-HTTPS by what the wire shows: its request, the NULL suites only
@@ -250,6 +265,7 @@ void td_derive_end(struct td_facts *f)
 	d->client_carried_on = d->handshake_complete && t && t->dir[TD_DIR_C2S].app_records > 0 &&
 			       (t->dir[TD_DIR_S2C].app_records > 0 || !strcmp(e.how, "completed"));
 	tls13_client_flight(t, d);
+	request_from_answer(t, d);
 	iphttps_identity(f, d);
 	tcp_timing(f, d);
 }

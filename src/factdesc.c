@@ -193,6 +193,8 @@ const struct td_fact_desc td_facts_table[] = {
 	    .doc = "what showed it: user (--iphttps), request-line (POST /IPHTTPS), null-suites (the ClientHello offered NULL suites), http-api (Microsoft-HTTPAPI/2.0 answered)"),
 
 	ROW("tls.seen", TD_FT_BOOL, T(tls_seen), .doc = "at least one TLS record"),
+	ROW("tls.snapped", TD_FT_BOOL, T(snapped), .omit_zero = true,
+	    .doc = "read from the record heads of segments the snap length cut: messages' types and lengths, plaintext alerts; no certificates, suites or extensions"),
 	ROW("tls.handshake_complete", TD_FT_BOOL, C(derived.handshake_complete), .omit_zero = true,
 	    .doc = "both Finished messages were seen (read, or inferred from encrypted records)"),
 	ROW("tls.pattern", TD_FT_STR, C(derived.pattern),
@@ -271,7 +273,7 @@ const struct td_fact_desc td_facts_table[] = {
 	    .doc = "the server asked for a client certificate"),
 	ROW("tls.certificate_request.frame", TD_FT_FRAME, T(cert_request.frame), .doc = "its frame"),
 	ROW("tls.certificate_request.inferred", TD_FT_BOOL, C(derived.tls13_cert_requested), .omit_zero = true,
-	    .doc = "TLS 1.3: the client's encrypted flight carried a Certificate, so the server asked for one (inferred from record sizes)"),
+	    .doc = "the client's flight carried a Certificate, so the server asked for one: in TLS 1.3 from record sizes, in a snapped capture from the client's Certificate (the request unseen)"),
 	ROW("tls.certificate_request.types", TD_FT_LIST8, LIST_T(cert_request.types, cert_request.n_types),
 	    IF_T(cert_request.seen), .reg = TD_REG_CERT_TYPE, .doc = "certificate types accepted"),
 	ROW("tls.certificate_request.signature_algorithms", TD_FT_LIST16,

@@ -92,6 +92,15 @@ static void message_name(uint16_t type, char *buf, size_t len)
 static void handshake_text(const struct td_tls_facts *t, const struct td_event *e, char *buf, size_t len)
 {
 	char name[64], name2[64];
+	if (t->snapped) {
+		/* Read from a record head: the name and length are all there is. */
+		message_name(e->code, name, sizeof(name));
+		if (e->code == 11 && e->dir == TD_DIR_C2S && t->client_certs.empty)
+			snprintf(buf, len, "%s (empty: no certificate sent)", name);
+		else
+			snprintf(buf, len, "%s, %u bytes (its body is past the snap length)", name, e->arg);
+		return;
+	}
 	switch (e->code) {
 	case 1:
 		client_hello_text(&t->ch, buf, len);

@@ -263,6 +263,7 @@ struct td_x509_facts;
  * SYN flood costs only struct td_facts per connection. */
 struct td_tls_facts {
 	bool tls_seen;               /* at least one well-formed TLS record */
+	bool snapped;                /* read from record heads of cut segments (src/tls_snap.c) */
 	struct td_tls_dir_facts dir[2];
 	struct td_client_hello ch;
 	struct td_server_hello sh;

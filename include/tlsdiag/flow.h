@@ -38,6 +38,7 @@ struct td_flow {
 	uint64_t fed[2];             /* bytes read per direction */
 	struct td_facts *facts;
 	struct td_tls_stream *tls;
+	struct td_tls_snap *snap;    /* record heads of cut segments (snap length) */
 	struct td_pktlist *pkts;     /* -w: packets held until the verdict; the finish callback's */
 	struct td_flow *hnext;       /* hash chain */
 	struct td_flow *prev, *next; /* all flows, oldest first */

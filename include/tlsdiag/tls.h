@@ -42,6 +42,15 @@ TD_MUST_USE enum td_err td_tls_parse_message(struct td_facts *f, enum td_dir dir
 TD_MUST_USE enum td_err td_tls_parse_sslv2_hello(struct td_facts *f, const uint8_t *body,
 						 size_t len, uint64_t frame, double ts);
 
+/* Record heads of segments cut by the snap length (src/tls_snap.c): used
+ * for a direction whose first payload segment was cut, where libnids has
+ * no stream to give. Packets in capture order. */
+struct td_pkt;
+struct td_tls_snap;
+struct td_tls_snap *td_tls_snap_new(void);
+void td_tls_snap_free(struct td_tls_snap *s);
+void td_tls_snap_segment(struct td_tls_snap *s, struct td_facts *f, enum td_dir dir, const struct td_pkt *p);
+
 /* The MAC length of a NULL-encryption suite (16, 20, 32, 48), 0 if unknown. */
 size_t td_tls_null_mac_len(uint16_t suite);
 

@@ -21,9 +21,9 @@ src=${1:?usage: make-seeds.sh SRCDIR OUTDIR}
 out=${2:?usage: make-seeds.sh SRCDIR OUTDIR}
 corpus=${TLSDIAG_CORPUS:-$src/../shared/corpus/pcaps}
 rm -rf "$out"
-mkdir -p "$out/fuzz_pcap" "$out/fuzz_tls" "$out/fuzz_sslv2" "$out/fuzz_http" "$out/fuzz_x509" "$out/fuzz_rules"
+mkdir -p "$out/fuzz_pcap" "$out/fuzz_tls" "$out/fuzz_sslv2" "$out/fuzz_http" "$out/fuzz_x509" "$out/fuzz_rules" "$out/fuzz_snap"
 
-for t in fuzz_pcap fuzz_tls fuzz_sslv2 fuzz_http fuzz_x509 fuzz_rules; do
+for t in fuzz_pcap fuzz_tls fuzz_sslv2 fuzz_http fuzz_x509 fuzz_rules fuzz_snap; do
 	for d in "$src/tests/fuzz/seeds/$t" "$src/tests/fuzz/regress/$t"; do
 		[ -d "$d" ] && find "$d" -maxdepth 1 -type f ! -name '*.md' -exec cp {} "$out/$t/" \;
 	done
