@@ -457,7 +457,10 @@ bool td_fact_get(const struct td_facts *f, const struct td_fact_desc *d, struct 
 	case TD_FT_SECONDS:
 		v->kind = TD_V_NUM;
 		memcpy(&v->num, p, sizeof(double));
-		v->num = (double)(int64_t)(v->num * 1e6 + 0.5) / 1e6; /* microseconds, as captures keep */
+		/* Microseconds, as captures keep; spans beyond 2^53 us (hostile
+		 * timestamps) are left alone rather than overflow the rounding. */
+		if (v->num > 0 && v->num < 9e9)
+			v->num = (double)(int64_t)(v->num * 1e6 + 0.5) / 1e6;
 		return v->num > 0;
 	case TD_FT_STR:
 		v->kind = TD_V_STR;
