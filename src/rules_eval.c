@@ -251,6 +251,18 @@ static bool eval(struct eval_ctx *c, const struct node *n)
 	}
 }
 
+/* A span of time in prose, with the digits that matter to a reader:
+ * "0.000011", "0.002", "7.2", "21" (JSON and --explain keep the microseconds). */
+static void seconds_text(double s, char *buf, size_t len)
+{
+	if (s >= 10)
+		snprintf(buf, len, "%.0f", s);
+	else if (s >= 1)
+		snprintf(buf, len, "%.1f", s);
+	else
+		snprintf(buf, len, s >= 0.001 ? "%.3f" : "%.6f", s);
+}
+
 /* ${fact} replaced by the fact's value. Text between {{ and }} is said only
  * when every fact in it is present; an absent fact outside such a group
  * reads "unknown" (a rule should put it in a group). */
@@ -277,7 +289,9 @@ static void interpolate(const struct td_facts *f, const char *tpl, char *out, si
 			snprintf(name, sizeof(name), "%.*s", (int)(end - p - 2), p + 2);
 			const struct td_fact_desc *d = td_fact_find(name);
 			struct td_value v;
-			if (d && td_fact_get(f, d, &v))
+			if (d && td_fact_get(f, d, &v) && d->type == TD_FT_SECONDS)
+				seconds_text(v.num, val, sizeof(val));
+			else if (d && td_fact_get(f, d, &v))
 				value_text(&v, val, sizeof(val));
 			else
 				missing = true;

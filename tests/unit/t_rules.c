@@ -238,6 +238,13 @@ static void rst(struct td_facts *f, enum td_who who, uint64_t frame, uint8_t ttl
 	f->tcp.last_frame = frame;
 }
 
+/* The connection was still open when its capture ended at `end`. */
+static void open_at_end(struct td_facts *f, double end)
+{
+	f->open_at_end = true;
+	f->capture_end_ts = end;
+}
+
 static struct td_x509_facts *x509(struct td_facts *f)
 {
 	if (!f->x509)
@@ -292,6 +299,19 @@ static struct td_cert_info *client_chain(struct td_facts *f, const char *issuer)
 	snprintf(leaf->issuer, sizeof(leaf->issuer), "%s", issuer);
 	leaf->eku_client_auth = leaf->has_eku = true;
 	return leaf;
+}
+
+/* A connection of n SYNs and nothing else, open when the capture ended
+ * `span` seconds after the first SYN (the last SYN at most 1 s before). */
+static struct td_facts *syns(uint32_t n, double span)
+{
+	struct td_facts *f = tcp_flow(false);
+	f->tcp.syn_count = n;
+	f->tcp.syn_ts = f->tcp.first_ts = 1000;
+	f->tcp.syn_last_ts = f->tcp.last_ts = 1000 + (n > 1 ? span - (span > 1 ? 1 : 0) : 0);
+	f->tcp.packets = n;
+	open_at_end(f, 1000 + span);
+	return f;
 }
 
 /* Derive, as the program does once the connection is over, and decide. */
@@ -411,7 +431,7 @@ static const struct error_case error_cases[] = {
 	  "t.rules:2:1: rule 'r' defined twice in this file" },
 	{ "unknown field",
 	  "rule r {\n  kind finding\n  colour red\n}\n",
-	  "t.rules:3:10: unknown field 'colour' (kind, category, windows, confidence, when, summary, explain, remedy)" },
+	  "t.rules:3:10: unknown field 'colour' (kind, category, windows, confidence, evidence, alternative, when, summary, explain, remedy)" },
 	{ "'kind' given twice",
 	  "rule r {\n  kind diagnosis\n  kind finding\n}\n",
 	  "t.rules:3:8: 'kind' given twice" },
@@ -462,7 +482,7 @@ static const struct error_case error_cases[] = {
 	  "t.rules:5:3: expected ')', found 'summary'" },
 	{ "')' without '('",
 	  "rule r {\n  when true)\n}\n",
-	  "t.rules:2:12: expected a field (kind, category, windows, confidence, when, summary, explain, remedy) "
+	  "t.rules:2:12: expected a field (kind, category, windows, confidence, evidence, alternative, when, summary, explain, remedy) "
 	  "or '}', found ')'" },
 	{ "empty condition",
 	  "rule r {\n  when }\n",
@@ -490,14 +510,14 @@ static const struct error_case error_cases[] = {
 	  "t.rules:4:8: 'x509.client.chain' is a chain for display: only 'exists' applies" },
 	{ "unexpected character in a condition",
 	  "rule r {\n  when tls.seen = true\n}\n",
-	  "t.rules:2:17: expected a field (kind, category, windows, confidence, when, summary, explain, remedy) "
+	  "t.rules:2:17: expected a field (kind, category, windows, confidence, evidence, alternative, when, summary, explain, remedy) "
 	  "or '}', found unexpected character '='" },
 	{ "unexpected character at the top",
 	  "@\n",
 	  "t.rules:1:1: expected 'rule', found unexpected character '@'" },
 	{ "unprintable character",
 	  "rule r {\n  \x01\n}\n",
-	  "t.rules:2:3: expected a field (kind, category, windows, confidence, when, summary, explain, remedy) "
+	  "t.rules:2:3: expected a field (kind, category, windows, confidence, evidence, alternative, when, summary, explain, remedy) "
 	  "or '}', found unexpected character '?'" },
 	{ "an error in the second rule",
 	  "rule keep { kind diagnosis category tcp-reset when true summary \"replaced\" remedy \"r\" }\n"
@@ -1085,11 +1105,11 @@ static void test_interpolation(void)
 	decide(rs, f, &d);
 	is_str(d.summary,
 	       "suites TLS_RSA_WITH_NULL_SHA256, TLS_RSA_WITH_NULL_SHA, TLS_EMPTY_RENEGOTIATION_INFO_SCSV; "
-	       "sni vpn.contoso.test; alpn (none); TLSv1.2 TLS_RSA_WITH_NULL_SHA256; n=2; "
+	       "sni vpn.contoso.test; alpn unknown; TLSv1.2 TLS_RSA_WITH_NULL_SHA256; n=2; "
 	       "$x server-hello 203.0.113.5:443",
-	       "interpolation: list joined with ', ', names, numbers, absent -> (none), '$' kept");
-	is_str(d.explanation, "alert (none) ((none))", "interpolation: absent alert in explain");
-	is_str(d.remedy, "fix false (none)", "interpolation: false bool and absent certificate in remedy");
+	       "interpolation: list joined with ', ', names, numbers, absent -> unknown, '$' kept");
+	is_str(d.explanation, "alert unknown (unknown)", "interpolation: absent alert in explain");
+	is_str(d.remedy, "fix false unknown", "interpolation: false bool and absent certificate in remedy");
 	ok(d.windows_error == NULL, "interpolation: windows from an absent fact is NULL");
 
 	alert(f, TD_DIR_S2C, 6, 2, 49); /* access_denied */
@@ -1226,8 +1246,8 @@ static void test_explain(void)
 	td_rules_eval(rs, f, &d, m.fp);
 	const char *out = membuf_text(&m);
 	is_str(d.rule, "hit", "explain: the verdict does not change");
-	ok(strstr(out, "diagnosis miss (x.rules:1):") != NULL, "explain: names the rule that did not match, with its origin");
-	ok(strstr(out, "diagnosis hit (x.rules:2):") != NULL, "explain: names the rule that matched");
+	ok(strstr(out, "diagnosis miss (decisive, x.rules:1):") != NULL, "explain: names the rule that did not match, with its origin");
+	ok(strstr(out, "diagnosis hit (decisive, x.rules:2):") != NULL, "explain: names the rule that matched");
 	ok(strstr(out, "=> MATCH") != NULL, "explain: MATCH");
 	ok(strstr(out, "=> no") != NULL, "explain: no");
 	ok(strstr(out, "tls.alert.server.description is (absent) -> false") != NULL, "explain: an absent fact");
@@ -1259,7 +1279,7 @@ static void test_explain(void)
 
 /* --- 9. The default rules -------------------------------------------------- */
 
-static const char *pos_cov[64], *neg_cov[64];
+static const char *pos_cov[128], *neg_cov[128];
 static size_t n_pos_cov, n_neg_cov;
 
 static void cover(const char **set, size_t *n, const char *id)
@@ -1267,7 +1287,7 @@ static void cover(const char **set, size_t *n, const char *id)
 	for (size_t i = 0; i < *n; i++)
 		if (strcmp(set[i], id) == 0)
 			return;
-	if (*n < 64)
+	if (*n < 128)
 		set[(*n)++] = id;
 }
 
@@ -1317,10 +1337,10 @@ static void test_default_loads(void)
 	struct td_ruleset *rs = must(td_rules_new());
 	char err[512] = "";
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load (%s)", err);
-	is_int(td_rules_count(rs), 37, "default rules: 30 diagnoses and 7 findings");
+	is_int(td_rules_count(rs), 63, "default rules: 50 diagnoses and 13 findings");
 	/* Loading them again replaces every rule in place. */
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load twice");
-	is_int(td_rules_count(rs), 37, "default rules twice: still 37");
+	is_int(td_rules_count(rs), 63, "default rules twice: still 63");
 	td_rules_free(rs);
 }
 
@@ -1338,14 +1358,25 @@ static void test_default_tcp(const struct td_ruleset *rs)
 	near_miss(rs, f, "tcp-refused", "tcp-reset", "the RST came after the SYN-ACK");
 
 	/* tcp-timeout: SYNs, nothing back. */
-	f = tcp_flow(false);
-	f->tcp.syn_count = 3;
-	decides(rs, f, "tcp-timeout", "tcp-timeout", "0x274c", "3 SYNs unanswered");
-	is_str(last.summary, "No answer to the SYN: 3 sent, retransmissions included", "default tcp-timeout: summary");
+	f = syns(3, 21);
+	decides(rs, f, "tcp-timeout", "tcp-timeout", "0x274c", "3 SYNs unanswered over 21 s");
+	is_str(last.summary, "No answer to the SYN: 3 SYNs over 21 s, retransmissions included", "default tcp-timeout: summary");
 	is_str(last.confidence, "high", "default tcp-timeout: confidence");
-	f = tcp_flow(true);
-	f->tcp.syn_count = 3;
+	f = syns(3, 21);
+	f->tcp.synack_frame = 2;
 	near_miss(rs, f, "tcp-timeout", "incomplete", "a SYN-ACK came");
+	/* The capture's end is not a timeout: one SYN 2 ms before it ended. */
+	f = syns(1, 0.002);
+	near_miss(rs, f, "tcp-timeout", "syn-unanswered-at-end", "one SYN, the capture ended 2 ms later");
+	decides(rs, syns(1, 0.002), "syn-unanswered-at-end", "incomplete", NULL, "one SYN, 2 ms before the end");
+	is_str(last.confidence, "low", "default syn-unanswered-at-end: confidence low");
+	ok(last.n_alternatives == 1 && !strcmp(last.alternatives[0].category, "tcp-timeout"),
+	   "default syn-unanswered-at-end: tcp-timeout is the alternative");
+	f = syns(1, 0.002);
+	f->tcp.midstream = true;
+	near_miss(rs, f, "syn-unanswered-at-end", "incomplete", "midstream");
+	/* Two SYNs 1 s apart: retransmitted, but not yet long enough. */
+	near_miss(rs, syns(2, 1), "tcp-timeout", "syn-unanswered-at-end", "2 SYNs over 1 s");
 	f = tcp_flow(false);
 	f->tcp.syn_count = 0;
 	f->tcp.syn_frame = 0;
@@ -1358,14 +1389,26 @@ static void test_default_tcp(const struct td_ruleset *rs)
 	client_hello(f, 4, MODERN, 3);
 	rst(f, TD_WHO_SERVER, 5, 64);
 	decides(rs, f, "tcp-reset", "tcp-reset", "0x2746", "server RST after the ClientHello");
-	is_str(last.summary, "The server reset the connection at the client-hello stage", "default tcp-reset: summary");
-	ok(strstr(last.explanation, "(differs: true)") != NULL, "default tcp-reset: TTL 64 vs SYN-ACK's 118 differs");
-	is_str(evidence_frames(&last), "5", "default tcp-reset: evidence is the RST");
+	is_str(last.summary, "The server side reset the connection at the client-hello stage",
+	       "default tcp-reset: summary (the last-message group left out: no events)");
+	is_str(last.confidence, "medium", "default tcp-reset: medium (a reset does not say why)");
+	ok(strstr(last.explanation, "Its IP TTL is 64, the SYN-ACK's 118") != NULL, "default tcp-reset: TTL 64 vs SYN-ACK's 118");
+	is_str(evidence_frames(&last), "5,5", "default tcp-reset: evidence is the RST (who and how)");
 	f = tcp_flow(true);
 	client_hello(f, 4, MODERN, 3);
 	rst(f, TD_WHO_CLIENT, 5, 128);
-	decides(rs, f, "tcp-reset", "tcp-reset", NULL, "client RST: no Windows code");
-	is_str(last.summary, "The client reset the connection at the client-hello stage", "default tcp-reset: client summary");
+	near_miss(rs, f, "tcp-reset", "client-reset", "the client reset");
+	f = tcp_flow(true);
+	client_hello(f, 4, MODERN, 3);
+	server_hello(f, 5, 0x0303, 0xc02f);
+	server_flight12(f, 5, false);
+	rst(f, TD_WHO_CLIENT, 6, 128);
+	decides(rs, f, "client-reset", "tcp-reset", NULL, "client RST after the server flight: no Windows code");
+	is_str(last.summary, "The client reset the connection at the server-flight stage",
+	       "default client-reset: summary");
+	f = tcp_flow(true);
+	rst(f, TD_WHO_CLIENT, 3, 128);
+	near_miss(rs, f, "client-reset", "closed-before-hello", "no ClientHello before the reset");
 	f = tcp_flow(true);
 	client_hello(f, 4, MODERN, 3);
 	fin(f, TD_WHO_SERVER, 5);
@@ -1417,7 +1460,7 @@ static void test_default_proxy_and_responder(const struct td_ruleset *rs)
 	snprintf(t->proxy_req.uri, sizeof(t->proxy_req.uri), "da.contoso.test:443");
 	fin(f, TD_WHO_SERVER, 6);
 	decides(rs, f, "proxy-connect-unanswered", "proxy-connect-failed", "0x2af9", "no answer to the CONNECT");
-	is_str(last.summary, "The proxy did not answer the CONNECT to da.contoso.test:443",
+	is_str(last.summary, "The proxy closed the connection without answering the CONNECT to da.contoso.test:443",
 	       "default proxy-connect-unanswered: summary");
 	f = tcp_flow(true);
 	t = tls(f);
@@ -1438,12 +1481,12 @@ static void test_default_proxy_and_responder(const struct td_ruleset *rs)
 	snprintf(t->non_tls_line[1], sizeof(t->non_tls_line[1]), "HTTP/1.1 400 Bad Request");
 	fin(f, TD_WHO_SERVER, 6);
 	decides(rs, f, "non-tls-responder", "non-tls-responder", NULL, "an HTTP answer to the ClientHello");
-	is_str(last.summary, "Something that does not speak TLS answered on port 443: \"HTTP/1.1 400 Bad Request\"",
+	is_str(last.summary, "Something that does not speak TLS answered the ClientHello on port 443: \"HTTP/1.1 400 Bad Request\"",
 	       "default non-tls-responder: summary");
 	is_str(last.remedy,
 	       "Find what answers at 203.0.113.5:443 and point the client, the NAT or the load balancer at the real IP-HTTPS server.",
 	       "default non-tls-responder: remedy interpolated");
-	is_str(evidence_frames(&last), "5", "default non-tls-responder: evidence is the non-TLS answer");
+	is_str(evidence_frames(&last), "4,5", "default non-tls-responder: evidence the ClientHello and the non-TLS answer");
 	f = tcp_flow(true);
 	client_hello(f, 4, NULL_ONLY, 3);
 	t = tls(f);
@@ -1460,12 +1503,12 @@ static void test_default_after_hello(const struct td_ruleset *rs)
 	client_hello(f, 4, NULL_ONLY, 3);
 	alert(f, TD_DIR_S2C, 5, 2, 40);
 	decides(rs, f, "null-cipher-rejected", "null-cipher-rejected", "0x80090326", "handshake_failure alert");
-	is_str(evidence_frames(&last), "4,4,5", "default null-cipher-rejected: evidence ClientHello (two facts) and alert");
+	is_str(evidence_frames(&last), "4,4,5,5", "default null-cipher-rejected: evidence ClientHello (two facts) and the end (who, how)");
 	f = tcp_flow(true);
 	client_hello(f, 4, NULL_ONLY, 3);
 	rst(f, TD_WHO_SERVER, 5, 64);
 	decides(rs, f, "null-cipher-rejected", "null-cipher-rejected", "0x80090326", "server RST");
-	is_str(evidence_frames(&last), "4,4,5", "default null-cipher-rejected: evidence ClientHello (two facts) and RST");
+	is_str(evidence_frames(&last), "4,4,5,5", "default null-cipher-rejected: evidence ClientHello (two facts) and the RST (who, how)");
 	f = tcp_flow(true);
 	client_hello(f, 4, NULL_ONLY, 3);
 	fin(f, TD_WHO_SERVER, 5);
@@ -1484,7 +1527,7 @@ static void test_default_after_hello(const struct td_ruleset *rs)
 	client_hello(f, 4, MODERN, 3);
 	alert(f, TD_DIR_S2C, 5, 2, 70);
 	decides(rs, f, "protocol-version", "protocol-version", "0x80090302", "server protocol_version alert");
-	is_str(last.summary, "The two sides have no protocol version in common (the client offered up to TLSv1.2)",
+	is_str(last.summary, "The two sides have no protocol version in common (the server sent protocol_version; the client offered up to TLSv1.2)",
 	       "default protocol-version: summary");
 	f = tcp_flow(true);
 	client_hello(f, 4, MODERN, 3);
@@ -1574,7 +1617,21 @@ static void test_default_client_cert(const struct td_ruleset *rs)
 	server_hello(f, 5, 0x0303, 0x003b);
 	server_flight12(f, 5, true);
 	fin(f, TD_WHO_CLIENT, 6);
-	decides(rs, f, "client-cert-missing", "client-cert-missing", "0x90320", "client closed after the CertificateRequest");
+	decides(rs, f, "client-gave-up-after-request", "client-cert-missing", "0x90320",
+		"client closed after the CertificateRequest, no Certificate");
+	is_str(last.confidence, "medium", "default client-gave-up-after-request: inferred, medium");
+	ok(last.n_alternatives == 1 && !strcmp(last.alternatives[0].category, "cert-untrusted"),
+	   "default client-gave-up-after-request: the client may have rejected the server (alternative)");
+	f = tcp_flow(true);
+	client_hello(f, 4, NULL_ONLY, 3);
+	server_hello(f, 5, 0x0303, 0x003b);
+	server_flight12(f, 5, false);
+	fin(f, TD_WHO_CLIENT, 6);
+	near_miss(rs, f, "client-gave-up-after-request", "closed-during-handshake", "no CertificateRequest");
+	/* The server's close after the client's empty Certificate, no alert. */
+	f = client_auth_flow(0);
+	fin(f, TD_WHO_SERVER, 8);
+	decides(rs, f, "client-cert-missing", "client-cert-missing", "0x90320", "server FIN after the empty Certificate");
 	/* near miss: a certificate sent, nothing rejected it yet. */
 	f = client_auth_flow(1);
 	client_chain(f, "CN=Contoso Root CA");
@@ -1586,10 +1643,20 @@ static void test_default_client_cert(const struct td_ruleset *rs)
 	f = client_auth_flow(1);
 	client_chain(f, "CN=Fabrikam Issuing CA");
 	x509(f)->client_auth.issuer_listed = false;
-	decides(rs, f, "client-cert-untrusted-ca", "client-cert-untrusted-ca", "0x80090326", "issuer not listed");
+	snprintf(x509(f)->client_auth.ca_names, sizeof(x509(f)->client_auth.ca_names), "CN=Contoso Root CA");
+	fin(f, TD_WHO_SERVER, 8);
+	decides(rs, f, "client-cert-untrusted-ca", "client-cert-untrusted-ca", "0x80090326", "issuer not listed, server FIN");
 	is_str(last.summary,
-	       "The server rejected the client's certificate (issued by CN=Fabrikam Issuing CA) after the ServerHello",
+	       "The server rejected the client's certificate (issued by CN=Fabrikam Issuing CA): it ended the handshake right after it",
 	       "default client-cert-untrusted-ca: summary");
+	/* The same certificate, but the handshake went on: nothing rejected it. */
+	f = client_auth_flow(1);
+	client_chain(f, "CN=Fabrikam Issuing CA");
+	x509(f)->client_auth.issuer_listed = false;
+	snprintf(x509(f)->client_auth.ca_names, sizeof(x509(f)->client_auth.ca_names), "CN=Contoso Root CA");
+	finished(f, TD_DIR_C2S, 7);
+	finished(f, TD_DIR_S2C, 8);
+	near_miss(rs, f, "client-cert-untrusted-ca", "ok", "the server went on with its Finished");
 	/* ... or the server's alert right after the client's certificate. */
 	f = client_auth_flow(1);
 	client_chain(f, "CN=Fabrikam Issuing CA");
@@ -1614,128 +1681,299 @@ static struct td_facts *cert_flow(struct td_cert_info **leaf)
 	return f;
 }
 
-static void test_default_certificates(const struct td_ruleset *rs)
+/* A completed NULL-cipher handshake of an IP-HTTPS client, with a chain. */
+static struct td_facts *iphttps_cert_flow(struct td_cert_info **leaf)
+{
+	struct td_facts *f = handshake12(NULL_ONLY, 3, 0x003b);
+	*leaf = server_chain(f, "vpn.contoso.test", "CN=Contoso Issuing CA");
+	return f;
+}
+
+/* The server's TLS 1.2 flight (frame 5) with its chain, and nothing of the
+ * client's after it yet: the caller adds how the client answered. */
+static struct td_facts *server_flight_flow(struct td_cert_info **leaf)
+{
+	struct td_facts *f = tcp_flow(true);
+	client_hello(f, 4, MODERN, 3);
+	server_hello(f, 5, 0x0303, 0xc02f);
+	server_flight12(f, 5, false);
+	*leaf = server_chain(f, "vpn.contoso.test", "CN=Contoso Issuing CA");
+	return f;
+}
+
+/* Both sides sent application data after the handshake. */
+static void carried_on(struct td_facts *f)
+{
+	struct td_tls_facts *t = tls(f);
+	t->dir[TD_DIR_C2S].app_records = t->dir[TD_DIR_S2C].app_records = 3;
+	t->dir[TD_DIR_C2S].records += 3;
+	t->dir[TD_DIR_S2C].records += 3;
+}
+
+static void untrusted(struct td_facts *f, const char *why)
+{
+	struct td_chain_facts *c = &x509(f)->server;
+	c->verify_attempted = true;
+	c->trusted = false;
+	c->chain_untrusted = true;
+	snprintf(c->verify_error, sizeof(c->verify_error), "%s", why);
+}
+
+static void wrong_name(struct td_cert_info *leaf, struct td_facts *f)
+{
+	snprintf(leaf->subject, sizeof(leaf->subject), "CN=www.contoso.test");
+	snprintf(leaf->cn, sizeof(leaf->cn), "www.contoso.test");
+	snprintf(leaf->san_dns, sizeof(leaf->san_dns), "www.contoso.test");
+	x509(f)->server.name_matched = x509(f)->server.cn_matches = false;
+	x509(f)->server.matched_name[0] = '\0';
+}
+
+static void expired(struct td_cert_info *leaf)
+{
+	leaf->expired = true;
+	leaf->not_after = 1735689600; /* 2025-01-01 */
+	leaf->days_left = -30;
+}
+
+static void test_default_inspection(const struct td_ruleset *rs)
 {
 	struct td_cert_info *leaf;
 
-	/* tls-inspection */
+	/* tls-inspection: a product's CA, even on a completed handshake. */
 	struct td_facts *f = cert_flow(&leaf);
 	snprintf(leaf->issuer, sizeof(leaf->issuer), "CN=Zscaler Intermediate Root CA");
 	snprintf(x509(f)->server.inspection_product, sizeof(x509(f)->server.inspection_product), "Zscaler");
-	decides(rs, f, "tls-inspection", "tls-inspection", "0x800b0109", "an inspection CA issued it");
-	is_str(last.confidence, "medium", "default tls-inspection: confidence medium");
+	carried_on(f);
+	decides(rs, f, "tls-inspection", "tls-inspection", "0x800b0109", "an inspection product's CA issued it");
+	is_str(last.confidence, "high", "default tls-inspection: the product's CA names the cause (high)");
 	is_str(last.summary,
 	       "A TLS-inspecting device answered instead of the server: the certificate for vpn.contoso.test was issued by "
-	       "CN=Zscaler Intermediate Root CA",
+	       "CN=Zscaler Intermediate Root CA (Zscaler)",
 	       "default tls-inspection: summary");
-	is_str(evidence_frames(&last), "5", "default tls-inspection: evidence is the Certificate message");
+	ok(has_evidence(&last, 5), "default tls-inspection: evidence is the Certificate message");
+	/* ... or an issuer other than the one the analyst pinned. */
 	f = cert_flow(&leaf);
-	x509(f)->server.fresh_leaf = true;
-	decides(rs, f, "tls-inspection", "tls-inspection", "0x800b0109", "a leaf minted minutes ago");
+	x509(f)->server.expect_issuer_checked = true;
+	x509(f)->server.expect_issuer_ok = false;
+	decides(rs, f, "tls-inspection", "tls-inspection", "0x800b0109", "not the pinned issuer");
 	f = cert_flow(&leaf);
-	x509(f)->server.resigned = false;
 	near_miss(rs, f, "tls-inspection", "ok", "no indicator");
 
-	/* wrong-backend-device */
+	/* tls-inspection-signals: two signs together, medium. */
 	f = cert_flow(&leaf);
+	snprintf(leaf->issuer, sizeof(leaf->issuer), "CN=Corp Outbound Decryption CA");
+	snprintf(x509(f)->server.inspection_wording, sizeof(x509(f)->server.inspection_wording), "Decryption");
+	x509(f)->server.fresh_leaf = true;
+	leaf->minutes_since_issue = 3;
+	decides(rs, f, "tls-inspection-signals", "tls-inspection", "0x800b0109", "inspection wording and a fresh leaf");
+	is_str(last.confidence, "medium", "default tls-inspection-signals: medium");
+	is_str(last.summary,
+	       "A TLS-inspecting device most likely answered: the certificate for vpn.contoso.test was issued by "
+	       "CN=Corp Outbound Decryption CA, 3 minutes before the capture",
+	       "default tls-inspection-signals: summary");
+	/* One fresh leaf alone is a lab server, not inspection. */
+	f = cert_flow(&leaf);
+	x509(f)->server.fresh_leaf = true;
+	near_miss(rs, f, "tls-inspection-signals", "ok", "a fresh leaf alone");
+	/* A fresh leaf and a non-NULL choice for a NULL-offering client. */
+	f = handshake12(MIXED, 5, 0xc02f);
+	leaf = server_chain(f, "vpn.contoso.test", "CN=Contoso Issuing CA");
+	x509(f)->server.fresh_leaf = true;
+	decides(rs, f, "tls-inspection-signals", "tls-inspection", "0x800b0109",
+		"fresh leaf, NULL offered, AES chosen");
+
+	/* wrong-backend-device: a device's own self-signed certificate. */
+	f = server_flight_flow(&leaf);
 	snprintf(leaf->subject, sizeof(leaf->subject), "CN=FortiGate");
 	snprintf(leaf->issuer, sizeof(leaf->issuer), "CN=FortiGate");
 	leaf->self_signed = true;
 	x509(f)->server.name_matched = false;
 	x509(f)->server.device_self_signed = true;
+	fin(f, TD_WHO_CLIENT, 6);
 	decides(rs, f, "wrong-backend-device", "wrong-backend", "0x800b0109", "a self-signed device certificate");
-	is_str(last.summary, "A device answered with its own self-signed certificate (CN=FortiGate), not the IP-HTTPS server's",
+	is_str(last.summary, "A device answered with its own self-signed certificate (CN=FortiGate), not the server's",
 	       "default wrong-backend-device: summary");
 	f = cert_flow(&leaf);
-	snprintf(leaf->subject, sizeof(leaf->subject), "CN=FortiGate");
 	leaf->self_signed = true;
 	x509(f)->server.name_matched = false;
-	x509(f)->server.device_self_signed = false;
-	near_miss(rs, f, "wrong-backend-device", "cert-name-mismatch", "not flagged as a device");
+	x509(f)->server.device_self_signed = true;
+	carried_on(f);
+	near_miss(rs, f, "wrong-backend-device", "ok", "the client carried on with it");
+}
 
-	/* cert-expired */
-	f = cert_flow(&leaf);
-	leaf->expired = true;
-	leaf->not_after = 1735689600;
-	leaf->days_left = -30;
-	decides(rs, f, "cert-expired", "cert-expired", "0x800b0101", "the leaf expired");
-	is_str(last.summary, "The server's certificate expired on 2025-01-01T00:00:00Z, before the capture was taken",
-	       "default cert-expired: summary");
-	f = handshake12(MODERN, 3, 0xc02f);
-	tls(f)->dir[TD_DIR_C2S].finished_seen = false;
+/* The client ended the handshake with an alert right after the server's
+ * flight: its own verdict on the server's certificate. */
+static void test_default_client_rejected(const struct td_ruleset *rs)
+{
+	struct td_cert_info *leaf;
+
+	struct td_facts *f = server_flight_flow(&leaf);
+	alert(f, TD_DIR_C2S, 6, 2, 48); /* unknown_ca */
+	decides(rs, f, "client-rejected-untrusted", "cert-untrusted", "0x800b0109", "unknown_ca, no anchors given");
+	is_str(last.confidence, "high", "default client-rejected-untrusted: the alert names it (high)");
+	is_str(last.summary,
+	       "The client did not trust the server's certificate chain (it sent unknown_ca after the server's flight); "
+	       "issuer CN=Contoso Issuing CA",
+	       "default client-rejected-untrusted: summary");
+	ok(has_evidence(&last, 6), "default client-rejected-untrusted: evidence is the client's alert");
+	f = server_flight_flow(&leaf);
+	untrusted(f, "X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY");
+	alert(f, TD_DIR_C2S, 6, 2, 42); /* bad_certificate */
+	decides(rs, f, "client-rejected-untrusted", "cert-untrusted", "0x800b0109", "bad_certificate, untrusted chain");
+	ok(strstr(last.explanation, "With the anchors given: X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY.") != NULL,
+	   "default client-rejected-untrusted: explain names the verify error");
+	/* After the client's own flight, unknown_ca is not about the server. */
+	f = server_flight_flow(&leaf);
+	tls(f)->client_key_exchange = true;
+	tls(f)->client_key_exchange_frame = 6;
+	alert(f, TD_DIR_C2S, 7, 2, 48);
+	near_miss(rs, f, "client-rejected-untrusted", "client-alert", "unknown_ca after the client's own flight");
+
+	/* expired: the alert says it, or bad_certificate and the dates do. */
+	f = server_flight_flow(&leaf);
+	expired(leaf);
 	alert(f, TD_DIR_C2S, 6, 2, 45);
-	decides(rs, f, "cert-expired", "cert-expired", "0x800b0101", "the client said certificate_expired");
-	f = cert_flow(&leaf);
-	leaf->expired = false;
-	near_miss(rs, f, "cert-expired", "ok", "valid");
+	decides(rs, f, "client-rejected-expired", "cert-expired", "0x800b0101", "certificate_expired");
+	is_str(last.summary,
+	       "The client rejected the server's certificate as expired (it sent certificate_expired); notAfter 2025-01-01T00:00:00Z",
+	       "default client-rejected-expired: summary");
+	f = server_flight_flow(&leaf);
+	expired(leaf);
+	alert(f, TD_DIR_C2S, 6, 2, 42);
+	decides(rs, f, "client-rejected-expired", "cert-expired", "0x800b0101", "bad_certificate, expired leaf");
+	/* Trust comes before time in the chain policy's order. */
+	f = server_flight_flow(&leaf);
+	expired(leaf);
+	untrusted(f, "X509_V_ERR_CERT_UNTRUSTED");
+	alert(f, TD_DIR_C2S, 6, 2, 42);
+	near_miss(rs, f, "client-rejected-expired", "client-rejected-untrusted", "expired and untrusted: trust first");
 
-	/* cert-not-yet-valid */
+	/* not yet valid */
+	f = server_flight_flow(&leaf);
+	leaf->not_yet_valid = true;
+	leaf->not_before = 1893456000; /* 2030-01-01 */
+	alert(f, TD_DIR_C2S, 6, 2, 42);
+	decides(rs, f, "client-rejected-not-yet-valid", "cert-not-yet-valid", "0x800b0101", "bad_certificate, valid from 2030");
+	is_str(last.summary,
+	       "The client rejected the server's certificate, which was not yet valid (valid from 2030-01-01T00:00:00Z; alert bad_certificate)",
+	       "default client-rejected-not-yet-valid: summary");
+	f = server_flight_flow(&leaf);
+	alert(f, TD_DIR_C2S, 6, 2, 42);
+	near_miss(rs, f, "client-rejected-not-yet-valid", "client-alert", "bad_certificate, nothing wrong visible");
+
+	/* name */
+	f = server_flight_flow(&leaf);
+	wrong_name(leaf, f);
+	alert(f, TD_DIR_C2S, 6, 2, 46); /* certificate_unknown */
+	decides(rs, f, "client-rejected-name", "cert-name-mismatch", "0x800b010f", "certificate_unknown, another name");
+	is_str(last.summary,
+	       "The client rejected the server's certificate: it does not cover vpn.contoso.test (subject CN=www.contoso.test, "
+	       "SAN www.contoso.test; alert certificate_unknown)",
+	       "default client-rejected-name: summary");
+	f = server_flight_flow(&leaf);
+	wrong_name(leaf, f);
+	alert(f, TD_DIR_C2S, 6, 2, 51); /* decrypt_error: not about the certificate */
+	near_miss(rs, f, "client-rejected-name", "client-alert", "decrypt_error");
+}
+
+/* The client closed or reset without an alert: a certificate problem in
+ * sight is the likely cause, inferred (medium). */
+static void test_default_client_dropped(const struct td_ruleset *rs)
+{
+	struct td_cert_info *leaf;
+
+	struct td_facts *f = server_flight_flow(&leaf);
+	untrusted(f, "X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN");
+	fin(f, TD_WHO_CLIENT, 6);
+	decides(rs, f, "client-dropped-untrusted", "cert-untrusted", "0x800b0109", "FIN after an untrusted chain");
+	is_str(last.confidence, "medium", "default client-dropped-untrusted: inferred (medium)");
+	is_str(last.summary,
+	       "The client dropped the connection after the server's certificate, whose chain does not verify: "
+	       "X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN",
+	       "default client-dropped-untrusted: summary");
+	f = cert_flow(&leaf);
+	untrusted(f, "X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN");
+	carried_on(f);
+	near_miss(rs, f, "client-dropped-untrusted", "ok", "the client carried on");
+
+	/* A completed handshake the client closed without sending data. */
+	f = cert_flow(&leaf);
+	expired(leaf);
+	fin(f, TD_WHO_CLIENT, 8);
+	decides(rs, f, "client-dropped-expired", "cert-expired", "0x800b0101", "handshake done, closed, expired leaf");
+	is_str(last.summary,
+	       "The client dropped the connection after the server's certificate, which expired on 2025-01-01T00:00:00Z",
+	       "default client-dropped-expired: summary");
+	f = server_flight_flow(&leaf);
+	expired(leaf);
+	fin(f, TD_WHO_SERVER, 6);
+	near_miss(rs, f, "client-dropped-expired", "closed-during-handshake", "the server closed");
+
+	f = server_flight_flow(&leaf);
+	leaf->not_yet_valid = true;
+	leaf->not_before = 1893456000;
+	rst(f, TD_WHO_CLIENT, 6, 128);
+	decides(rs, f, "client-dropped-not-yet-valid", "cert-not-yet-valid", "0x800b0101", "RST, valid from 2030");
+	f = server_flight_flow(&leaf);
+	rst(f, TD_WHO_CLIENT, 6, 128);
+	near_miss(rs, f, "client-dropped-not-yet-valid", "client-reset", "RST, nothing wrong visible");
+
+	f = server_flight_flow(&leaf);
+	wrong_name(leaf, f);
+	fin(f, TD_WHO_CLIENT, 6);
+	decides(rs, f, "client-dropped-name", "cert-name-mismatch", "0x800b010f", "FIN, another name");
+	is_str(last.summary,
+	       "The client dropped the connection after the server's certificate, which does not cover vpn.contoso.test",
+	       "default client-dropped-name: summary");
+	f = server_flight_flow(&leaf);
+	fin(f, TD_WHO_CLIENT, 6);
+	near_miss(rs, f, "client-dropped-name", "closed-during-handshake", "FIN, the name matches");
+}
+
+/* Certificate problems the client carried on through are findings. */
+static void test_default_ignored(const struct td_ruleset *rs)
+{
+	struct td_cert_info *leaf;
+	struct td_facts *f = cert_flow(&leaf);
+	expired(leaf);
+	carried_on(f);
+	finding_is(rs, f, "ignored-cert-expired", true, "data both ways, expired leaf");
+	is_str(last.category, "ok", "default ignored-cert-expired: the diagnosis is ok");
+	f = cert_flow(&leaf);
+	expired(leaf);
+	fin(f, TD_WHO_CLIENT, 8);
+	finding_is(rs, f, "ignored-cert-expired", false, "the client closed without data");
+
 	f = cert_flow(&leaf);
 	leaf->not_yet_valid = true;
 	leaf->not_before = 1893456000;
-	decides(rs, f, "cert-not-yet-valid", "cert-not-yet-valid", "0x800b0101", "valid from 2030");
-	is_str(last.summary,
-	       "The server's certificate was not yet valid when the capture was taken (valid from 2030-01-01T00:00:00Z)",
-	       "default cert-not-yet-valid: summary");
-	f = cert_flow(&leaf);
-	leaf->not_yet_valid = false;
-	near_miss(rs, f, "cert-not-yet-valid", "ok", "valid");
+	carried_on(f);
+	finding_is(rs, f, "ignored-cert-not-yet-valid", true, "data both ways, valid from 2030");
+	finding_is(rs, cert_flow(&leaf), "ignored-cert-not-yet-valid", false, "valid");
 
-	/* cert-name-mismatch */
 	f = cert_flow(&leaf);
-	snprintf(leaf->subject, sizeof(leaf->subject), "CN=www.contoso.test");
-	snprintf(leaf->san_dns, sizeof(leaf->san_dns), "www.contoso.test");
-	x509(f)->server.name_matched = false;
-	x509(f)->server.cn_matches = false;
-	decides(rs, f, "cert-name-mismatch", "cert-name-mismatch", "0x800b010f", "another name");
-	is_str(last.summary,
-	       "The server's certificate does not serve vpn.contoso.test as IP-HTTPS needs (subject CN=www.contoso.test, "
-	       "SAN www.contoso.test)",
-	       "default cert-name-mismatch: summary");
+	wrong_name(leaf, f);
+	carried_on(f);
+	finding_is(rs, f, "ignored-cert-name-mismatch", true, "data both ways, another name");
+	is_str(last.category, "ok", "default ignored-cert-name-mismatch: the diagnosis is ok");
+	finding_is(rs, cert_flow(&leaf), "ignored-cert-name-mismatch", false, "the name matches");
+
 	f = cert_flow(&leaf);
-	snprintf(leaf->san_dns, sizeof(leaf->san_dns), "www.contoso.test,vpn.contoso.test");
+	untrusted(f, "X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY");
+	carried_on(f);
+	finding_is(rs, f, "ignored-cert-untrusted", true, "data both ways, untrusted chain");
+	f = cert_flow(&leaf);
+	carried_on(f);
+	finding_is(rs, f, "ignored-cert-untrusted", false, "trusted, or not judged");
+
+	/* iphttps-multi-san: the name only among several SANs, IP-HTTPS only. */
+	f = handshake12(NULL_ONLY, 3, 0x003b);
+	leaf = server_chain(f, "vpn.contoso.test", "CN=Contoso Issuing CA");
 	x509(f)->server.multi_san_not_subject = true;
-	decides(rs, f, "cert-name-mismatch", "cert-name-mismatch", "0x800b010f", "name only among several SANs");
+	finding_is(rs, f, "iphttps-multi-san", true, "IP-HTTPS, the name among several SANs");
 	f = cert_flow(&leaf);
-	x509(f)->server.name_matched = true;
-	near_miss(rs, f, "cert-name-mismatch", "ok", "the name matches");
-
-	/* cert-untrusted */
-	f = cert_flow(&leaf);
-	x509(f)->server.verify_attempted = true;
-	x509(f)->server.trusted = false;
-	x509(f)->server.incomplete = x509(f)->server.missing_intermediate = true;
-	snprintf(x509(f)->server.verify_error, sizeof(x509(f)->server.verify_error),
-		 "X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY");
-	decides(rs, f, "cert-untrusted", "cert-untrusted", "0x800b0109", "does not verify to the anchors");
-	is_str(last.summary,
-	       "The server's certificate chain does not verify to the trust anchors: "
-	       "X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY (issuer CN=Contoso Issuing CA)",
-	       "default cert-untrusted: summary");
-	ok(strstr(last.explanation, "Missing intermediate: true.") != NULL, "default cert-untrusted: explain interpolates a bool");
-	f = cert_flow(&leaf);
-	x509(f)->server.verify_attempted = true;
-	x509(f)->server.trusted = true;
-	near_miss(rs, f, "cert-untrusted", "ok", "trusted");
-	f = cert_flow(&leaf);
-	x509(f)->server.verify_attempted = false; /* no anchors given: trusted is absent */
-	near_miss(rs, f, "cert-untrusted", "ok", "no anchors: not judged");
-
-	/* cert-untrusted-client-said */
-	f = cert_flow(&leaf);
-	tls(f)->dir[TD_DIR_C2S].finished_seen = false;
-	tls(f)->dir[TD_DIR_S2C].finished_seen = false;
-	alert(f, TD_DIR_C2S, 6, 2, 48);
-	decides(rs, f, "cert-untrusted-client-said", "cert-untrusted", "0x800b0109", "the client sent unknown_ca");
-	is_str(last.summary,
-	       "The client did not trust the server's certificate (it sent unknown_ca; issuer CN=Contoso Issuing CA)",
-	       "default cert-untrusted-client-said: summary");
-	is_str(evidence_frames(&last), "6", "default cert-untrusted-client-said: evidence is the client's alert");
-	f = cert_flow(&leaf);
-	tls(f)->dir[TD_DIR_C2S].finished_seen = false;
-	tls(f)->dir[TD_DIR_S2C].finished_seen = false;
-	alert(f, TD_DIR_C2S, 6, 2, 51);
-	near_miss(rs, f, "cert-untrusted-client-said", "client-alert", "decrypt_error");
+	x509(f)->server.multi_san_not_subject = true;
+	finding_is(rs, f, "iphttps-multi-san", false, "not IP-HTTPS");
 }
 
 /* A NULL-cipher IP-HTTPS session: handshake, POST /IPHTTPS at 8, the answer at 9. */
@@ -1942,11 +2180,197 @@ static void test_default_tls13(const struct td_ruleset *rs)
 		"encrypted client alert, no Finished");
 	is_str(last.confidence, "medium", "default tls13-client-rejected-server-flight: confidence");
 	is_str(last.summary,
-	       "TLS 1.3: the client rejected the server's encrypted flight (an alert instead of its Finished)",
+	       "TLS 1.3: the client rejected the server's encrypted flight (an encrypted alert instead of its Finished)",
 	       "default tls13-client-rejected-server-flight: summary");
 	f = tls13_flow(true);
 	fin(f, TD_WHO_CLIENT, 7);
 	near_miss(rs, f, "tls13-client-rejected-server-flight", "ok", "the client's record was its Finished");
+}
+
+/* One event of the connection's message sequence (what tls_stream.c logs). */
+static void event(struct td_facts *f, enum td_dir dir, uint64_t frame, uint8_t kind, uint32_t arg)
+{
+	struct td_tls_facts *t = tls(f);
+	if (t->n_events < TD_MAX_EVENTS)
+		t->events[t->n_events++] = (struct td_event){ .frame = frame, .ts = (double)frame, .dir = (uint8_t)dir,
+							      .kind = kind, .encrypted = kind == TD_EV_ENCRYPTED_HS,
+							      .arg = arg };
+}
+
+/* A TLS 1.3 client flight at frame 6 of encrypted records of these sizes
+ * (the last one its Finished). */
+static struct td_facts *tls13_client_flight(const uint32_t *sizes, size_t n)
+{
+	struct td_facts *f = tls13_flow(true);
+	for (size_t i = 0; i < n; i++)
+		event(f, TD_DIR_C2S, 6, TD_EV_ENCRYPTED_HS, sizes[i]);
+	return f;
+}
+
+static void test_default_tls13_client_cert(const struct td_ruleset *rs)
+{
+	static const uint32_t empty[] = { 25, 53 }, real[] = { 1100, 281, 53 }, none[] = { 53 };
+	struct td_facts *f = tls13_client_flight(empty, 2);
+	alert_encrypted(f, TD_DIR_S2C, 7);
+	fin(f, TD_WHO_SERVER, 8);
+	decides(rs, f, "tls13-client-cert-missing", "client-cert-missing", "0x90320",
+		"an empty Certificate (25 bytes) and the server's alert");
+	is_str(last.confidence, "medium", "default tls13-client-cert-missing: inferred from sizes (medium)");
+	f = tls13_client_flight(empty, 2);
+	tls(f)->dir[TD_DIR_S2C].app_records = 2;
+	tls(f)->dir[TD_DIR_S2C].first_app_frame = 7;
+	tls(f)->dir[TD_DIR_C2S].app_records = 2;
+	near_miss(rs, f, "tls13-client-cert-missing", "ok", "the server answered with data");
+
+	f = tls13_client_flight(real, 3);
+	rst(f, TD_WHO_SERVER, 7, 64);
+	decides(rs, f, "tls13-client-cert-rejected", "client-cert-untrusted-ca", "0x80090326",
+		"Certificate, CertificateVerify, Finished, then the server's RST");
+	f = tls13_client_flight(none, 1);
+	rst(f, TD_WHO_SERVER, 7, 64);
+	near_miss(rs, f, "tls13-client-cert-rejected", "tls13-server-rejected-client-flight", "only a Finished");
+}
+
+static void test_default_open_and_odd(const struct td_ruleset *rs)
+{
+	/* ok-snapped: the record heads show the handshake completed. */
+	struct td_facts *f = handshake12(MODERN, 3, 0xc02f);
+	tls(f)->snapped = true;
+	decides(rs, f, "ok-snapped", "ok", NULL, "completed, read from record heads");
+	is_str(last.confidence, "medium", "default ok-snapped: medium (the certificates were not seen)");
+	near_miss(rs, handshake12(MODERN, 3, 0xc02f), "ok-snapped", "ok", "the whole packets");
+
+	/* sni-unrecognized / sni-missing */
+	f = tcp_flow(true);
+	client_hello(f, 4, MODERN, 3);
+	alert(f, TD_DIR_S2C, 5, 2, 112);
+	decides(rs, f, "sni-unrecognized", "handshake-failed", "0x80090326", "unrecognized_name");
+	is_str(last.summary, "The server does not serve the name the client asked for (SNI vpn.contoso.test): it sent unrecognized_name",
+	       "default sni-unrecognized: summary");
+	f = tcp_flow(true);
+	client_hello(f, 4, MODERN, 3);
+	alert(f, TD_DIR_S2C, 5, 1, 112);
+	near_miss(rs, f, "sni-unrecognized", "server-alert", "a warning, not fatal");
+	f = tcp_flow(true);
+	client_hello(f, 4, MODERN, 3);
+	tls(f)->ch.sni[0] = '\0';
+	alert(f, TD_DIR_S2C, 5, 2, 40);
+	decides(rs, f, "sni-missing", "handshake-failed", "0x80090326", "handshake_failure to a hello without SNI");
+	is_str(last.confidence, "medium", "default sni-missing: medium (suites fit as well)");
+	f = tcp_flow(true);
+	client_hello(f, 4, MODERN, 3);
+	alert(f, TD_DIR_S2C, 5, 2, 40);
+	near_miss(rs, f, "sni-missing", "server-alert", "the hello carried an SNI");
+
+	/* SSLv2: the server answered in it. */
+	f = tcp_flow(true);
+	client_hello(f, 4, MODERN, 3);
+	tls(f)->ch.sslv2 = true;
+	tls(f)->sslv2_server_hello_frame = 5;
+	fin(f, TD_WHO_CLIENT, 6);
+	decides(rs, f, "sslv2-session", "incomplete", NULL, "an SSLv2 SERVER-HELLO");
+	ok(has_finding(&last, "sslv2-spoken"), "default sslv2-session: with the finding sslv2-spoken");
+	cover(pos_cov, &n_pos_cov, "sslv2-spoken");
+	f = tcp_flow(true);
+	client_hello(f, 4, MODERN, 3);
+	fin(f, TD_WHO_CLIENT, 6);
+	finding_is(rs, f, "sslv2-spoken", false, "no SSLv2 answer");
+	f = tcp_flow(true);
+	client_hello(f, 4, MODERN, 3);
+	fin(f, TD_WHO_CLIENT, 6);
+	near_miss(rs, f, "sslv2-session", "closed-during-handshake", "no SSLv2 answer");
+
+	/* client-not-tls / non-tls-responder-first */
+	f = tcp_flow(true);
+	tls(f)->non_tls[0] = true;
+	tls(f)->non_tls_frame[0] = 4;
+	snprintf(tls(f)->non_tls_line[0], sizeof(tls(f)->non_tls_line[0]), "EHLO client.contoso.test");
+	fin(f, TD_WHO_CLIENT, 6);
+	decides(rs, f, "client-not-tls", "incomplete", NULL, "the client spoke SMTP");
+	is_str(last.summary, "The client did not start with TLS: it sent \"EHLO client.contoso.test\"",
+	       "default client-not-tls: summary");
+	f = tcp_flow(true);
+	tls(f)->non_tls[1] = true;
+	tls(f)->non_tls_frame[1] = 3;
+	snprintf(tls(f)->non_tls_line[1], sizeof(tls(f)->non_tls_line[1]), "SSH-2.0-OpenSSH_9.2p1");
+	fin(f, TD_WHO_SERVER, 5);
+	decides(rs, f, "non-tls-responder-first", "non-tls-responder", NULL, "an SSH banner first");
+	f = tcp_flow(true);
+	tls(f)->non_tls[1] = true;
+	tls(f)->non_tls_frame[1] = 3;
+	snprintf(tls(f)->non_tls_line[1], sizeof(tls(f)->non_tls_line[1]), "220 mail.contoso.test ESMTP");
+	tls(f)->non_tls[0] = true;
+	tls(f)->non_tls_frame[0] = 4;
+	snprintf(tls(f)->non_tls_line[0], sizeof(tls(f)->non_tls_line[0]), "EHLO client.contoso.test");
+	near_miss(rs, f, "non-tls-responder-first", "client-not-tls", "the client answered the banner in kind");
+	f = tcp_flow(true);
+	client_hello(f, 4, MODERN, 3);
+	tls(f)->non_tls[0] = true;
+	tls(f)->non_tls_frame[0] = 5;
+	snprintf(tls(f)->non_tls_line[0], sizeof(tls(f)->non_tls_line[0]), "GET / HTTP/1.1");
+	near_miss(rs, f, "client-not-tls", "incomplete", "a ClientHello came first");
+
+	/* closed-before-hello / client-abandoned-connect */
+	f = tcp_flow(true);
+	fin(f, TD_WHO_CLIENT, 3);
+	decides(rs, f, "closed-before-hello", "incomplete", NULL, "connect and close (a port check)");
+	is_str(last.summary, "The client ended the connection (by close) before any TLS was sent",
+	       "default closed-before-hello: summary");
+	f = tcp_flow(true);
+	fin(f, TD_WHO_CLIENT, 3);
+	tls(f)->proxy_req.seen = true;
+	tls(f)->proxy_req.frame = 3;
+	snprintf(tls(f)->proxy_req.method, sizeof(tls(f)->proxy_req.method), "GET");
+	near_miss(rs, f, "closed-before-hello", "incomplete", "a proxy request was sent");
+	f = tcp_flow(false);
+	rst(f, TD_WHO_CLIENT, 2, 128);
+	decides(rs, f, "client-abandoned-connect", "incomplete", NULL, "the client reset its own SYN");
+	f = tcp_flow(true);
+	rst(f, TD_WHO_CLIENT, 3, 128);
+	near_miss(rs, f, "client-abandoned-connect", "closed-before-hello", "after a SYN-ACK");
+
+	/* tcp-timeout-one-syn: one SYN, but 21 s watched. */
+	decides(rs, syns(1, 21), "tcp-timeout-one-syn", "tcp-timeout", "0x274c", "one SYN, 21 s without an answer");
+	is_str(last.confidence, "medium", "default tcp-timeout-one-syn: medium (the retransmissions are not in the capture)");
+	near_miss(rs, syns(1, 2), "tcp-timeout-one-syn", "syn-unanswered-at-end", "one SYN, 2 s");
+
+	/* proxy-connect-open / stalled-at-capture-end */
+	f = tcp_flow(true);
+	f->on_proxy_port = true;
+	tls(f)->proxy_req.seen = true;
+	tls(f)->proxy_req.frame = 4;
+	snprintf(tls(f)->proxy_req.method, sizeof(tls(f)->proxy_req.method), "CONNECT");
+	snprintf(tls(f)->proxy_req.uri, sizeof(tls(f)->proxy_req.uri), "da.contoso.test:443");
+	open_at_end(f, 10);
+	decides(rs, f, "proxy-connect-open", "incomplete", NULL, "the CONNECT unanswered at the end");
+	ok(last.n_alternatives == 1 && !strcmp(last.alternatives[0].category, "proxy-connect-failed"),
+	   "default proxy-connect-open: proxy-connect-failed is the alternative");
+	f = tcp_flow(true);
+	f->on_proxy_port = true;
+	tls(f)->proxy_req.seen = true;
+	tls(f)->proxy_req.frame = 4;
+	snprintf(tls(f)->proxy_req.method, sizeof(tls(f)->proxy_req.method), "CONNECT");
+	tls(f)->proxy_resp.seen = true;
+	tls(f)->proxy_resp.frame = 5;
+	tls(f)->proxy_resp.status = 200;
+	tls(f)->tunnel_open = true;
+	open_at_end(f, 10);
+	near_miss(rs, f, "proxy-connect-open", "incomplete", "the proxy answered 200");
+
+	f = tcp_flow(true);
+	client_hello(f, 4, MODERN, 3);
+	server_hello(f, 5, 0x0303, 0xc02f);
+	server_flight12(f, 5, false);
+	f->tcp.last_ts = 5;
+	open_at_end(f, 65);
+	decides(rs, f, "stalled-at-capture-end", "incomplete", NULL, "the handshake open when the capture ended");
+	is_str(last.summary, "The handshake was still open at the server-flight stage when the capture ended, 60 s after its last packet",
+	       "default stalled-at-capture-end: summary");
+	f = tcp_flow(true);
+	client_hello(f, 4, MODERN, 3);
+	server_hello(f, 5, 0x0303, 0xc02f);
+	server_flight12(f, 5, false);
+	near_miss(rs, f, "stalled-at-capture-end", "incomplete", "the file ended with nothing open");
 }
 
 static void test_default_findings(const struct td_ruleset *rs)
@@ -1955,17 +2379,19 @@ static void test_default_findings(const struct td_ruleset *rs)
 	struct td_cert_info *leaf;
 
 	/* no-preauth */
-	finding_is(rs, handshake12(MODERN, 3, 0xc02f), "no-preauth", true, "TLS 1.2, no CertificateRequest");
-	f = handshake12(MODERN, 3, 0xc02f);
+	finding_is(rs, handshake12(NULL_ONLY, 3, 0x003b), "no-preauth", true, "IP-HTTPS, TLS 1.2, no CertificateRequest");
+	f = handshake12(NULL_ONLY, 3, 0x003b);
 	server_flight12(f, 5, true);
 	finding_is(rs, f, "no-preauth", false, "a CertificateRequest");
+	finding_is(rs, handshake12(MODERN, 3, 0xc02f), "no-preauth", false, "not IP-HTTPS");
 	finding_is(rs, tls13_flow(true), "no-preauth", false, "TLS 1.3 hides it");
 
 	/* null-cipher */
 	f = handshake12(NULL_ONLY, 3, 0x003b);
 	finding_is(rs, f, "null-cipher", true, "NULL_SHA256 chosen");
 	is_str(last.n_findings > 1 ? last.findings[1].summary : "",
-	       "NULL encryption negotiated (TLS_RSA_WITH_NULL_SHA256): by design for IP-HTTPS, the tunnel's IPsec protects the data",
+	       "NULL encryption negotiated (TLS_RSA_WITH_NULL_SHA256): by design for IP-HTTPS (the tunnel's IPsec protects the data); "
+	       "for anything else the data travels in clear",
 	       "default finding null-cipher: summary");
 	finding_is(rs, handshake12(MIXED, 5, 0xc02f), "null-cipher", false, "an AES suite chosen");
 
@@ -1991,18 +2417,21 @@ static void test_default_findings(const struct td_ruleset *rs)
 	finding_is(rs, handshake12(MODERN, 3, 0xc02f), "weak-dh", false, "ECDHE: no DH prime");
 
 	/* self-signed */
-	f = cert_flow(&leaf);
+	f = iphttps_cert_flow(&leaf);
 	leaf->self_signed = true;
 	snprintf(leaf->issuer, sizeof(leaf->issuer), "CN=vpn.contoso.test");
-	finding_is(rs, f, "self-signed", true, "self-signed leaf");
-	finding_is(rs, cert_flow(&leaf), "self-signed", false, "CA-issued leaf");
+	finding_is(rs, f, "self-signed", true, "IP-HTTPS, self-signed leaf");
+	finding_is(rs, iphttps_cert_flow(&leaf), "self-signed", false, "CA-issued leaf");
+	f = cert_flow(&leaf);
+	leaf->self_signed = true;
+	finding_is(rs, f, "self-signed", false, "self-signed, not IP-HTTPS");
 
 	/* ecdsa-cert */
-	f = cert_flow(&leaf);
+	f = iphttps_cert_flow(&leaf);
 	snprintf(leaf->key_type, sizeof(leaf->key_type), "EC");
 	x509(f)->server.ecdsa_leaf = true;
-	finding_is(rs, f, "ecdsa-cert", true, "EC key");
-	finding_is(rs, cert_flow(&leaf), "ecdsa-cert", false, "RSA key");
+	finding_is(rs, f, "ecdsa-cert", true, "IP-HTTPS, EC key");
+	finding_is(rs, iphttps_cert_flow(&leaf), "ecdsa-cert", false, "RSA key");
 
 	/* sstp-colocated */
 	f = handshake12(MODERN, 3, 0xc02f);
@@ -2042,7 +2471,7 @@ static void test_default_coverage(const struct td_ruleset *rs)
 		}
 	}
 	free(text);
-	is_int(n, 37, "coverage: --list-rules lists the 37 default rules");
+	is_int(n, 63, "coverage: --list-rules lists the 63 default rules");
 	is_int(missing, 0, "coverage: every default rule has a positive case and a near miss");
 }
 
@@ -2054,10 +2483,15 @@ static void test_defaults(void)
 	test_default_proxy_and_responder(rs);
 	test_default_after_hello(rs);
 	test_default_client_cert(rs);
-	test_default_certificates(rs);
+	test_default_inspection(rs);
+	test_default_client_rejected(rs);
+	test_default_client_dropped(rs);
+	test_default_ignored(rs);
 	test_default_client_cert_http(rs);
 	test_default_endings(rs);
 	test_default_tls13(rs);
+	test_default_tls13_client_cert(rs);
+	test_default_open_and_odd(rs);
 	test_default_findings(rs);
 	test_default_coverage(rs);
 	td_rules_free(rs);
