@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <openssl/x509v3.h>
 #include "tlsdiag/x509.h"
 #include "tlsdiag/x509_cache.h"
+#include "tlsdiag/x509_history.h"
 #include "inspection_builtin.h"
 
 #define MAX_PATTERNS 128
@@ -30,6 +32,7 @@ struct td_x509_ctx {
 	struct td_x509_opts o;
 	X509_STORE *store;           /* NULL without anchors */
 	struct td_x509_cache *cache; /* each distinct chain decoded once */
+	struct td_x509_history *history; /* what earlier connections showed */
 	struct pattern patterns[MAX_PATTERNS];
 	size_t n_patterns;
 };
@@ -106,7 +109,8 @@ struct td_x509_ctx *td_x509_new(const struct td_x509_opts *o, char *err, size_t 
 	}
 	x->o = *o;
 	x->cache = td_x509_cache_new();
-	if (!x->cache) {
+	x->history = td_x509_history_new();
+	if (!x->cache || !x->history) {
 		snprintf(err, errlen, "out of memory");
 		td_x509_free(x);
 		return NULL;
@@ -144,6 +148,7 @@ void td_x509_free(struct td_x509_ctx *x)
 		return;
 	X509_STORE_free(x->store);
 	td_x509_cache_free(x->cache);
+	td_x509_history_free(x->history);
 	free(x);
 }
 
@@ -516,6 +521,47 @@ static void expected_name(const struct td_x509_ctx *x, const struct td_tls_facts
 	snprintf(c->name_source, sizeof(c->name_source), "%s", src);
 }
 
+static void signal(struct td_chain_facts *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void signal(struct td_chain_facts *c, const char *fmt, ...)
+{
+	size_t used = strlen(c->inspection_signals);
+	if (used && used + 2 < sizeof(c->inspection_signals)) {
+		memcpy(c->inspection_signals + used, "; ", 3);
+		used += 2;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->inspection_signals + used, sizeof(c->inspection_signals) - used, fmt, ap);
+	va_end(ap);
+	c->n_inspection_signals++;
+}
+
+/* The signs of a middlebox that re-signs, counted together: one alone has
+ * innocent explanations (a lab server's fresh certificate, a CDN's second
+ * CA, a CA the analyst did not give), two rarely do. */
+static void inspection_signals(struct td_x509_ctx *x, const struct td_tls_facts *t, struct td_chain_facts *c)
+{
+	const struct td_cert_info *leaf = &c->certs[0];
+	bool tls12 = t->sh.seen && t->sh.selected_version < 0x0304 && t->server_hello_done;
+	td_x509_history_note(x->history, c->expected_name, tls12, t->cert_request.seen, c);
+	if (leaf->self_signed)
+		return; /* a device answering itself, not re-signing (wrong-backend) */
+	if (c->inspection_wording[0])
+		signal(c, "the chain is worded like an inspection CA ('%s')", c->inspection_wording);
+	if (c->fresh_leaf)
+		signal(c, "the leaf was minted %d minutes before the connection", (int)leaf->minutes_since_issue);
+	if (c->resigned && !c->inspection_product[0])
+		signal(c, "an issuer other than the expected one signed it");
+	if (t->ch.null_suites > 0 && t->sh.seen && !t->sh.null_cipher)
+		signal(c, "the client offered NULL suites and an encrypting one was chosen");
+	if (c->earlier_issuer[0])
+		signal(c, "an earlier connection to %s had a certificate from %s", c->expected_name, c->earlier_issuer);
+	if (c->only_issuer && c->issuer_sites >= 4)
+		signal(c, "one issuer signed for all %u unrelated sites so far", c->issuer_sites);
+	if (c->client_cert_dropped)
+		signal(c, "no CertificateRequest, where earlier connections to %s had one", c->expected_name);
+}
+
 void td_x509_analyze(struct td_x509_ctx *x, struct td_facts *f)
 {
 	const struct td_tls_facts *t = f->tls;
@@ -533,6 +579,7 @@ void td_x509_analyze(struct td_x509_ctx *x, struct td_facts *f)
 			name_check(e->x509[0], &xf->server);
 			expectations(x, &xf->server);
 			interception(x, e, &xf->server);
+			inspection_signals(x, t, &xf->server);
 		}
 	}
 	/* Last: the server's entry may be evicted by this lookup. */

@@ -81,6 +81,14 @@ struct td_chain_facts {
 	char inspection_wording[24]; /* a word of inspection in an issuer or the leaf's subject */
 	bool device_self_signed;     /* self-signed and not covering the requested name */
 	bool ecdsa_leaf;             /* EC key: no NULL suites (RSA key transport only) */
+	/* across the run's connections (src/x509_history.c) */
+	char earlier_issuer[TD_X509_NAME]; /* an earlier connection to this name: another issuer */
+	bool client_cert_dropped;    /* earlier TLS 1.2 connections to this name had a CertificateRequest */
+	uint16_t issuer_sites;       /* unrelated sites this leaf's issuer signed for, so far */
+	bool only_issuer;            /* every server leaf so far came from this issuer */
+	/* the signs of re-signing, together */
+	uint8_t n_inspection_signals;
+	char inspection_signals[320]; /* what they are, in words, "; "-separated */
 };
 
 /* The client's certificate against the server's CertificateRequest. */

@@ -1710,6 +1710,13 @@ static void carried_on(struct td_facts *f)
 	t->dir[TD_DIR_S2C].records += 3;
 }
 
+/* The signs of re-signing x509_judge.c counted. */
+static void signs(struct td_facts *f, uint8_t n, const char *words)
+{
+	x509(f)->server.n_inspection_signals = n;
+	snprintf(x509(f)->server.inspection_signals, sizeof(x509(f)->server.inspection_signals), "%s", words);
+}
+
 static void untrusted(struct td_facts *f, const char *why)
 {
 	struct td_chain_facts *c = &x509(f)->server;
@@ -1759,28 +1766,25 @@ static void test_default_inspection(const struct td_ruleset *rs)
 	f = cert_flow(&leaf);
 	near_miss(rs, f, "tls-inspection", "ok", "no indicator");
 
-	/* tls-inspection-signals: two signs together, medium. */
+	/* tls-inspection-signals: two signs together (x509_judge.c counts them), medium. */
 	f = cert_flow(&leaf);
 	snprintf(leaf->issuer, sizeof(leaf->issuer), "CN=Corp Outbound Decryption CA");
-	snprintf(x509(f)->server.inspection_wording, sizeof(x509(f)->server.inspection_wording), "Decryption");
-	x509(f)->server.fresh_leaf = true;
-	leaf->minutes_since_issue = 3;
-	decides(rs, f, "tls-inspection-signals", "tls-inspection", "0x800b0109", "inspection wording and a fresh leaf");
+	signs(f, 2, "the chain is worded like an inspection CA ('decrypt'); the leaf was minted 3 minutes before the connection");
+	decides(rs, f, "tls-inspection-signals", "tls-inspection", "0x800b0109", "two signs of re-signing");
 	is_str(last.confidence, "medium", "default tls-inspection-signals: medium");
 	is_str(last.summary,
 	       "A TLS-inspecting device most likely answered: the certificate for vpn.contoso.test was issued by "
-	       "CN=Corp Outbound Decryption CA, 3 minutes before the capture",
-	       "default tls-inspection-signals: summary");
-	/* One fresh leaf alone is a lab server, not inspection. */
+	       "CN=Corp Outbound Decryption CA (the chain is worded like an inspection CA ('decrypt'); the leaf was minted "
+	       "3 minutes before the connection)",
+	       "default tls-inspection-signals: summary names the signs");
+	/* One sign alone is a lab server or a CDN's second CA, not inspection. */
 	f = cert_flow(&leaf);
-	x509(f)->server.fresh_leaf = true;
-	near_miss(rs, f, "tls-inspection-signals", "ok", "a fresh leaf alone");
-	/* A fresh leaf and a non-NULL choice for a NULL-offering client. */
-	f = handshake12(MIXED, 5, 0xc02f);
-	leaf = server_chain(f, "vpn.contoso.test", "CN=Contoso Issuing CA");
-	x509(f)->server.fresh_leaf = true;
-	decides(rs, f, "tls-inspection-signals", "tls-inspection", "0x800b0109",
-		"fresh leaf, NULL offered, AES chosen");
+	signs(f, 1, "the leaf was minted 3 minutes before the connection");
+	near_miss(rs, f, "tls-inspection-signals", "ok", "one sign alone");
+	f = cert_flow(&leaf);
+	leaf->self_signed = true;
+	signs(f, 2, "the leaf was minted 3 minutes before the connection; an earlier connection had another issuer");
+	near_miss(rs, f, "tls-inspection-signals", "ok", "self-signed: a device, not re-signing");
 
 	/* wrong-backend-device: a device's own self-signed certificate. */
 	f = server_flight_flow(&leaf);
@@ -1943,6 +1947,12 @@ static void test_default_ignored(const struct td_ruleset *rs)
 	expired(leaf);
 	fin(f, TD_WHO_CLIENT, 8);
 	finding_is(rs, f, "ignored-cert-expired", false, "the client closed without data");
+	/* The server closed the finished handshake before the client could act. */
+	f = cert_flow(&leaf);
+	expired(leaf);
+	fin(f, TD_WHO_SERVER, 8);
+	finding_is(rs, f, "ignored-cert-expired", true, "the server closed the finished handshake first");
+	is_str(last.rule, "ok", "default ok: a finished handshake the server closed first, whatever the certificate");
 
 	f = cert_flow(&leaf);
 	leaf->not_yet_valid = true;
