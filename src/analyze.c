@@ -121,6 +121,8 @@ static void on_packet(void *arg, int dlt, uint64_t frame, double ts, const uint8
 	hold_packet(r, flow, &(struct td_export_pkt){ .frame = frame, .ts = ts, .file_index = r->file_index,
 						      .dlt = dlt, .data = data, .caplen = caplen,
 						      .wirelen = wirelen });
+	if (p.ipver == 4 && flow->facts->tcp.midstream)
+		td_reasm_midstream(flow, &p);
 	if (p.ipver == 4)
 		td_reasm_packet(&p);
 	td_conntrack_settle(r->ct, flow);

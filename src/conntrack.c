@@ -420,8 +420,12 @@ void td_flow_data(struct td_flow *f, enum td_dir dir, const uint8_t *data, size_
 	if (len > f->lim->max_bytes - f->fed[dir])
 		len = (size_t)(f->lim->max_bytes - f->fed[dir]);
 	f->fed[dir] += len;
-	if (!f->tls && !(f->tls = td_tls_new(f->facts->on_proxy_port, f->lim->hs_max)))
-		return;
+	if (!f->tls) {
+		if (!(f->tls = td_tls_new(f->facts->on_proxy_port, f->lim->hs_max)))
+			return;
+		if (f->facts->tcp.midstream)
+			td_tls_set_midstream(f->tls);
+	}
 	td_tls_feed(f->tls, f->facts, dir, data, len, frame, ts);
 	if (td_tls_dir_done(f->tls, f->facts, dir))
 		f->collecting[dir] = false;

@@ -264,6 +264,8 @@ void td_derive_end(struct td_facts *f)
 		d->end_open_for = f->capture_end_ts - f->tcp.last_ts;
 	d->client_carried_on = d->handshake_complete && t && t->dir[TD_DIR_C2S].app_records > 0 &&
 			       (t->dir[TD_DIR_S2C].app_records > 0 || !strcmp(e.how, "completed"));
+	d->before_capture = f->tcp.midstream && t && !t->ch.seen && !t->sh.seen &&
+			    (t->dir[TD_DIR_C2S].app_records || t->dir[TD_DIR_S2C].app_records);
 	tls13_client_flight(t, d);
 	request_from_answer(t, d);
 	iphttps_identity(f, d);

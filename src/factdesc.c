@@ -52,6 +52,8 @@
 	ROW("tls." who ".alerts", TD_FT_U32, T(dir[i].alerts), .doc = "alerts sent"),             \
 	ROW("tls." who ".encrypted_handshake_records", TD_FT_U32, T(dir[i].encrypted_hs_records), \
 	    .doc = "handshake records that could not be read"),                                   \
+	ROW("tls." who ".resync_skipped", TD_FT_U32, T(dir[i].resync_skipped), .omit_zero = true,  \
+	    .doc = "bytes passed over to the first record boundary: the capture started inside a record"), \
 	ROW("tls." who ".parse_error", TD_FT_STR, T(dir[i].parse_error_text),                     \
 	    .doc = "the first malformation found in this direction"),                             \
 	ROW("tls." who ".parse_error_frame", TD_FT_FRAME, T(dir[i].parse_error_frame),            \
@@ -186,6 +188,8 @@ const struct td_fact_desc td_facts_table[] = {
 	    .doc = "capture-end: seconds from the connection's last packet to the end of the capture"),
 	ROW("handshake.client_carried_on", TD_FT_BOOL, C(derived.client_carried_on), .omit_zero = true,
 	    .doc = "the handshake completed and the client sent application data: it accepted the server"),
+	ROW("handshake.before_capture", TD_FT_BOOL, C(derived.before_capture), .omit_zero = true,
+	    .doc = "the connection started before the capture, after its handshake: application data and no hello in it"),
 
 	ROW("iphttps.identified", TD_FT_BOOL, C(derived.iphttps), .omit_zero = true,
 	    .doc = "the connection is IP-HTTPS by what the wire shows (see iphttps.identified_by)"),

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "tlsdiag/reasm.h"
 #include "tlsdiag/diag.h"
+#include "tlsdiag/flow.h"
 
 static struct td_conntrack *g_ct;
 static pcap_t *g_dead;
@@ -163,6 +164,67 @@ void td_reasm_packet(const struct td_pkt *p)
 	g_frame = p->frame;
 	g_ts = p->ts;
 	nids_pcap_handler(NULL, &h, (u_char *)(uintptr_t)p->ip);
+}
+
+/* One synthetic IPv4/TCP segment without payload: a 20-byte IP header and
+ * a TCP header with, on a SYN, the window-scale option at its largest. The
+ * real segments' windows are then read as large enough (libnids drops data
+ * outside the window it computed), and no timestamp option means no PAWS
+ * check against timestamps libnids never saw. */
+static void inject(const uint8_t *src, uint16_t sport, const uint8_t *dst, uint16_t dport, uint32_t seq,
+		   uint32_t ack, uint8_t flags)
+{
+	uint8_t pkt[20 + 24] = { 0 };
+	bool syn = flags & 0x02;
+	size_t tcp_len = syn ? 24 : 20;
+	uint16_t total = (uint16_t)(20 + tcp_len);
+	pkt[0] = 0x45;
+	pkt[2] = (uint8_t)(total >> 8);
+	pkt[3] = (uint8_t)total;
+	pkt[8] = 64;
+	pkt[9] = 6;
+	memcpy(pkt + 12, src, 4);
+	memcpy(pkt + 16, dst, 4);
+	uint8_t *t = pkt + 20;
+	t[0] = (uint8_t)(sport >> 8);
+	t[1] = (uint8_t)sport;
+	t[2] = (uint8_t)(dport >> 8);
+	t[3] = (uint8_t)dport;
+	for (int i = 0; i < 4; i++) {
+		t[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
+		t[8 + i] = (uint8_t)(ack >> (24 - 8 * i));
+	}
+	t[12] = (uint8_t)((tcp_len / 4) << 4);
+	t[13] = flags;
+	t[14] = t[15] = 0xff;
+	if (syn) {
+		t[20] = 1;  /* NOP */
+		t[21] = 3;  /* window scale */
+		t[22] = 3;
+		t[23] = 14;
+	}
+	struct pcap_pkthdr h;
+	h.ts.tv_sec = (time_t)g_ts;
+	h.ts.tv_usec = (suseconds_t)((g_ts - (double)h.ts.tv_sec) * 1e6);
+	h.caplen = h.len = total;
+	nids_pcap_handler(NULL, &h, pkt);
+}
+
+bool td_reasm_midstream(struct td_flow *f, const struct td_pkt *p)
+{
+	if (f->reasm_primed || p->ipver != 4 || !(p->flags & TD_TCP_ACK))
+		return false;
+	f->reasm_primed = true;
+	bool c2s = p->sport == f->cport && memcmp(p->src, f->caddr, 4) == 0;
+	/* The segment's own sequence number is where its sender's data goes on;
+	 * its acknowledgment, where the other side's does. */
+	uint32_t cnext = c2s ? p->seq : p->ack, snext = c2s ? p->ack : p->seq;
+	g_frame = p->frame;
+	g_ts = p->ts;
+	inject(f->caddr, f->cport, f->saddr, f->sport, cnext - 1, 0, 0x02);
+	inject(f->saddr, f->sport, f->caddr, f->cport, snext - 1, cnext, 0x12);
+	inject(f->caddr, f->cport, f->saddr, f->sport, cnext, snext, 0x10);
+	return true;
 }
 
 void td_reasm_exit(void)

@@ -253,6 +253,19 @@ static void endpoint(const struct td_ip *ip, uint16_t port, char *buf, size_t le
 	snprintf(buf, len, ip->family == 6 ? "[%s]:%u" : "%s:%u", a, port);
 }
 
+/* A connection picked up without its SYN: what of its start is missing. */
+static void midstream_line(FILE *out, const struct td_facts *f)
+{
+	const struct td_tls_facts *t = f->tls;
+	fprintf(out, "  started before the capture (no SYN): followed from frame %llu",
+		(unsigned long long)f->tcp.first_frame);
+	for (int i = 0; t && i < 2; i++)
+		if (t->dir[i].resync_skipped)
+			fprintf(out, "; the %s's first %u bytes passed over to a record boundary",
+				i == TD_DIR_C2S ? "client" : "server", t->dir[i].resync_skipped);
+	fputc('\n', out);
+}
+
 static void header(FILE *out, const struct td_facts *f)
 {
 	char c[80], s[80];
@@ -266,6 +279,8 @@ static void header(FILE *out, const struct td_facts *f)
 	fprintf(out, "  [%s]\n", f->file);
 	if (!f->tcp.reassembled && f->tcp.not_reassembled_why[0])
 		fprintf(out, "  payload not followed: %s\n", f->tcp.not_reassembled_why);
+	else if (f->tcp.midstream)
+		midstream_line(out, f);
 }
 
 static void cert_lines(FILE *out, const struct td_cert_info *c, size_t i)

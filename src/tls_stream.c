@@ -45,6 +45,9 @@ struct dir_state {
 	uint8_t peek[TD_HTTP_TOKEN_MAX - 1]; /* first bytes, until they decide (undecided()) */
 	size_t peek_len;
 	struct td_http_acc *http;
+	bool resync;          /* started before the capture: find a record boundary first */
+	uint8_t win[REC_HDR]; /* the last bytes looked at while finding it */
+	uint8_t win_len;
 };
 
 struct td_tls_stream {
@@ -71,6 +74,66 @@ struct td_tls_stream *td_tls_new(bool proxy_port, size_t hs_max)
 		s->hs_max = hs_max ? hs_max : TD_TLS_HS_MAX_DEFAULT;
 	}
 	return s;
+}
+
+void td_tls_set_midstream(struct td_tls_stream *s)
+{
+	s->d[0].resync = s->d[1].resync = true;
+}
+
+#define RESYNC_MAX 65536 /* bytes passed over before giving up on finding a record */
+
+/* A record header that could be real: a known content type, version 3.0
+ * to 3.4, a length TLS allows. */
+static bool plausible_header(const uint8_t *h)
+{
+	size_t rl = (size_t)h[3] << 8 | h[4];
+	return h[0] >= CT_CCS && h[0] <= CT_APP && h[1] == 3 && h[2] <= 4 && rl > 0 && rl <= TD_TLS_RECORD_MAX;
+}
+
+/* Bytes a direction that starts with TLS, SSLv2 or text begins with need no
+ * search: only what looks like the inside of a record does. */
+static bool starts_cleanly(const uint8_t *h)
+{
+	if (h[0] >= CT_CCS && h[0] <= CT_CID && h[1] == 3)
+		return true;
+	if ((h[0] & 0x80) && (h[2] == 1 || h[2] == 4))
+		return true;
+	for (size_t i = 0; i < 3; i++)
+		if (h[i] < 0x20 || h[i] > 0x7e)
+			return false;
+	return true;
+}
+
+static void feed_mode(struct feed_ctx *c, const uint8_t *data, size_t len);
+
+/* Pass over the start of a direction up to its first record boundary: a
+ * 5-byte window slides over the bytes, one at a time, so where it stops
+ * does not depend on how TCP cut the segments. Once it stops, the window's
+ * bytes are read as the direction's first. Returns the bytes taken. */
+static size_t resync(struct feed_ctx *c, const uint8_t *data, size_t len)
+{
+	struct dir_state *d = &c->s->d[c->dir];
+	uint32_t *skipped = &c->t->dir[c->dir].resync_skipped;
+	for (size_t i = 0; i < len; i++) {
+		if (d->win_len == REC_HDR) {
+			memmove(d->win, d->win + 1, REC_HDR - 1);
+			d->win_len--;
+			(*skipped)++;
+		}
+		d->win[d->win_len++] = data[i];
+		if (d->win_len < REC_HDR)
+			continue;
+		if ((*skipped == 0 && starts_cleanly(d->win)) || plausible_header(d->win) || *skipped >= RESYNC_MAX) {
+			uint8_t first[REC_HDR];
+			memcpy(first, d->win, REC_HDR);
+			d->resync = false;
+			d->win_len = 0;
+			feed_mode(c, first, REC_HDR);
+			return i + 1;
+		}
+	}
+	return len;
 }
 
 static void dir_release(struct dir_state *d)
@@ -640,8 +703,6 @@ static void detect(struct feed_ctx *c, const uint8_t *data, size_t len)
 		non_tls(c);
 }
 
-static void feed_mode(struct feed_ctx *c, const uint8_t *data, size_t len);
-
 /* Can the first bytes of a direction not decide yet what it speaks? Fewer
  * than 3 never do (TLS needs 2, SSLv2 3). On a proxy port before the
  * tunnel, neither does the start of a method or of "HTTP/": decided on
@@ -707,6 +768,12 @@ static void feed_mode(struct feed_ctx *c, const uint8_t *data, size_t len)
 			len -= used;
 			continue;
 		}
+		if (d->resync && d->mode == M_DETECT) {
+			used = resync(c, data, len);
+			data += used;
+			len -= used;
+			continue;
+		}
 		switch (d->mode) {
 		case M_DETECT:
 			feed_detect(c, data, len);
@@ -739,7 +806,7 @@ void td_tls_feed(struct td_tls_stream *s, struct td_facts *f, enum td_dir dir, c
 	/* First bytes that decide nothing yet: keep them in the stream state
 	 * and allocate the payload facts only once there is something to read. */
 	struct dir_state *d = &s->d[dir];
-	if (d->mode == M_DETECT && !d->skip_body && peek_more(s, f, dir, data, len))
+	if (d->mode == M_DETECT && !d->skip_body && !d->resync && peek_more(s, f, dir, data, len))
 		return;
 	struct td_tls_facts *t = td_facts_tls(f);
 	if (!t)

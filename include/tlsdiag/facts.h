@@ -252,6 +252,7 @@ struct td_tls_dir_facts {
 	struct td_alert alert;       /* the first alert in this direction */
 	uint32_t alerts;
 	uint32_t encrypted_hs_records;
+	uint32_t resync_skipped;     /* started before the capture inside a record: bytes passed over */
 	bool parse_error;
 	char parse_error_text[TD_STR_LINE];
 	uint64_t parse_error_frame;
@@ -323,6 +324,7 @@ struct td_derived {
 	bool end_alert_inferred;     /* the ending alert is known by its size only (encrypted) */
 	double end_open_for;         /* capture-end: seconds from the last packet to the capture's end */
 	bool client_carried_on;      /* the client sent application data after the handshake */
+	bool before_capture;         /* started before the capture, after its handshake: data, no hello */
 	double syn_span;             /* seconds from the first SYN to the last retransmission */
 	double observed;             /* seconds the capture watched after the first SYN */
 	char tls13_client_cert[8];   /* TLS 1.3, from record sizes: none, empty, sent */

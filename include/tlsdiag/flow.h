@@ -33,6 +33,7 @@ struct td_flow {
 	bool reasm_active;           /* libnids holds a stream for it */
 	bool ignored;                /* a client on an analyzed source port: followed, not reported */
 	bool reasm_done;             /* libnids closed, reset or dropped its stream */
+	bool reasm_primed;           /* started before the capture: libnids was given a handshake */
 	bool collecting[2];          /* payload still wanted per direction */
 	const struct td_limits *lim;
 	uint64_t fed[2];             /* bytes read per direction */

@@ -27,6 +27,11 @@ struct td_reasm_stats {
 bool td_reasm_init(struct td_conntrack *ct, int max_streams, char *err, size_t errlen);
 /* One IPv4 packet of a tracked flow (flow may be NULL for fragments). */
 void td_reasm_packet(const struct td_pkt *p);
+/* A connection whose SYN the capture missed: before its first packet p,
+ * hand libnids the 3-way handshake that p's sequence and acknowledgment
+ * numbers imply, so the stream is followed from p on. Once per flow; false
+ * when p cannot tell (no ACK flag, or not IPv4). */
+bool td_reasm_midstream(struct td_flow *f, const struct td_pkt *p);
 /* Tell libnids the input is over: it delivers what it holds, then closes. */
 void td_reasm_exit(void);
 void td_reasm_stats(struct td_reasm_stats *st);

@@ -21,6 +21,10 @@ struct td_tls_stream;
 
 struct td_tls_stream *td_tls_new(bool proxy_port, size_t hs_max);
 void td_tls_free(struct td_tls_stream *s);
+/* The connection started before the capture: each direction's first bytes
+ * may be the middle of a record, so they are passed over up to the first
+ * plausible record boundary (tls.*.resync_skipped). */
+void td_tls_set_midstream(struct td_tls_stream *s);
 
 /* Bytes of one direction, in stream order, delivered with the packet
  * (frame, ts) that completed them. */

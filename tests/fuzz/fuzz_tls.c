@@ -10,7 +10,8 @@
  *            tracker does); bit 4 also check that the facts do not depend on
  *            how segments are cut (see below); bits 5-7 split level s: each
  *            segment is fed whole (s = 0) or in pieces of 1 .. 2^(2s-1) bytes.
- *   byte 1   seed of the piece sizes.
+ *   byte 1   bits 0-6 seed of the piece sizes; bit 7 the connection started
+ *            before the capture (td_tls_set_midstream: find a record boundary).
  *   byte 2   K, the number of segments in the script (0: one C2S segment).
  *   K x 2    the script, big-endian: bit 15 direction (1 = server to client),
  *            bits 0-14 segment length (0 = all that is left).
@@ -35,6 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct script {
 	bool proxy;
+	bool midstream;
 	size_t hs_max;
 	bool stop_when_done;
 	bool chunk_check;
@@ -57,7 +59,8 @@ static bool parse_script(const uint8_t *in, size_t size, struct script *s)
 	s->stop_when_done = in[0] & 8;
 	s->chunk_check = in[0] & 16;
 	s->split = in[0] >> 5;
-	s->seed = 0x9e3779b9u ^ in[1];
+	s->seed = 0x9e3779b9u ^ (in[1] & 0x7f);
+	s->midstream = in[1] & 0x80;
 	s->n_cmds = in[2];
 	size_t need = 3 + 2 * s->n_cmds;
 	if (size < need)
@@ -89,6 +92,8 @@ static struct td_facts *run(const struct script *s, const struct run_opts *o)
 	struct td_tls_stream *st = td_tls_new(s->proxy, s->hs_max);
 	if (!f || !st)
 		abort();
+	if (s->midstream)
+		td_tls_set_midstream(st);
 	f->id = 1;
 	f->on_proxy_port = s->proxy;
 	f->tcp.client_ip.family = f->tcp.server_ip.family = 4;

@@ -1337,10 +1337,10 @@ static void test_default_loads(void)
 	struct td_ruleset *rs = must(td_rules_new());
 	char err[512] = "";
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load (%s)", err);
-	is_int(td_rules_count(rs), 63, "default rules: 50 diagnoses and 13 findings");
+	is_int(td_rules_count(rs), 65, "default rules: 52 diagnoses and 13 findings");
 	/* Loading them again replaces every rule in place. */
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load twice");
-	is_int(td_rules_count(rs), 63, "default rules twice: still 63");
+	is_int(td_rules_count(rs), 65, "default rules twice: still 65");
 	td_rules_free(rs);
 }
 
@@ -2250,6 +2250,37 @@ static void test_default_open_and_odd(const struct td_ruleset *rs)
 	is_str(last.confidence, "medium", "default ok-snapped: medium (the certificates were not seen)");
 	near_miss(rs, handshake12(MODERN, 3, 0xc02f), "ok-snapped", "ok", "the whole packets");
 
+	/* ok-midstream: a finished handshake picked up after its ClientHello. */
+	f = handshake12(MODERN, 3, 0xc02f);
+	f->tcp.midstream = true;
+	tls(f)->ch.seen = false;
+	decides(rs, f, "ok-midstream", "ok", NULL, "completed, no SYN, no ClientHello");
+	is_str(last.confidence, "medium", "default ok-midstream: medium (the offer is not in the capture)");
+	f = handshake12(MODERN, 3, 0xc02f);
+	f->tcp.midstream = true;
+	near_miss(rs, f, "ok-midstream", "ok", "no SYN, but the whole handshake seen");
+
+	/* before-capture: only data of a session whose handshake was earlier. */
+	f = tcp_flow(false);
+	f->tcp.syn_count = 0;
+	f->tcp.syn_frame = 0;
+	f->tcp.midstream = true;
+	tls(f)->tls_seen = true;
+	tls(f)->dir[TD_DIR_C2S].app_records = tls(f)->dir[TD_DIR_S2C].app_records = 2;
+	rst(f, TD_WHO_SERVER, 5, 64);
+	decides(rs, f, "before-capture", "incomplete", NULL, "application data, then a reset");
+	is_str(last.summary,
+	       "The connection started before the capture, after its handshake: only its data is in it "
+	       "(ended by reset from the server)",
+	       "default before-capture: summary");
+	f = tcp_flow(false);
+	f->tcp.syn_count = 0;
+	f->tcp.syn_frame = 0;
+	f->tcp.midstream = true;
+	tls(f)->tls_seen = true;
+	rst(f, TD_WHO_SERVER, 5, 64);
+	near_miss(rs, f, "before-capture", "tcp-reset", "no data: the reset may end a handshake");
+
 	/* sni-unrecognized / sni-missing */
 	f = tcp_flow(true);
 	client_hello(f, 4, MODERN, 3);
@@ -2481,7 +2512,7 @@ static void test_default_coverage(const struct td_ruleset *rs)
 		}
 	}
 	free(text);
-	is_int(n, 63, "coverage: --list-rules lists the 63 default rules");
+	is_int(n, 65, "coverage: --list-rules lists the 65 default rules");
 	is_int(missing, 0, "coverage: every default rule has a positive case and a near miss");
 }
 
