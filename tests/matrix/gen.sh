@@ -178,7 +178,7 @@ standin_srv() {
 
 # --- clients ----------------------------------------------------------------------
 GET10=$'GET / HTTP/1.0\r\nHost: da.contoso.test\r\n\r\n'
-ver_s() { case $1 in 12) echo -tls1_2 ;; 13) echo -tls1_3 ;; *) echo -no_ssl3 ;; esac; }
+ver_s() { case $1 in 12) echo -tls1_2 ;; 13) echo -tls1_3 ;; 10) echo -tls1 ;; *) echo -no_ssl3 ;; esac; }
 # s_client VER BEHAVIOUR [EXTRA]: alert = verify (root, name) and abort on failure;
 # accept = no verification (s_client carries on whatever the certificate)
 sclient() {
@@ -216,9 +216,14 @@ ver_p() { case $1 in 12) echo 1.2 ;; 13) echo 1.3 ;; *) echo any ;; esac; }
 CELLS=0
 cell() {
     local name=$1 exp=$2 alts=$3 flags=$4 opts=$5 desc=$6; shift 7
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${DEST:-$IP:443}" "$exp" "$alts" "$flags" "$opts" "$desc" >>"$MAN"
+    local t0 t1
     CELLS=$((CELLS + 1))
+    t0=$(date +%s.%N)
     { echo "## $name: $desc"; "$@"; echo "## exit $?"; } >>"$L/cells.log" 2>&1 || true
+    t1=$(date +%s.%N)
+    # the connection is the one to this destination whose SYN falls in [t0, t1]
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${DEST:-$IP:443}" "$exp" "$alts" "$flags" \
+        "$opts" "$desc" "$t0" "$t1" >>"$MAN"
     sleep 0.15
 }
 
@@ -545,7 +550,7 @@ SERVER_PID=$ORIGIN_PID; stop_server
 # --- protocol versions, TCP, non-TLS -------------------------------------------------
 next_ip; nginx_srv "$NIP" "$P/leaf-chain.pem" "$P/leaf.key" "TLSv1.2" "HIGH:!aNULL:!MD5"
 cell proto-nginx12-sclient-tls10 protocol-version "" "" "" "nginx TLS 1.2 only; s_client TLS 1.0 only (SECLEVEL 0)" \
-    -- sclient 10 alert -tls1 -cipher 'DEFAULT:@SECLEVEL=0'
+    -- sclient 10 alert -cipher 'DEFAULT:@SECLEVEL=0'
 cell proto-nginx12-curl-tls13 protocol-version "" "" "" "nginx TLS 1.2 only; curl TLS 1.3 only" -- curlc 13 alert
 stop_server
 cat "$P/leaf-chain.pem" "$P/leaf.key" >"$WORK/hap-ok.pem"

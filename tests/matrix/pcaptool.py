@@ -8,9 +8,9 @@ FULL.pcap is tcpdump -s 0 on lo for the whole run, SNAP96.pcap a second tcpdump 
 running at the same time. MANIFEST (written by gen.sh, one line per client connection,
 in the order the connections were made) says for each connection: the cell name, the
 destination it connected to (IP:PORT), the expected category and the acceptable
-alternatives decided from the cell's set-up, flags and a description. Connections are
-assigned to manifest lines by destination, in SYN order; connections to destinations
-that no manifest line names (squid's leg to the origin, haproxy's to its backend) are
+alternatives decided from the cell's set-up, flags, a description, and the times the
+client started and ended. A connection belongs to the cell with its destination whose
+time window holds its SYN; connections that no cell claims (squid's leg to the origin, haproxy's to its backend) are
 not kept.
 
 Variants, per flags (the expectation of each is derived here from the cell's, by the
@@ -200,17 +200,20 @@ def main():
     for line in open(manifest):
         if not line.strip() or line.startswith("#"):
             continue
-        name, dest, exp, alts, flags, opts, desc = line.rstrip("\n").split("\t")
+        name, dest, exp, alts, flags, opts, desc, t0, t1 = line.rstrip("\n").split("\t")
         cells.append(dict(name=name, dest=dest, exp=exp, alts=[x for x in alts.split(",") if x],
-                          flags=set(x for x in flags.split(",") if x), opts=opts, desc=desc))
-    queue = {}
-    for c in cells:
-        queue.setdefault(c["dest"], []).append(c)
+                          flags=set(x for x in flags.split(",") if x), opts=opts, desc=desc,
+                          t0=float(t0), t1=float(t1)))
     for c in conns:
-        q = queue.get(ep(c["server"]))
-        if q:
-            cell = q.pop(0)
-            cell["conn"] = c
+        ts = c["pkts"][0][0] + c["pkts"][0][1] / 1e6
+        for cell in cells:
+            if cell["dest"] == ep(c["server"]) and cell["t0"] <= ts <= cell["t1"]:
+                if "conn" in cell:
+                    print("pcaptool: %s made more than one connection; the first is kept" %
+                          cell["name"], file=sys.stderr)
+                else:
+                    cell["conn"] = c
+                break
     missing = [c["name"] for c in cells if "conn" not in c]
     if missing:
         print("pcaptool: no connection for: " + " ".join(missing), file=sys.stderr)
@@ -220,7 +223,14 @@ def main():
         if c is None:
             continue
         sel = "%s>%s" % (ep(c["client"]), ep(c["server"]))
-        exp, alts, fl, name = cell["exp"], cell["alts"], cell["flags"], cell["name"]
+        exp, alts, fl, name = cell["exp"], list(cell["alts"]), cell["flags"], cell["name"]
+        if "t13" in fl and "cert" in fl:
+            # TLS 1.3 encrypts the server's Certificate: any certificate problem, or a
+            # generic failure, is what the capture can show; a client that carried on
+            # past an interceptor looks like any healthy session
+            alts += CERTDEP + ["handshake-failed"]
+            if "accepted" in fl:
+                alts += ["ok"]
         ca = "--ca-file tests/pki/root.pem"
         opts = (cell["opts"] + " " + ca).strip()
 
