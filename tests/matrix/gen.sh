@@ -642,10 +642,13 @@ SERVER_PID=$PLAIN_PID; stop_server
 # --- replayed browser ClientHellos (from /work/shared/corpus/pcaps) --------------------
 if [ -s "$WORK/hellos.txt" ]; then
     next_ip; s_srv "$NIP" "$P/leaf-chain.pem" "$P/leaf.key"
-    while read -r hname hver hhex; do
+    while read -r hname hver hsni hhex; do
         fl=""; alts=""; [ "$hver" = 13 ] && { fl=t13; }
+        # the hello asks for another name than the certificate's: a client closing
+        # silently after it may well have judged the name
+        [ "$hsni" != "$DA" ] && alts=cert-name-mismatch
         cell "replay-$hname" handshake-failed "$alts" "$fl" "" \
-            "the ClientHello of $hname replayed to s_server (valid chain); the replayer cannot go on and closes (FIN, no alert) after the server's answer" \
+            "the ClientHello of $hname (SNI $hsni, TLS 1.${hver#1} offered) replayed to s_server (valid chain for da.contoso.test); the replayer cannot go on and closes (FIN, no alert) after the server's answer" \
             -- pyc accept any --raw-hello "$hhex" --linger 0.8
     done <"$WORK/hellos.txt"
     stop_server
@@ -774,7 +777,8 @@ if [ -d "$CORPUS" ]; then
              arkime__curl-enabled-tls13.pcap ja4__browsers-x509.pcapng zeek__tls13-ech.pcap; do
         [ -r "$CORPUS/$f" ] || continue
         timeout 20 tshark -r "$CORPUS/$f" -Y 'tls.handshake.type == 1' -T fields \
-            -e tcp.payload -e tls.handshake.extensions.supported_version 2>/dev/null | head -2 |
+            -e tcp.payload -e tls.handshake.extensions.supported_version \
+            -e tls.handshake.extensions_server_name 2>/dev/null | head -2 |
         "$PY" -c '
 import sys
 name = sys.argv[1]
@@ -786,7 +790,8 @@ for i, line in enumerate(sys.stdin):
     if len(b) < 9 or b[0] != 22 or b[5] != 1 or int.from_bytes(b[3:5], "big") + 5 != len(b):
         continue
     ver = "13" if "0x0304" in (parts[1] if len(parts) > 1 else "") else "12"
-    print("%s-%d %s %s" % (name, i + 1, ver, hexs))
+    sni = (parts[2] if len(parts) > 2 else "") or "-"
+    print("%s-%d %s %s %s" % (name, i + 1, ver, sni, hexs))
 ' "$(echo "${f%%.pcap*}" | sed 's/^[a-z0-9-]*__//; s/[^A-Za-z0-9.-]/-/g')" >>"$WORK/hellos.txt" || true
     done
     log "$(wc -l <"$WORK/hellos.txt") browser ClientHellos to replay"
