@@ -117,6 +117,14 @@ def main():
     for ln in wrong:
         byconf[ln["conf"]] = byconf.get(ln["conf"], 0) + 1
     out("    wrong by confidence: " + (", ".join("%s %d" % kv for kv in sorted(byconf.items())) or "none"))
+    # a silent close proves nothing by itself: a certificate verdict drawn from one is an
+    # inference (doc/diagnosis.md, client-dropped-*), medium at best
+    silent = [ln for ln in lines if ln["ok"] and ln["conf"] == "high" and ln["got"] != "ok"
+              and ("bare FIN" in ln["desc"] or "silent close" in ln["desc"]
+                   or "closes silently" in ln["desc"])]
+    out("(d) right answers stated with confidence high where the client closed silently: %d" % len(silent))
+    for ln in silent:
+        out("  %s | %s | %s (%s, %s)" % (ln["cap"], ln["sel"], ln["got"], ln["conf"], ln["rule"]))
     out()
     for i, ln in enumerate(lines, 1):
         print("%s %d - %s %s%s: expected %s%s, got %s (%s)" % (
