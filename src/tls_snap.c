@@ -13,6 +13,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "tlsdiag/http.h"
 #include "tlsdiag/packet.h"
 #include "tlsdiag/tls.h"
 
@@ -27,6 +28,10 @@ struct snap_dir {
 	bool synced;       /* next_seq is where a record header starts */
 	bool keys_changed; /* after its ChangeCipherSpec */
 	bool last_ccs;     /* the record before was a ChangeCipherSpec */
+	bool read_any;     /* a segment of it was looked at */
+	bool flight_done;  /* TLS 1.3 client: its Finished was seen (by its size) */
+	uint8_t flight_records;
+	uint64_t lost_frame; /* the segment whose cut part held the next header */
 	uint32_t next_seq;
 };
 
@@ -37,6 +42,7 @@ struct td_tls_snap {
 struct ctx {
 	struct td_facts *f;
 	struct td_tls_facts *t;
+	struct td_tls_snap *s;
 	struct snap_dir *sd;
 	enum td_dir dir;
 	uint64_t frame;
@@ -84,6 +90,46 @@ static void cert_message(struct ctx *c, uint32_t mlen)
 	ch->empty = mlen == 3; /* an empty certificate_list: its 3-byte length alone */
 }
 
+/* TLS 1.2: the client's encrypted record after the server's
+ * ChangeCipherSpec means the client's ClientKeyExchange, ChangeCipherSpec
+ * and Finished went before, in the cut part of an earlier segment (behind
+ * a long Certificate): the server changes keys only after the client's
+ * Finished in a full handshake, and sends its own first in a resumed one. */
+static void client_flight_unseen(struct ctx *c)
+{
+	struct td_tls_facts *t = c->t;
+	struct td_tls_dir_facts *df = &t->dir[TD_DIR_C2S];
+	struct snap_dir *cd = &c->s->d[TD_DIR_C2S];
+	uint64_t frame = cd->lost_frame ? cd->lost_frame : c->frame;
+	if (!t->client_key_exchange && t->server_hello_done) {
+		t->client_key_exchange = true;
+		t->client_key_exchange_frame = frame;
+	}
+	if (!df->finished_seen) {
+		df->finished_seen = df->encrypted_finished = true;
+		df->finished_frame = frame;
+	}
+	cd->keys_changed = true;
+}
+
+/* TLS 1.2: the server's NewSessionTicket in a full handshake (the client
+ * sent a Certificate or a ClientKeyExchange) answers the client's Finished;
+ * the server's ChangeCipherSpec and Finished follow it, unseen when the
+ * ticket's record runs into the cut part. */
+static void server_ticket(struct ctx *c)
+{
+	struct td_tls_facts *t = c->t;
+	if (c->dir != TD_DIR_S2C || tls13(t) || c->sd->keys_changed || !(t->client_certs.seen || t->client_key_exchange))
+		return;
+	client_flight_unseen(c);
+	struct td_tls_dir_facts *sf = &t->dir[TD_DIR_S2C];
+	if (!sf->finished_seen) {
+		sf->finished_seen = sf->encrypted_finished = true;
+		sf->finished_frame = c->frame;
+	}
+	c->sd->keys_changed = true;
+}
+
 /* One handshake message whose 4-byte header was captured; body holds the
  * captured part of it (vis bytes). */
 static void handshake_message(struct ctx *c, uint8_t type, uint32_t mlen, const uint8_t *body, size_t vis)
@@ -108,6 +154,9 @@ static void handshake_message(struct ctx *c, uint8_t type, uint32_t mlen, const 
 		t->sh.ts = c->ts;
 		if (vis >= 2)
 			t->sh.version = t->sh.selected_version = (uint16_t)(body[0] << 8 | body[1]);
+		break;
+	case 4:
+		server_ticket(c);
 		break;
 	case 11:
 		cert_message(c, mlen);
@@ -194,21 +243,37 @@ static void app_record(struct ctx *c, size_t len)
 	event(c, TD_EV_APP_DATA, 0, (uint32_t)len, true);
 }
 
+/* A TLS 1.3 Finished record: the hash (SHA-256 or SHA-384), its 4-byte
+ * header, the content type and a 16-byte tag. */
+static bool finished_size(size_t len)
+{
+	return len == 32 + 4 + 17 || len == 48 + 4 + 17;
+}
+
 /* TLS 1.3 application_data records: the server's before the client's
- * Finished are its encrypted flight; the client's first is its flight
- * (or, when no bigger than an alert, an alert); then data or alerts. */
+ * Finished are its encrypted flight. The client's flight is
+ * [Certificate, [CertificateVerify,]] Finished, one record each, and ends
+ * with the record of a Finished's size (at most three records: a Finished
+ * in the cut part is not waited for). A first record no bigger than an
+ * alert, before or after the flight, is an alert; then data. */
 static void tls13_record(struct ctx *c, size_t len)
 {
 	struct td_tls_facts *t = c->t;
 	struct td_tls_dir_facts *df = &t->dir[c->dir];
-	if (c->dir == TD_DIR_S2C && !t->dir[TD_DIR_C2S].finished_seen)
+	if (c->dir == TD_DIR_S2C && !t->dir[TD_DIR_C2S].finished_seen) {
 		finished(c, len);
-	else if (df->app_records == 0 && len <= TLS13_ALERT_MAX)
+	} else if (df->app_records == 0 && len <= TLS13_ALERT_MAX &&
+		   (c->dir == TD_DIR_S2C || !c->sd->flight_records || c->sd->flight_done)) {
 		alert(c, NULL, len, 0);
-	else if (!df->finished_seen)
+	} else if (c->dir == TD_DIR_C2S && !c->sd->flight_done) {
 		finished(c, len);
-	else
+		c->sd->flight_records++;
+		c->sd->flight_done = finished_size(len) || c->sd->flight_records == 3;
+	} else if (!df->finished_seen) {
+		finished(c, len);
+	} else {
 		app_record(c, len);
+	}
 }
 
 /* What the records that were not captured must have been. The client
@@ -236,6 +301,8 @@ static void infer_unseen(struct ctx *c, uint8_t type, size_t len, bool after_ccs
 			sf->finished_frame = t->sh.frame;
 		}
 	}
+	if (!tls13(t) && c->dir == TD_DIR_C2S && encrypted && !c->sd->keys_changed && t->dir[TD_DIR_S2C].ccs_seen)
+		client_flight_unseen(c);
 	if (tls13(t) || !t->client_key_exchange || c->sd->keys_changed)
 		return;
 	bool ticket = c->dir == TD_DIR_S2C && type == CT_HANDSHAKE;
@@ -275,8 +342,12 @@ static void record(struct ctx *c, uint8_t type, const uint8_t *body, size_t len,
 			handshake_record(c, body, len, vis);
 		break;
 	case CT_APP:
-		if (c->dir == TD_DIR_S2C && c->sd->keys_changed && !t->dir[TD_DIR_S2C].finished_seen &&
-		    t->sh.seen && !t->client_key_exchange && t->sh.selected_version < 0x0304)
+		/* A TLS 1.2 server encrypts only after the client's Finished:
+		 * encrypted records from it before the client changed keys are
+		 * a TLS 1.3 flight (its ChangeCipherSpec may be in a cut part). */
+		if (c->dir == TD_DIR_S2C && (c->sd->keys_changed || !t->dir[TD_DIR_C2S].ccs_seen) &&
+		    !t->dir[TD_DIR_S2C].finished_seen && t->sh.seen && !t->client_key_exchange &&
+		    t->sh.selected_version < 0x0304)
 			t->sh.selected_version = 0x0304; /* inferred: see tls13() */
 		if (tls13(t))
 			tls13_record(c, len);
@@ -286,6 +357,22 @@ static void record(struct ctx *c, uint8_t type, const uint8_t *body, size_t len,
 	default:
 		break;
 	}
+}
+
+/* A direction whose first captured bytes are no record header: what
+ * they say (an HTTP status line, a banner) is the evidence, as the stream
+ * reader keeps it for whole packets. */
+static void not_tls(struct td_facts *f, enum td_dir dir, const struct td_pkt *p)
+{
+	struct td_tls_facts *t = td_facts_tls(f);
+	/* On a proxy port the first lines are the CONNECT and its answer: the
+	 * tunnel's TLS follows, unreadable here (the heads are out of sync). */
+	if (!t || t->non_tls[dir] || !p->payload_len || f->on_proxy_port)
+		return;
+	t->snapped = true;
+	t->non_tls[dir] = true;
+	t->non_tls_frame[dir] = p->frame;
+	td_first_line(p->payload, p->payload_len, t->non_tls_line[dir], sizeof(t->non_tls_line[dir]));
 }
 
 static bool direction_on(struct snap_dir *sd, const struct td_pkt *p)
@@ -312,9 +399,16 @@ void td_tls_snap_segment(struct td_tls_snap *s, struct td_facts *f, enum td_dir 
 	} else if (before) {
 		off = (size_t)(sd->next_seq - seq); /* the next header starts inside this segment */
 	} else {
+		/* A TLS 1.3 client flight whose next record was in the cut
+		 * part: its Finished was there, what follows is data. */
+		if (sd->flight_records)
+			sd->flight_done = true;
 		/* First segment, or data was lost: a header must start it. */
 		if (p->payload_len < REC_HDR || !header_ok(p->payload)) {
+			if (!sd->read_any)
+				not_tls(f, dir, p);
 			sd->synced = false;
+			sd->read_any = true;
 			return;
 		}
 		off = 0;
@@ -323,7 +417,8 @@ void td_tls_snap_segment(struct td_tls_snap *s, struct td_facts *f, enum td_dir 
 	if (!t)
 		return;
 	t->snapped = true;
-	struct ctx c = { .f = f, .t = t, .sd = sd, .dir = dir, .frame = p->frame, .ts = p->ts };
+	struct ctx c = { .f = f, .t = t, .s = s, .sd = sd, .dir = dir, .frame = p->frame, .ts = p->ts };
+	sd->read_any = true;
 	while (off + REC_HDR <= p->payload_len) {
 		const uint8_t *h = p->payload + off;
 		if (!header_ok(h)) {
@@ -338,5 +433,7 @@ void td_tls_snap_segment(struct td_tls_snap *s, struct td_facts *f, enum td_dir 
 	/* The next header lies past what was captured: known when it starts
 	 * in a later segment, lost when it starts in this one's cut part. */
 	sd->synced = off >= p->payload_wire_len;
+	if (!sd->synced)
+		sd->lost_frame = p->frame;
 	sd->next_seq = seq + (uint32_t)off;
 }

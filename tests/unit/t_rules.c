@@ -1337,10 +1337,10 @@ static void test_default_loads(void)
 	struct td_ruleset *rs = must(td_rules_new());
 	char err[512] = "";
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load (%s)", err);
-	is_int(td_rules_count(rs), 65, "default rules: 52 diagnoses and 13 findings");
+	is_int(td_rules_count(rs), 66, "default rules: 53 diagnoses and 13 findings");
 	/* Loading them again replaces every rule in place. */
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load twice");
-	is_int(td_rules_count(rs), 65, "default rules twice: still 65");
+	is_int(td_rules_count(rs), 66, "default rules twice: still 66");
 	td_rules_free(rs);
 }
 
@@ -2042,7 +2042,14 @@ static void test_default_client_cert_http(const struct td_ruleset *rs)
 	f = http_client_auth_flow(1, 400);
 	client_chain(f, "CN=Contoso Root CA");
 	x509(f)->client_auth.issuer_listed = true;
+	x509(f)->client_auth.eku_allows_client_auth = true;
 	near_miss(rs, f, "client-cert-untrusted-ca-http", "wrong-backend-http", "the issuer is listed: the 400 is not about it");
+	/* ... or listed, but expired (nginx: "400 The SSL certificate error"). */
+	f = http_client_auth_flow(1, 400);
+	client_chain(f, "CN=Contoso Root CA")->expired = true;
+	x509(f)->client_auth.issuer_listed = true;
+	x509(f)->client_auth.eku_allows_client_auth = true;
+	decides(rs, f, "client-cert-untrusted-ca-http", "client-cert-untrusted-ca", NULL, "an expired client certificate, then 400");
 }
 
 static void test_default_endings(const struct td_ruleset *rs)
@@ -2243,6 +2250,19 @@ static void test_default_tls13_client_cert(const struct td_ruleset *rs)
 
 static void test_default_open_and_odd(const struct td_ruleset *rs)
 {
+	/* client-alert-after-finished: Finished, then an encrypted alert, no data. */
+	struct td_facts *g = tls13_flow(true);
+	alert_encrypted(g, TD_DIR_C2S, 7);
+	fin(g, TD_WHO_CLIENT, 8);
+	decides(rs, g, "client-alert-after-finished", "handshake-failed", NULL, "a client alert right after its Finished");
+	ok(last.n_alternatives == 2, "default client-alert-after-finished: name and trust are the alternatives");
+	g = tls13_flow(true);
+	tls(g)->dir[TD_DIR_S2C].app_records = 2;
+	tls(g)->dir[TD_DIR_C2S].app_records = 1;
+	alert_encrypted(g, TD_DIR_C2S, 8);
+	fin(g, TD_WHO_CLIENT, 9);
+	near_miss(rs, g, "client-alert-after-finished", "ok", "the client sent data first");
+
 	/* ok-snapped: the record heads show the handshake completed. */
 	struct td_facts *f = handshake12(MODERN, 3, 0xc02f);
 	tls(f)->snapped = true;
@@ -2512,7 +2532,7 @@ static void test_default_coverage(const struct td_ruleset *rs)
 		}
 	}
 	free(text);
-	is_int(n, 65, "coverage: --list-rules lists the 65 default rules");
+	is_int(n, 66, "coverage: --list-rules lists the 66 default rules");
 	is_int(missing, 0, "coverage: every default rule has a positive case and a near miss");
 }
 
