@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "tlsdiag/reasm.h"
+#include "tlsdiag/reasm_map.h"
+#include "tlsdiag/reasm_xlat.h"
 #include "tlsdiag/diag.h"
 
 static struct td_conntrack *g_ct;
@@ -20,6 +22,7 @@ static pcap_t *g_dead;
 static struct td_reasm_stats g_st;
 static uint64_t g_frame;
 static double g_ts;
+static struct td_reasm_map *g_map; /* IPv6 pairs -> synthetic IPv4 pairs */
 
 static const char *const warn_names[TD_REASM_WARN_KINDS] = {
 	[NIDS_WARN_UNDEFINED] = "undefined",
@@ -58,11 +61,27 @@ static void on_no_mem(char *where)
 	td_fatal("out of memory in libnids (%s)", where ? where : "?");
 }
 
+/* A stream on synthetic addresses is an IPv6 connection: the flow of the
+ * real addresses, and only if it still owns that pair's slot (a slot taken
+ * back for another pair must not reach the new pair's flow). */
+static struct td_flow *flow_of6(const uint8_t s[4], uint16_t sp, const uint8_t d[4], uint16_t dp)
+{
+	uint8_t s6[16], d6[16];
+	uint32_t slot, dslot;
+	if (!g_map || !td_reasm_map_to6(g_map, s, s6, &slot) || !td_reasm_map_to6(g_map, d, d6, &dslot) ||
+	    slot != dslot)
+		return NULL;
+	struct td_flow *f = td_conntrack_find6(g_ct, s6, sp, d6, dp);
+	return f && f->v6_slot == slot ? f : NULL;
+}
+
 static struct td_flow *flow_of(const struct tcp_stream *a)
 {
 	uint8_t s[4], d[4];
 	memcpy(s, &a->addr.saddr, 4);
 	memcpy(d, &a->addr.daddr, 4);
+	if (td_reasm_map_synthetic(s))
+		return flow_of6(s, a->addr.source, d, a->addr.dest);
 	return td_conntrack_find4(g_ct, s, a->addr.source, d, a->addr.dest);
 }
 
@@ -165,6 +184,56 @@ void td_reasm_packet(const struct td_pkt *p)
 	nids_pcap_handler(NULL, &h, (u_char *)(uintptr_t)p->ip);
 }
 
+bool td_reasm_init6(size_t max_pairs)
+{
+	td_reasm_map_free(g_map);
+	g_map = td_reasm_map_new(max_pairs < TD_REASM_MAP_LIMIT ? max_pairs : TD_REASM_MAP_LIMIT);
+	return g_map != NULL;
+}
+
+/* The flow's pair slot, taken on its first packet; 0 (and the flow marked)
+ * when the table is full. A later fragment has no flow: its pair must be
+ * mapped already, by the fragment that carried the TCP header. */
+static uint32_t slot_for(struct td_flow *f, const struct td_pkt *p)
+{
+	if (!f)
+		return td_reasm_map_find(g_map, p->src, p->dst);
+	if (!f->v6_slot && !(f->v6_slot = td_reasm_map_acquire(g_map, p->src, p->dst)))
+		f->facts->tcp.ipv6_table_full = true;
+	return f->v6_slot;
+}
+
+void td_reasm_packet6(struct td_flow *f, const struct td_pkt *p)
+{
+	static uint8_t buf[TD_XLAT_MAX];
+	if (!g_map)
+		return;
+	uint32_t slot = slot_for(f, p);
+	struct td_pkt q = *p;
+	if (!slot || !td_reasm_map_to4(g_map, slot, p->src, q.src) || !td_reasm_map_to4(g_map, slot, p->dst, q.dst))
+		return;
+	if (!(q.ip_len = td_xlat_ipv4(p, q.src, q.dst, buf, sizeof(buf))))
+		return;
+	q.ip = buf;
+	q.ipver = 4;
+	td_reasm_packet(&q);
+}
+
+void td_reasm_flow_end(struct td_flow *f)
+{
+	if (g_map)
+		td_reasm_map_release(g_map, f->v6_slot);
+	f->v6_slot = 0;
+}
+
+void td_reasm_map_counts(struct td_reasm_map_stats *st)
+{
+	if (g_map)
+		td_reasm_map_stats(g_map, st);
+	else
+		memset(st, 0, sizeof(*st));
+}
+
 void td_reasm_exit(void)
 {
 	if (!g_dead)
@@ -173,6 +242,9 @@ void td_reasm_exit(void)
 	pcap_close(g_dead);
 	g_dead = NULL;
 	nids_params.pcap_desc = NULL;
+	/* After nids_exit(): its last callbacks still map streams back. */
+	td_reasm_map_free(g_map);
+	g_map = NULL;
 }
 
 void td_reasm_stats(struct td_reasm_stats *st)

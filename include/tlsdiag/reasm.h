@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include "tlsdiag/flow.h"
 #include "tlsdiag/packet.h"
+#include "tlsdiag/reasm_map.h"
 
 #define TD_REASM_WARN_KINDS 10
 
@@ -27,6 +28,15 @@ struct td_reasm_stats {
 bool td_reasm_init(struct td_conntrack *ct, int max_streams, char *err, size_t errlen);
 /* One IPv4 packet of a tracked flow (flow may be NULL for fragments). */
 void td_reasm_packet(const struct td_pkt *p);
+/* IPv6 (include/tlsdiag/reasm_map.h): a table of at most max_pairs
+ * synthetic IPv4 pairs, after td_reasm_init(); false when out of memory. */
+bool td_reasm_init6(size_t max_pairs);
+/* One IPv6 packet of a tracked flow (NULL for a later fragment), given to
+ * libnids translated to its pair's synthetic IPv4 addresses. */
+void td_reasm_packet6(struct td_flow *flow, const struct td_pkt *p);
+/* The flow is finished: its pair slot has one user less. */
+void td_reasm_flow_end(struct td_flow *flow);
+void td_reasm_map_counts(struct td_reasm_map_stats *st);
 /* Tell libnids the input is over: it delivers what it holds, then closes. */
 void td_reasm_exit(void);
 void td_reasm_stats(struct td_reasm_stats *st);
