@@ -8,7 +8,7 @@ IPv6 address in the order it first appears (2001:db8::1, 2001:db8::2, ...),
 the TTL becomes the hop limit, and the TCP segment is kept byte for byte
 (TCP checksum recomputed over the IPv6 pseudo-header when the segment was
 captured whole; tlsdiag verifies no checksum either way). Other packets are
-copied as they are. MODE:
+copied as they are, and the file's snap length grows by 64 bytes. MODE:
 
     plain    the IPv6 packet alone
     hbh      a hop-by-hop options header (PadN) before TCP
@@ -148,7 +148,11 @@ def main():
     if struct.unpack(e + "I", data[20:24])[0] != 1:
         sys.exit("%s: not Ethernet" % src)
     rw = Rewriter(mode)
-    out = [data[:24]]
+    # The snap length grows by what the IPv6 headers add (at most 64 bytes
+    # here): libpcap cuts a packet to it, and the variant must keep the TCP
+    # bytes the original kept (captures/snap96.pcap).
+    snap = struct.unpack(e + "I", data[16:20])[0]
+    out = [data[:16] + struct.pack(e + "I", min(snap + 64, 262144)) + data[20:24]]
     pos = 24
     while pos + 16 <= len(data):
         sec, frac, incl, orig = struct.unpack(e + "IIII", data[pos:pos + 16])
