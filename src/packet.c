@@ -70,6 +70,7 @@ static enum td_err routing_final(struct td_pkt *p, struct td_rd h, size_t n)
 {
 	uint8_t type, left;
 	const uint8_t *a;
+	TD_TRY(td_rd_skip(&h, 2)); /* next header, length: read by the walker */
 	TD_TRY(td_rd_u8(&h, &type));
 	TD_TRY(td_rd_u8(&h, &left));
 	if (left == 0 || n < 24)
