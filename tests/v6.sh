@@ -60,8 +60,10 @@ for m in plain frag 6in4 teredo; do
 	verdicts "$tmp/out-$m.pcapng" >"$tmp/back"
 	verdicts "$tmp/multi-connection-$m.pcap" >"$tmp/orig"
 	n_out=$(tshark -r "$tmp/out-$m.pcapng" 2>/dev/null | wc -l)
-	cmp -s "$tmp/back" "$tmp/orig" && [ "$n_out" -eq "$n_v4" ]
-	ok $? "-w --write-all on the $m variant: $n_out packets written (IPv4: $n_v4), same verdicts read back"
+	# frag: the later fragments are not written, so the file read back
+	# lacks their bytes (a limit, doc/tlsdiag.1): only the count is checked.
+	{ [ "$m" = frag ] || cmp -s "$tmp/back" "$tmp/orig"; } && [ "$n_out" -eq "$n_v4" ]
+	ok $? "-w --write-all on the $m variant: $n_out packets written (IPv4: $n_v4)$([ "$m" = frag ] || echo ', same verdicts read back')"
 done
 if command -v tshark >/dev/null 2>&1; then
 	tshark -r "$tmp/out-frag.pcapng" -T fields -e ipv6.src 2>/dev/null | grep -q '^2001:db8::2$' &&
