@@ -80,6 +80,7 @@ static void on_finish(struct td_flow *flow, void *arg)
 		td_report_text_flow(stdout, flow->facts, &d);
 	if (r->o->n_expect)
 		check_expected(r, flow->facts, &d);
+	td_reasm_flow_end(flow);
 	td_summary_count(&r->sum, d.category);
 	td_summary_caps(&r->sum, flow->facts->caps_hit);
 	if (!td_diagnosis_ok(&d))
@@ -95,6 +96,17 @@ static void hold_packet(struct run *r, struct td_flow *flow, const struct td_exp
 		td_facts_cap(flow->facts, TD_CAP_WRITE);
 }
 
+/* libnids gets IPv4 as it is and IPv6 translated; an IPv4 packet on the
+ * addresses that stand for IPv6 pairs inside libnids is kept from it, so
+ * that no IPv4 connection can meet an IPv6 one there. */
+static void feed_reasm(struct td_flow *flow, const struct td_pkt *p)
+{
+	if (p->ipver == 6)
+		td_reasm_packet6(flow, p);
+	else if (!td_reasm_map_synthetic(p->src) && !td_reasm_map_synthetic(p->dst))
+		td_reasm_packet(p);
+}
+
 static void on_packet(void *arg, int dlt, uint64_t frame, double ts, const uint8_t *data, size_t caplen,
 		      size_t wirelen)
 {
@@ -107,9 +119,9 @@ static void on_packet(void *arg, int dlt, uint64_t frame, double ts, const uint8
 	if (td_link_decode(dlt, data, caplen, &ip, &iplen) != TD_E_OK)
 		return;
 	enum td_err e = td_pkt_decode(&p, ip, iplen);
-	if (e == TD_E_UNSUPPORTED && p.ipver == 4) {
-		/* A later IPv4 fragment: only libnids can place it. */
-		td_reasm_packet(&p);
+	if (e == TD_E_UNSUPPORTED && p.fragment) {
+		/* A later fragment: only libnids can place it. */
+		feed_reasm(NULL, &p);
 		return;
 	}
 	if (e != TD_E_OK)
@@ -121,10 +133,9 @@ static void on_packet(void *arg, int dlt, uint64_t frame, double ts, const uint8
 	hold_packet(r, flow, &(struct td_export_pkt){ .frame = frame, .ts = ts, .file_index = r->file_index,
 						      .dlt = dlt, .data = data, .caplen = caplen,
 						      .wirelen = wirelen });
-	if (p.ipver == 4 && flow->facts->tcp.midstream)
+	if (flow->facts->tcp.midstream)
 		td_reasm_midstream(flow, &p);
-	if (p.ipver == 4)
-		td_reasm_packet(&p);
+	feed_reasm(flow, &p);
 	td_conntrack_settle(r->ct, flow);
 }
 
@@ -348,7 +359,12 @@ int td_analyze(const struct td_options *o)
 		td_rules_free(r.rules);
 		return 2;
 	}
-	if (!memory_enough(o) || !open_export(&r)) {
+	/* As many IPv6 pairs as connections can be tracked: the table is never
+	 * the first to be full, but stays bounded. */
+	bool v6_ok = td_reasm_init6(o->max_connections);
+	if (!v6_ok)
+		td_error("out of memory");
+	if (!v6_ok || !memory_enough(o) || !open_export(&r)) {
 		td_reasm_exit();
 		td_conntrack_free(r.ct);
 		td_x509_free(r.x509);

@@ -117,6 +117,13 @@ struct td_flow *td_conntrack_find4(struct td_conntrack *ct, const uint8_t a[4], 
 	return lookup(ct, 4, a, aport, b, bport, &dir);
 }
 
+struct td_flow *td_conntrack_find6(struct td_conntrack *ct, const uint8_t a[16], uint16_t aport,
+				   const uint8_t b[16], uint16_t bport)
+{
+	enum td_dir dir;
+	return lookup(ct, 6, a, aport, b, bport, &dir);
+}
+
 static void unlink_flow(struct td_conntrack *ct, struct td_flow *f)
 {
 	uint32_t h = hash_key(f->ipver, f->caddr, f->cport, f->saddr, f->sport);

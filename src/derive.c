@@ -61,8 +61,11 @@ static const char *not_followed_why(const struct td_tcp_facts *tcp)
 {
 	if (tcp->reassembled)
 		return "";
-	if (tcp->client_ip.family == 6)
-		return "IPv6 (libnids follows IPv4 only)";
+	if (tcp->ipv6_table_full)
+		return "IPv6 pair table full (not mixed with another)";
+	/* 240.0.0.0/4 stands for IPv6 pairs inside libnids (src/reasm_map.c). */
+	if (tcp->client_ip.family == 4 && (tcp->client_ip.addr[0] >= 240 || tcp->server_ip.addr[0] >= 240))
+		return "IPv4 address in 240.0.0.0/4 (reserved)";
 	if (tcp->midstream)
 		return "started before the capture (no SYN)";
 	if (tcp->snapped_packets)

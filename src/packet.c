@@ -1,13 +1,32 @@
-/* IPv4 / IPv6 and TCP headers, read through the bounds-checked reader. */
+/*
+ * IPv4 / IPv6 and TCP headers, read through the bounds-checked reader.
+ * IPv6 extension headers are walked here (the translation for libnids only
+ * copies what this file found), and an IPv6 packet carried in IPv4 (6in4)
+ * or in UDP port 3544 (Teredo) is peeled one level: a tunnel inside a
+ * tunnel is not followed.
+ */
 #include <string.h>
 #include "tlsdiag/packet.h"
 #include "tlsdiag/rd.h"
 
+#define PROTO_HOPOPT 0
 #define PROTO_TCP 6
+#define PROTO_UDP 17
+#define PROTO_IPV6 41
+#define PROTO_ROUTING 43
+#define PROTO_FRAGMENT 44
+#define PROTO_DSTOPTS 60
 
-static enum td_err ipv4(struct td_pkt *p, struct td_rd *r, size_t *l4_wire)
+/* What an IP header leaves for the next layer. */
+struct l3 {
+	uint8_t proto;
+	size_t l4_wire;   /* bytes of the next layer on the wire */
+	bool later_frag;  /* a fragment past the first: no next-layer header */
+};
+
+static enum td_err ipv4(struct td_pkt *p, struct td_rd *r, struct l3 *o)
 {
-	uint8_t vihl, proto;
+	uint8_t vihl;
 	uint16_t total, frag;
 	const uint8_t *a;
 	TD_TRY(td_rd_u8(r, &vihl));
@@ -19,15 +38,13 @@ static enum td_err ipv4(struct td_pkt *p, struct td_rd *r, size_t *l4_wire)
 	TD_TRY(td_rd_skip(r, 2));
 	TD_TRY(td_rd_u16(r, &frag));
 	TD_TRY(td_rd_u8(r, &p->ttl));
-	TD_TRY(td_rd_u8(r, &proto));
+	TD_TRY(td_rd_u8(r, &o->proto));
 	TD_TRY(td_rd_skip(r, 2));
 	TD_TRY(td_rd_bytes(r, 4, &a));
 	memcpy(p->src, a, 4);
 	TD_TRY(td_rd_bytes(r, 4, &a));
 	memcpy(p->dst, a, 4);
 	TD_TRY(td_rd_skip(r, hlen - 20));
-	if (proto != PROTO_TCP)
-		return TD_E_FORMAT;
 	/* Segmentation offload: the stack had not filled in the length yet
 	 * (Wireshark: "reported as 0, presumed TSO"). Take what was captured. */
 	if (total == 0) {
@@ -40,57 +57,196 @@ static enum td_err ipv4(struct td_pkt *p, struct td_rd *r, size_t *l4_wire)
 	/* More-fragments or an offset: not a whole TCP segment; libnids
 	 * reassembles fragments, the tracker counts only first fragments. */
 	p->fragment = (frag & 0x3fff) != 0;
-	*l4_wire = total - hlen;
-	return (frag & 0x1fff) ? TD_E_UNSUPPORTED : TD_E_OK;
+	o->later_frag = (frag & 0x1fff) != 0;
+	o->l4_wire = total - hlen;
+	return TD_E_OK;
 }
 
-static enum td_err ipv6(struct td_pkt *p, struct td_rd *r, size_t *l4_wire)
+/* Routing header in transit (segments left > 0): the address the packet is
+ * finally for, which the answers come from. Types 0 (RFC 2460) and 2
+ * (RFC 6275) list it last, a segment routing header (type 4, RFC 8754)
+ * first. Other types keep the destination address as it is. */
+static enum td_err routing_final(struct td_pkt *p, struct td_rd h, size_t n)
+{
+	uint8_t type, left;
+	const uint8_t *a;
+	TD_TRY(td_rd_skip(&h, 2)); /* next header, length: read by the walker */
+	TD_TRY(td_rd_u8(&h, &type));
+	TD_TRY(td_rd_u8(&h, &left));
+	if (left == 0 || n < 24)
+		return TD_E_OK;
+	TD_TRY(td_rd_skip(&h, 4));
+	if (type == 0 || type == 2) {
+		size_t addrs = (n - 8) / 16;
+		TD_TRY(td_rd_skip(&h, (addrs - 1) * 16));
+	} else if (type != 4) {
+		return TD_E_OK;
+	}
+	TD_TRY(td_rd_bytes(&h, 16, &a));
+	memcpy(p->dst, a, 16);
+	return TD_E_OK;
+}
+
+/* The fragment header (RFC 8200 4.5). A fragment whose fragmentable part
+ * starts with anything but TCP is not followed: its offsets would count
+ * bytes the IPv4 translation does not carry. */
+static enum td_err fragment_header(struct td_pkt *p, struct td_rd *r, size_t *left, struct l3 *o)
+{
+	uint8_t next;
+	uint16_t offm;
+	if (*left < 8)
+		return TD_E_RANGE;
+	TD_TRY(td_rd_u8(r, &next));
+	TD_TRY(td_rd_skip(r, 1));
+	TD_TRY(td_rd_u16(r, &offm));
+	TD_TRY(td_rd_u32(r, &p->frag_id));
+	*left -= 8;
+	o->proto = next;
+	p->frag_off = (uint16_t)(offm >> 3);
+	p->frag_more = (offm & 1) != 0;
+	/* An atomic fragment (offset 0, no more) is a whole packet. */
+	p->fragment = p->frag_off != 0 || p->frag_more;
+	o->later_frag = p->frag_off != 0;
+	if (p->fragment && next != PROTO_TCP)
+		return TD_E_FORMAT;
+	return TD_E_OK;
+}
+
+/* Walk hop-by-hop, routing, destination options and fragment headers. */
+static enum td_err ipv6_ext(struct td_pkt *p, struct td_rd *r, size_t *left, struct l3 *o)
+{
+	/* At most one of each kind plus a second destination options header
+	 * (RFC 8200 4.1); a longer chain is not a packet any stack sends. */
+	for (int hops = 0; hops < 8; hops++) {
+		if (o->proto == PROTO_FRAGMENT) {
+			TD_TRY(fragment_header(p, r, left, o));
+			if (o->later_frag)
+				return TD_E_OK;
+			continue;
+		}
+		if (o->proto != PROTO_HOPOPT && o->proto != PROTO_ROUTING && o->proto != PROTO_DSTOPTS)
+			return TD_E_OK;
+		uint8_t hdr_next, hdr_len;
+		struct td_rd h = *r;
+		TD_TRY(td_rd_u8(r, &hdr_next));
+		TD_TRY(td_rd_u8(r, &hdr_len));
+		size_t n = ((size_t)hdr_len + 1) * 8;
+		if (n > *left)
+			return TD_E_RANGE;
+		TD_TRY(td_rd_skip(r, n - 2));
+		if (o->proto == PROTO_ROUTING)
+			TD_TRY(routing_final(p, td_rd_make(h.p, n), n));
+		*left -= n;
+		o->proto = hdr_next;
+	}
+	return TD_E_FORMAT;
+}
+
+static enum td_err ipv6(struct td_pkt *p, struct td_rd *r, struct l3 *o)
 {
 	uint16_t plen;
-	uint8_t next;
 	const uint8_t *a;
 	TD_TRY(td_rd_skip(r, 4));
 	TD_TRY(td_rd_u16(r, &plen));
-	TD_TRY(td_rd_u8(r, &next));
+	TD_TRY(td_rd_u8(r, &o->proto));
 	TD_TRY(td_rd_u8(r, &p->ttl));
 	TD_TRY(td_rd_bytes(r, 16, &a));
 	memcpy(p->src, a, 16);
 	TD_TRY(td_rd_bytes(r, 16, &a));
 	memcpy(p->dst, a, 16);
-	/* Walk the usual extension headers (hop-by-hop, routing, destination). */
-	size_t left = plen;
-	while (next == 0 || next == 43 || next == 60) {
-		uint8_t hdr_next, hdr_len;
-		TD_TRY(td_rd_u8(r, &hdr_next));
-		TD_TRY(td_rd_u8(r, &hdr_len));
-		size_t n = ((size_t)hdr_len + 1) * 8;
-		if (n > left)
-			return TD_E_RANGE;
-		TD_TRY(td_rd_skip(r, n - 2));
-		left -= n;
-		next = hdr_next;
-	}
-	if (next != PROTO_TCP)
-		return TD_E_FORMAT;
 	p->ipver = 6;
-	*l4_wire = left;
+	/* A payload length of 0 is a jumbogram (RFC 2675): over 64 KiB, more
+	 * than an IPv4 packet for libnids can hold. */
+	if (plen == 0)
+		return TD_E_UNSUPPORTED;
+	size_t left = plen;
+	TD_TRY(ipv6_ext(p, r, &left, o));
+	o->l4_wire = left;
 	return TD_E_OK;
+}
+
+/* The Teredo header (RFC 4380 5.1.1): an authentication indicator, then an
+ * origin indication, each optional, then the IPv6 packet. */
+static enum td_err teredo(struct td_rd *r)
+{
+	uint8_t b0, b1;
+	if (td_rd_peek_u8(r, 0, &b0) == TD_E_OK && td_rd_peek_u8(r, 1, &b1) == TD_E_OK &&
+	    b0 == 0 && b1 == 1) {
+		uint8_t id_len, auth_len;
+		TD_TRY(td_rd_skip(r, 2));
+		TD_TRY(td_rd_u8(r, &id_len));
+		TD_TRY(td_rd_u8(r, &auth_len));
+		TD_TRY(td_rd_skip(r, (size_t)id_len + auth_len + 8 + 1)); /* ids, nonce, confirmation */
+	}
+	if (td_rd_peek_u8(r, 0, &b0) == TD_E_OK && td_rd_peek_u8(r, 1, &b1) == TD_E_OK &&
+	    b0 == 0 && b1 == 0)
+		TD_TRY(td_rd_skip(r, 8)); /* port and address of the origin */
+	TD_TRY(td_rd_peek_u8(r, 0, &b0));
+	return b0 >> 4 == 6 ? TD_E_OK : TD_E_FORMAT;
+}
+
+/* The IPv6 packet a 6in4 or Teredo carrier holds: *inner covers it. */
+static enum td_err tunnel(struct td_pkt *p, struct td_rd *r, const struct l3 *o, struct td_rd *inner)
+{
+	size_t n = td_rd_left(r) < o->l4_wire ? td_rd_left(r) : o->l4_wire;
+	const uint8_t *b;
+	if (o->later_frag || p->fragment)
+		return TD_E_FORMAT; /* a fragmented carrier is not reassembled */
+	TD_TRY(td_rd_bytes(r, n, &b));
+	*inner = td_rd_make(b, n);
+	if (o->proto == PROTO_IPV6) {
+		p->encap = TD_ENCAP_6IN4;
+		return TD_E_OK;
+	}
+	uint16_t sport, dport;
+	TD_TRY(td_rd_u16(inner, &sport));
+	TD_TRY(td_rd_u16(inner, &dport));
+	TD_TRY(td_rd_skip(inner, 4));
+	if (sport != TD_TEREDO_PORT && dport != TD_TEREDO_PORT)
+		return TD_E_FORMAT;
+	p->encap = TD_ENCAP_TEREDO;
+	return teredo(inner);
+}
+
+/* The IP header(s): r is left at the TCP header, o says what follows. */
+static enum td_err ip_layer(struct td_pkt *p, struct td_rd *r, struct l3 *o)
+{
+	uint8_t v;
+	TD_TRY(td_rd_peek_u8(r, 0, &v));
+	if (v >> 4 == 6)
+		return ipv6(p, r, o);
+	if (v >> 4 != 4)
+		return TD_E_FORMAT;
+	TD_TRY(ipv4(p, r, o));
+	if (o->proto != PROTO_IPV6 && o->proto != PROTO_UDP)
+		return TD_E_OK;
+	struct td_rd inner;
+	TD_TRY(tunnel(p, r, o, &inner));
+	TD_TRY(td_rd_peek_u8(&inner, 0, &v));
+	if (v >> 4 != 6)
+		return TD_E_FORMAT;
+	p->fragment = false;
+	p->ip = inner.p;
+	p->ip_len = td_rd_left(&inner);
+	*r = inner;
+	return ipv6(p, r, o);
 }
 
 enum td_err td_pkt_decode(struct td_pkt *p, const uint8_t *ip, size_t iplen)
 {
 	struct td_rd r = td_rd_make(ip, iplen);
-	uint8_t v;
-	size_t l4_wire = 0;
+	struct l3 o = { 0 };
 	p->ip = ip;
 	p->ip_len = iplen;
-	TD_TRY(td_rd_peek_u8(&r, 0, &v));
-	if (v >> 4 == 4)
-		TD_TRY(ipv4(p, &r, &l4_wire));
-	else if (v >> 4 == 6)
-		TD_TRY(ipv6(p, &r, &l4_wire));
-	else
+	TD_TRY(ip_layer(p, &r, &o));
+	if (o.proto != PROTO_TCP)
 		return TD_E_FORMAT;
+	p->l4 = r.p;
+	p->l4_caplen = td_rd_left(&r);
+	p->l4_wire_len = o.l4_wire;
+	if (o.later_frag)
+		return TD_E_UNSUPPORTED;
+	size_t l4_wire = o.l4_wire;
 
 	uint8_t off, flags;
 	TD_TRY(td_rd_u16(&r, &p->sport));

@@ -10,11 +10,26 @@
 #include "tlsdiag/packet.h"
 #include "tlsdiag/presize.h"
 
+/* IPv6, 6in4, Teredo: the decoder finds the TCP header (the translation
+ * for libnids makes each a stream of its own). */
+static bool may_open_stream_other(const uint8_t *ip, size_t len)
+{
+	struct td_pkt p = { 0 };
+	enum td_err e = td_pkt_decode(&p, ip, len);
+	if (e != TD_E_OK)
+		return false; /* not TCP, or a later fragment: the first one was counted */
+	if (p.fragment || p.cut)
+		return true;
+	return (p.flags & 0x02) && !(p.flags & 0x10) && !(p.flags & 0x04);
+}
+
 /* Could this IP packet make libnids open a stream? */
 static bool may_open_stream(const uint8_t *ip, size_t len)
 {
+	if (len >= 20 && (ip[0] >> 4 == 6 || (ip[0] >> 4 == 4 && (ip[9] == 41 || ip[9] == 17))))
+		return may_open_stream_other(ip, len);
 	if (len < 20 || ip[0] >> 4 != 4 || ip[9] != 6)
-		return false; /* libnids follows TCP over IPv4 only */
+		return false; /* not TCP */
 	size_t ihl = (size_t)(ip[0] & 15) * 4;
 	unsigned frag = (unsigned)(ip[6] & 0x1f) << 8 | ip[7];
 	bool more = (ip[6] & 0x20) != 0;

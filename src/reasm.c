@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "tlsdiag/reasm.h"
+#include "tlsdiag/reasm_map.h"
+#include "tlsdiag/reasm_xlat.h"
 #include "tlsdiag/diag.h"
 #include "tlsdiag/flow.h"
 
@@ -21,6 +23,7 @@ static pcap_t *g_dead;
 static struct td_reasm_stats g_st;
 static uint64_t g_frame;
 static double g_ts;
+static struct td_reasm_map *g_map; /* IPv6 pairs -> synthetic IPv4 pairs */
 
 static const char *const warn_names[TD_REASM_WARN_KINDS] = {
 	[NIDS_WARN_UNDEFINED] = "undefined",
@@ -59,11 +62,27 @@ static void on_no_mem(char *where)
 	td_fatal("out of memory in libnids (%s)", where ? where : "?");
 }
 
+/* A stream on synthetic addresses is an IPv6 connection: the flow of the
+ * real addresses, and only if it still owns that pair's slot (a slot taken
+ * back for another pair must not reach the new pair's flow). */
+static struct td_flow *flow_of6(const uint8_t s[4], uint16_t sp, const uint8_t d[4], uint16_t dp)
+{
+	uint8_t s6[16], d6[16];
+	uint32_t slot, dslot;
+	if (!g_map || !td_reasm_map_to6(g_map, s, s6, &slot) || !td_reasm_map_to6(g_map, d, d6, &dslot) ||
+	    slot != dslot)
+		return NULL;
+	struct td_flow *f = td_conntrack_find6(g_ct, s6, sp, d6, dp);
+	return f && f->v6_slot == slot ? f : NULL;
+}
+
 static struct td_flow *flow_of(const struct tcp_stream *a)
 {
 	uint8_t s[4], d[4];
 	memcpy(s, &a->addr.saddr, 4);
 	memcpy(d, &a->addr.daddr, 4);
+	if (td_reasm_map_synthetic(s))
+		return flow_of6(s, a->addr.source, d, a->addr.dest);
 	return td_conntrack_find4(g_ct, s, a->addr.source, d, a->addr.dest);
 }
 
@@ -166,6 +185,56 @@ void td_reasm_packet(const struct td_pkt *p)
 	nids_pcap_handler(NULL, &h, (u_char *)(uintptr_t)p->ip);
 }
 
+bool td_reasm_init6(size_t max_pairs)
+{
+	td_reasm_map_free(g_map);
+	g_map = td_reasm_map_new(max_pairs < TD_REASM_MAP_LIMIT ? max_pairs : TD_REASM_MAP_LIMIT);
+	return g_map != NULL;
+}
+
+/* The flow's pair slot, taken on its first packet; 0 (and the flow marked)
+ * when the table is full. A later fragment has no flow: its pair must be
+ * mapped already, by the fragment that carried the TCP header. */
+static uint32_t slot_for(struct td_flow *f, const struct td_pkt *p)
+{
+	if (!f)
+		return td_reasm_map_find(g_map, p->src, p->dst);
+	if (!f->v6_slot && !(f->v6_slot = td_reasm_map_acquire(g_map, p->src, p->dst)))
+		f->facts->tcp.ipv6_table_full = true;
+	return f->v6_slot;
+}
+
+void td_reasm_packet6(struct td_flow *f, const struct td_pkt *p)
+{
+	static uint8_t buf[TD_XLAT_MAX];
+	if (!g_map)
+		return;
+	uint32_t slot = slot_for(f, p);
+	struct td_pkt q = *p;
+	if (!slot || !td_reasm_map_to4(g_map, slot, p->src, q.src) || !td_reasm_map_to4(g_map, slot, p->dst, q.dst))
+		return;
+	if (!(q.ip_len = td_xlat_ipv4(p, q.src, q.dst, buf, sizeof(buf))))
+		return;
+	q.ip = buf;
+	q.ipver = 4;
+	td_reasm_packet(&q);
+}
+
+void td_reasm_flow_end(struct td_flow *f)
+{
+	if (g_map)
+		td_reasm_map_release(g_map, f->v6_slot);
+	f->v6_slot = 0;
+}
+
+void td_reasm_map_counts(struct td_reasm_map_stats *st)
+{
+	if (g_map)
+		td_reasm_map_stats(g_map, st);
+	else
+		memset(st, 0, sizeof(*st));
+}
+
 /* One synthetic IPv4/TCP segment without payload: a 20-byte IP header and
  * a TCP header with, on a SYN, the window-scale option at its largest. The
  * real segments' windows are then read as large enough (libnids drops data
@@ -212,18 +281,28 @@ static void inject(const uint8_t *src, uint16_t sport, const uint8_t *dst, uint1
 
 bool td_reasm_midstream(struct td_flow *f, const struct td_pkt *p)
 {
-	if (f->reasm_primed || p->ipver != 4 || !(p->flags & TD_TCP_ACK))
+	if (f->reasm_primed || !(p->flags & TD_TCP_ACK))
 		return false;
+	/* libnids sees an IPv6 flow on its synthetic IPv4 pair. */
+	uint8_t c4[4], s4[4];
+	if (p->ipver == 6) {
+		uint32_t slot = g_map ? slot_for(f, p) : 0;
+		if (!slot || !td_reasm_map_to4(g_map, slot, f->caddr, c4) || !td_reasm_map_to4(g_map, slot, f->saddr, s4))
+			return false;
+	} else {
+		memcpy(c4, f->caddr, 4);
+		memcpy(s4, f->saddr, 4);
+	}
 	f->reasm_primed = true;
-	bool c2s = p->sport == f->cport && memcmp(p->src, f->caddr, 4) == 0;
+	bool c2s = p->sport == f->cport && memcmp(p->src, f->caddr, p->ipver == 6 ? 16 : 4) == 0;
 	/* The segment's own sequence number is where its sender's data goes on;
 	 * its acknowledgment, where the other side's does. */
 	uint32_t cnext = c2s ? p->seq : p->ack, snext = c2s ? p->ack : p->seq;
 	g_frame = p->frame;
 	g_ts = p->ts;
-	inject(f->caddr, f->cport, f->saddr, f->sport, cnext - 1, 0, 0x02);
-	inject(f->saddr, f->sport, f->caddr, f->cport, snext - 1, cnext, 0x12);
-	inject(f->caddr, f->cport, f->saddr, f->sport, cnext, snext, 0x10);
+	inject(c4, f->cport, s4, f->sport, cnext - 1, 0, 0x02);
+	inject(s4, f->sport, c4, f->cport, snext - 1, cnext, 0x12);
+	inject(c4, f->cport, s4, f->sport, cnext, snext, 0x10);
 	return true;
 }
 
@@ -235,6 +314,9 @@ void td_reasm_exit(void)
 	pcap_close(g_dead);
 	g_dead = NULL;
 	nids_params.pcap_desc = NULL;
+	/* After nids_exit(): its last callbacks still map streams back. */
+	td_reasm_map_free(g_map);
+	g_map = NULL;
 }
 
 void td_reasm_stats(struct td_reasm_stats *st)

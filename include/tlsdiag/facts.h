@@ -119,6 +119,7 @@ struct td_tcp_facts {
 	uint64_t first_data_frame[2];
 	bool midstream;              /* no SYN seen: started before the capture */
 	bool reassembled;            /* libnids followed the stream */
+	bool ipv6_table_full;        /* IPv6: no synthetic IPv4 pair was free for libnids */
 	uint64_t snapped_packets;    /* packets the capture cut short (snap length) */
 	char not_reassembled_why[48];/* when not: "no 3-way handshake", "IPv6", "stream table full" */
 };

@@ -34,6 +34,7 @@ struct td_flow {
 	bool ignored;                /* a client on an analyzed source port: followed, not reported */
 	bool reasm_done;             /* libnids closed, reset or dropped its stream */
 	bool reasm_primed;           /* started before the capture: libnids was given a handshake */
+	uint32_t v6_slot;            /* IPv6: its pair's slot in the synthetic IPv4 table, 0 none */
 	bool collecting[2];          /* payload still wanted per direction */
 	const struct td_limits *lim;
 	uint64_t fed[2];             /* bytes read per direction */
@@ -71,6 +72,10 @@ void td_conntrack_settle(struct td_conntrack *ct, struct td_flow *flow);
 /* Look a flow up by its IPv4 endpoints, either way round (for libnids). */
 struct td_flow *td_conntrack_find4(struct td_conntrack *ct, const uint8_t a[4], uint16_t aport,
 				   const uint8_t b[4], uint16_t bport);
+/* The same by IPv6 endpoints (for libnids, after the synthetic IPv4
+ * addresses were mapped back). */
+struct td_flow *td_conntrack_find6(struct td_conntrack *ct, const uint8_t a[16], uint16_t aport,
+				   const uint8_t b[16], uint16_t bport);
 /* Finish every flow (end of input). */
 void td_conntrack_flush(struct td_conntrack *ct);
 

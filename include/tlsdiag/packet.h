@@ -33,9 +33,23 @@ struct td_pkt {
 	const uint8_t *payload;  /* captured payload bytes */
 	size_t payload_len;
 	size_t payload_wire_len; /* payload length from the IP header (more when snapped) */
-	bool fragment;           /* an IPv4 fragment: libnids reassembles it */
+	bool fragment;           /* an IPv4 or IPv6 fragment: libnids reassembles it */
 	bool cut;                /* captured short of its IP length (snap length) */
+	/* The TCP header (a later fragment: the fragment's data) as captured,
+	 * and its length on the wire: what the IPv6 translation copies. */
+	const uint8_t *l4;
+	size_t l4_caplen;
+	size_t l4_wire_len;
+	/* IPv6 fragment header, when fragment is set on an IPv6 packet. */
+	uint32_t frag_id;
+	uint16_t frag_off;       /* in 8-byte units, as in IPv4 */
+	bool frag_more;
+	uint8_t encap;           /* the IPv6 packet came in: 0 (directly), 41 (6in4), 17 (Teredo) */
 };
+
+#define TD_ENCAP_6IN4 41
+#define TD_ENCAP_TEREDO 17
+#define TD_TEREDO_PORT 3544
 
 /* Is this libpcap link type one tlsdiag decodes? Its name for messages. */
 bool td_link_supported(int dlt);
@@ -46,7 +60,13 @@ const char *td_link_name(int dlt);
 TD_MUST_USE enum td_err td_link_decode(int dlt, const uint8_t *frame, size_t caplen,
 				       const uint8_t **ip, size_t *iplen);
 
-/* Decode IP and TCP headers; TD_E_FORMAT when not TCP. */
+/* Decode IP and TCP headers; TD_E_FORMAT when not TCP. IPv6 extension
+ * headers (hop-by-hop, routing, destination options, fragment) are walked;
+ * a routing header in transit gives the final destination as dst. An
+ * IPv6 packet inside IPv4 (6in4, protocol 41) or inside UDP port 3544
+ * (Teredo) is decoded instead of its carrier: ip, ip_len, addresses and
+ * hop limit are then the inner packet's, encap says which carrier. A later
+ * fragment (offset > 0) is TD_E_UNSUPPORTED with the IP fields filled in. */
 TD_MUST_USE enum td_err td_pkt_decode(struct td_pkt *p, const uint8_t *ip, size_t iplen);
 
 #endif

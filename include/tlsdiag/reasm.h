@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include "tlsdiag/flow.h"
 #include "tlsdiag/packet.h"
+#include "tlsdiag/reasm_map.h"
 
 #define TD_REASM_WARN_KINDS 10
 
@@ -29,9 +30,19 @@ bool td_reasm_init(struct td_conntrack *ct, int max_streams, char *err, size_t e
 void td_reasm_packet(const struct td_pkt *p);
 /* A connection whose SYN the capture missed: before its first packet p,
  * hand libnids the 3-way handshake that p's sequence and acknowledgment
- * numbers imply, so the stream is followed from p on. Once per flow; false
- * when p cannot tell (no ACK flag, or not IPv4). */
+ * numbers imply, so the stream is followed from p on. IPv6 flows
+ * too, on their synthetic pair. Once per flow; false when p cannot tell
+ * (no ACK flag). */
 bool td_reasm_midstream(struct td_flow *f, const struct td_pkt *p);
+/* IPv6 (include/tlsdiag/reasm_map.h): a table of at most max_pairs
+ * synthetic IPv4 pairs, after td_reasm_init(); false when out of memory. */
+bool td_reasm_init6(size_t max_pairs);
+/* One IPv6 packet of a tracked flow (NULL for a later fragment), given to
+ * libnids translated to its pair's synthetic IPv4 addresses. */
+void td_reasm_packet6(struct td_flow *flow, const struct td_pkt *p);
+/* The flow is finished: its pair slot has one user less. */
+void td_reasm_flow_end(struct td_flow *flow);
+void td_reasm_map_counts(struct td_reasm_map_stats *st);
 /* Tell libnids the input is over: it delivers what it holds, then closes. */
 void td_reasm_exit(void);
 void td_reasm_stats(struct td_reasm_stats *st);

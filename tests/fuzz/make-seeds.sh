@@ -10,6 +10,10 @@
 # OUTDIR/fuzz_http   HTTP heads: CONNECT, 407, 200, POST /IPHTTPS, HTTP.sys answers,
 #                    and the heads found on proxy ports
 # OUTDIR/fuzz_x509   the certificates of the TLS <= 1.2 Certificate messages found there
+# OUTDIR/fuzz_packet the IP packets (Ethernet header cut off) of the IPv6 variants
+#                    tests/v6/make-v6.py makes of a few captures (extension headers,
+#                    fragments, 6in4, Teredo, IPv4-mapped); those variants also join
+#                    OUTDIR/fuzz_pcap
 # OUTDIR/fuzz_rules  rules/iphttps.rules, the ```rules examples of doc/rules.md and the
 #                    rule files tests/cli.sh writes, each also one byte longer (the other
 #                    parity: with and without the built-in rules, see fuzz_rules.c)
@@ -21,9 +25,9 @@ src=${1:?usage: make-seeds.sh SRCDIR OUTDIR}
 out=${2:?usage: make-seeds.sh SRCDIR OUTDIR}
 corpus=${TLSDIAG_CORPUS:-$src/../shared/corpus/pcaps}
 rm -rf "$out"
-mkdir -p "$out/fuzz_pcap" "$out/fuzz_tls" "$out/fuzz_sslv2" "$out/fuzz_http" "$out/fuzz_x509" "$out/fuzz_rules" "$out/fuzz_snap"
+mkdir -p "$out/fuzz_pcap" "$out/fuzz_tls" "$out/fuzz_sslv2" "$out/fuzz_http" "$out/fuzz_x509" "$out/fuzz_rules" "$out/fuzz_snap" "$out/fuzz_packet"
 
-for t in fuzz_pcap fuzz_tls fuzz_sslv2 fuzz_http fuzz_x509 fuzz_rules fuzz_snap; do
+for t in fuzz_pcap fuzz_tls fuzz_sslv2 fuzz_http fuzz_x509 fuzz_rules fuzz_snap fuzz_packet; do
 	for d in "$src/tests/fuzz/seeds/$t" "$src/tests/fuzz/regress/$t"; do
 		[ -d "$d" ] && find "$d" -maxdepth 1 -type f ! -name '*.md' -exec cp {} "$out/$t/" \;
 	done
@@ -35,6 +39,28 @@ ls "$src"/captures/*.pcap >"$pcaps" 2>/dev/null || true
 if [ -d "$corpus" ]; then
 	find "$corpus" -maxdepth 1 -type f -size -257k | sort >>"$pcaps"
 fi
+
+# IPv6 variants (tests/v6/make-v6.py): whole captures for fuzz_pcap, their
+# IP packets for fuzz_packet (a classic pcap of Ethernet frames: 24-byte
+# file header, 16-byte record headers, 14-byte Ethernet header).
+for c in multi-connection snap96 tcp-reset-after-hello proxy-connect-ok; do
+	[ -f "$src/captures/$c.pcap" ] || continue
+	for m in plain hbh dstopt routing frag 6in4 teredo mapped; do
+		python3 "$src/tests/v6/make-v6.py" "$m" "$src/captures/$c.pcap" "$out/fuzz_pcap/v6-$m-$c.pcap" || continue
+		python3 - "$out/fuzz_pcap/v6-$m-$c.pcap" "$out/fuzz_packet/$m-$c" <<'EOF2'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+pos, n = 24, 0
+while pos + 16 <= len(d):
+    incl = struct.unpack("<I", d[pos + 8:pos + 12])[0]
+    frame = d[pos + 16:pos + 16 + incl]
+    pos += 16 + incl
+    n += 1
+    if len(frame) > 14 and n <= 24:
+        open("%s-%02d" % (sys.argv[2], n), "wb").write(frame[14:])
+EOF2
+	done
+done
 
 have_tshark=1
 command -v tshark >/dev/null 2>&1 || have_tshark=0

@@ -11,7 +11,8 @@
                 (its sequence number moves on, its IP length shrinks), so the
                 capture starts inside a TLS record.
 
-Classic pcap, Ethernet (linktype 1), IPv4 and TCP only: what captures/ holds.
+Classic pcap, Ethernet (linktype 1), IPv4 or IPv6 (no extension headers) and TCP:
+what captures/ holds.
 Checksums are left as they are (tlsdiag does not verify them, and loopback
 captures carry partial ones anyway).
 """
@@ -28,17 +29,20 @@ def packets(data):
 
 
 def tcp_of(frame):
-    """(ip offset, tcp offset, payload offset, key) of an Ethernet/IPv4/TCP frame, else None."""
-    if len(frame) < 34 or frame[12:14] != b'\x08\x00':
-        return None
+    """(ip offset, tcp offset, payload offset, key) of an Ethernet/IPv4 or IPv6/TCP frame
+    (no IPv6 extension headers), else None."""
     ip = 14
-    ihl = (frame[ip] & 0x0f) * 4
-    if frame[ip + 9] != 6:
+    if len(frame) >= 34 and frame[12:14] == b'\x08\x00' and frame[ip + 9] == 6:
+        tcp = ip + (frame[ip] & 0x0f) * 4
+        src, dst = bytes(frame[ip + 12:ip + 16]), bytes(frame[ip + 16:ip + 20])
+    elif len(frame) >= 74 and frame[12:14] == b'\x86\xdd' and frame[ip + 6] == 6:
+        tcp = ip + 40
+        src, dst = bytes(frame[ip + 8:ip + 24]), bytes(frame[ip + 24:ip + 40])
+    else:
         return None
-    tcp = ip + ihl
     doff = (frame[tcp + 12] >> 4) * 4
-    a = (bytes(frame[ip + 12:ip + 16]), bytes(frame[tcp:tcp + 2]))
-    b = (bytes(frame[ip + 16:ip + 20]), bytes(frame[tcp + 2:tcp + 4]))
+    a = (src, bytes(frame[tcp:tcp + 2]))
+    b = (dst, bytes(frame[tcp + 2:tcp + 4]))
     return ip, tcp, tcp + doff, tuple(sorted([a, b]))
 
 
@@ -48,8 +52,9 @@ def trim(p, n):
     n = min(n, len(frame) - pay)
     seq = struct.unpack('!I', frame[tcp + 4:tcp + 8])[0]
     frame[tcp + 4:tcp + 8] = struct.pack('!I', (seq + n) & 0xffffffff)
-    total = struct.unpack('!H', frame[ip + 2:ip + 4])[0]
-    frame[ip + 2:ip + 4] = struct.pack('!H', total - n)
+    at = ip + 2 if frame[12:14] == b'\x08\x00' else ip + 4  # IPv4 total / IPv6 payload length
+    total = struct.unpack('!H', frame[at:at + 2])[0]
+    frame[at:at + 2] = struct.pack('!H', total - n)
     del frame[pay:pay + n]
     p[3] -= n
 

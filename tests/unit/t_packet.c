@@ -386,6 +386,188 @@ static void test_ipv6_extension_header(void)
 	free(ip);
 }
 
+/* IPv6 fragments: the first carries the TCP header, a later one only data. */
+static void test_ipv6_fragments(void)
+{
+	struct buf b = { .len = 0 };
+	struct td_pkt p;
+	uint8_t *ip;
+	ipv6(&b, 8 + 20 + 8, 44 /* fragment */, 64);
+	put8(&b, PROTO_TCP);
+	put8(&b, 0);
+	put16(&b, 0 << 3 | 1); /* offset 0, more */
+	put32(&b, 0xdeadbeef);
+	tcp(&b, 50001, 443, 1, 2, 20, TD_TCP_ACK);
+	put(&b, "abcdefgh", 8);
+	is_int(decode(&p, &b, b.len, &ip), TD_E_OK, "IPv6 first fragment: decodes (TCP header there)");
+	ok(p.fragment && p.frag_more && p.frag_off == 0 && p.frag_id == 0xdeadbeef && p.dport == 443,
+	   "IPv6 first fragment: fragment, more, offset 0, id, ports");
+	ok(p.l4 == ip + 48 && p.l4_wire_len == 28, "IPv6 first fragment: the TCP header after the fragment header");
+	free(ip);
+
+	b.len = 0;
+	ipv6(&b, 8 + 16, 44, 64);
+	put8(&b, PROTO_TCP);
+	put8(&b, 0);
+	put16(&b, 3 << 3); /* offset 3 (24 bytes), last */
+	put32(&b, 0xdeadbeef);
+	put_fill(&b, 0x41, 16);
+	is_int(decode(&p, &b, b.len, &ip), TD_E_UNSUPPORTED, "IPv6 later fragment: UNSUPPORTED (for libnids only)");
+	ok(p.ipver == 6 && p.fragment && !p.frag_more && p.frag_off == 3 && p.l4_wire_len == 16 &&
+		   memcmp(p.src, v6_src, 16) == 0,
+	   "IPv6 later fragment: addresses, offset 3, 16 data bytes");
+	free(ip);
+
+	b.len = 0;
+	ipv6(&b, 8 + 20, 44, 64);
+	put8(&b, PROTO_TCP);
+	put8(&b, 0);
+	put16(&b, 0); /* atomic fragment */
+	put32(&b, 1);
+	tcp(&b, 1, 443, 1, 2, 20, TD_TCP_SYN);
+	is_int(decode(&p, &b, b.len, &ip), TD_E_OK, "IPv6 atomic fragment: decodes");
+	ok(!p.fragment && p.flags == TD_TCP_SYN, "IPv6 atomic fragment: a whole packet");
+	free(ip);
+
+	b.len = 0;
+	ipv6(&b, 8 + 8 + 20, 44, 64);
+	put8(&b, 60); /* destination options inside the fragmentable part */
+	put8(&b, 0);
+	put16(&b, 1);
+	put32(&b, 2);
+	put8(&b, PROTO_TCP);
+	put8(&b, 0);
+	put_fill(&b, 0, 6);
+	tcp(&b, 1, 443, 1, 2, 20, TD_TCP_ACK);
+	is_int(decode(&p, &b, b.len, &ip), TD_E_FORMAT,
+	       "IPv6 fragment whose fragmentable part starts with an extension header: FORMAT (not followed)");
+	free(ip);
+
+	b.len = 0;
+	ipv6(&b, 0, PROTO_TCP, 64); /* jumbogram */
+	tcp(&b, 1, 443, 1, 2, 20, TD_TCP_ACK);
+	is_int(decode(&p, &b, b.len, &ip), TD_E_UNSUPPORTED, "IPv6 jumbogram (payload length 0): UNSUPPORTED");
+	free(ip);
+}
+
+/* A routing header in transit: dst is the final destination. */
+static void test_ipv6_routing(void)
+{
+	static const uint8_t final[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x99 };
+	struct buf b = { .len = 0 };
+	struct td_pkt p;
+	uint8_t *ip;
+	ipv6(&b, 24 + 20, 43, 64);
+	put8(&b, PROTO_TCP);
+	put8(&b, 2);   /* 24 bytes */
+	put8(&b, 0);   /* type 0 */
+	put8(&b, 1);   /* segments left */
+	put32(&b, 0);
+	put(&b, final, 16);
+	tcp(&b, 1, 443, 1, 2, 20, TD_TCP_SYN);
+	is_int(decode(&p, &b, b.len, &ip), TD_E_OK, "IPv6 routing header type 0: decodes");
+	ok(memcmp(p.dst, final, 16) == 0, "routing header, 1 segment left: dst is the final address");
+	free(ip);
+	b.len = 0;
+	ipv6(&b, 24 + 20, 43, 64);
+	put8(&b, PROTO_TCP);
+	put8(&b, 2);
+	put8(&b, 0);
+	put8(&b, 0);   /* no segments left: the destination is final */
+	put32(&b, 0);
+	put(&b, final, 16);
+	tcp(&b, 1, 443, 1, 2, 20, TD_TCP_SYN);
+	is_int(decode(&p, &b, b.len, &ip), TD_E_OK, "IPv6 routing header, 0 left: decodes");
+	ok(memcmp(p.dst, v6_dst, 16) == 0, "routing header, 0 segments left: dst as in the header");
+	free(ip);
+	b.len = 0;
+	ipv6(&b, 8 * 9, 0, 64);
+	for (int i = 0; i < 9; i++) {
+		put8(&b, 0); /* hop-by-hop after hop-by-hop ... */
+		put8(&b, 0);
+		put_fill(&b, 0, 6);
+	}
+	is_int(decode(&p, &b, b.len, &ip), TD_E_FORMAT, "9 extension headers in a row: FORMAT (no endless walk)");
+	free(ip);
+}
+
+/* 6in4 (IPv4 protocol 41) and Teredo (UDP 3544): the inner IPv6 packet. */
+static void test_tunnels(void)
+{
+	struct buf inner = v6_data(), b = { .len = 0 };
+	struct td_pkt p;
+	uint8_t *ip;
+	ipv4(&b, 5, (uint16_t)(20 + inner.len), 64, 41, 0);
+	put(&b, inner.b, inner.len);
+	is_int(decode(&p, &b, b.len, &ip), TD_E_OK, "6in4: decodes");
+	ok(p.ipver == 6 && p.encap == TD_ENCAP_6IN4 && p.ttl == 57 && memcmp(p.src, v6_src, 16) == 0 &&
+		   p.dport == 443 && p.payload_len == 5 && p.ip == ip + 20 && p.ip_len == inner.len,
+	   "6in4: the inner IPv6 packet (addresses, hop limit, port, payload, ip)");
+	free(ip);
+
+	b.len = 0;
+	ipv4(&b, 5, (uint16_t)(20 + 8 + 8 + inner.len), 64, PROTO_UDP, 0);
+	put16(&b, 3544);
+	put16(&b, 40000);
+	put16(&b, (uint16_t)(8 + 8 + inner.len));
+	put16(&b, 0);
+	put16(&b, 0); /* origin indication */
+	put16(&b, 0x1234);
+	put32(&b, 0x01020304);
+	put(&b, inner.b, inner.len);
+	is_int(decode(&p, &b, b.len, &ip), TD_E_OK, "Teredo with an origin indication: decodes");
+	ok(p.ipver == 6 && p.encap == TD_ENCAP_TEREDO && p.dport == 443 && p.payload_len == 5,
+	   "Teredo: the inner IPv6 packet");
+	free(ip);
+
+	b.len = 0;
+	ipv4(&b, 5, (uint16_t)(20 + 8 + 13 + inner.len), 64, PROTO_UDP, 0);
+	put16(&b, 40000);
+	put16(&b, 3544);
+	put16(&b, (uint16_t)(8 + 13 + inner.len));
+	put16(&b, 0);
+	put16(&b, 1); /* authentication indicator: id 1, auth 1, nonce 8, confirmation 1 */
+	put8(&b, 1);
+	put8(&b, 1);
+	put_fill(&b, 0xaa, 2 + 8 + 1);
+	put(&b, inner.b, inner.len);
+	is_int(decode(&p, &b, b.len, &ip), TD_E_OK, "Teredo with an authentication indicator: decodes");
+	ok(p.encap == TD_ENCAP_TEREDO && p.sport == 50001, "Teredo with authentication: the inner packet");
+	free(ip);
+
+	b.len = 0;
+	ipv4(&b, 5, (uint16_t)(20 + 8 + inner.len), 64, PROTO_UDP, 0);
+	put16(&b, 53);
+	put16(&b, 40000);
+	put16(&b, (uint16_t)(8 + inner.len));
+	put16(&b, 0);
+	put(&b, inner.b, inner.len);
+	is_int(decode(&p, &b, b.len, &ip), TD_E_FORMAT, "IPv6 in UDP off port 3544: not Teredo (FORMAT)");
+	free(ip);
+
+	b.len = 0;
+	ipv4(&b, 5, (uint16_t)(20 + 20 + inner.len), 64, 41, 0);
+	ipv4(&b, 5, (uint16_t)(20 + inner.len), 64, 41, 0);
+	put(&b, inner.b, inner.len);
+	is_int(decode(&p, &b, b.len, &ip), TD_E_FORMAT, "IPv4 inside protocol 41: FORMAT (only IPv6 is peeled)");
+	free(ip);
+
+	b.len = 0;
+	ipv4(&b, 5, (uint16_t)(20 + inner.len), 64, 41, 0x2000 /* MF */);
+	put(&b, inner.b, inner.len);
+	is_int(decode(&p, &b, b.len, &ip), TD_E_FORMAT, "a fragmented 6in4 carrier: FORMAT (not reassembled)");
+	free(ip);
+
+	for (size_t cut = 20; cut < 20 + 40; cut += 7) {
+		b.len = 0;
+		ipv4(&b, 5, (uint16_t)(20 + inner.len), 64, 41, 0);
+		put(&b, inner.b, inner.len);
+		enum td_err e = decode(&p, &b, cut, &ip);
+		ok(e != TD_E_OK, "6in4 cut at %zu bytes: an error (%d)", cut, (int)e);
+		free(ip);
+	}
+}
+
 static void test_ipv4_options(void)
 {
 	struct buf b = { .len = 0 };
@@ -559,6 +741,9 @@ int main(void)
 	test_ipv4_syn();
 	test_ipv6_data();
 	test_ipv6_extension_header();
+	test_ipv6_fragments();
+	test_ipv6_routing();
+	test_tunnels();
 	test_ipv4_options();
 	test_not_tcp();
 	test_bad_lengths();
