@@ -108,12 +108,16 @@ def main():
     ap.add_argument("--count", type=int, default=1, help="connections to serve, then exit")
     ap.add_argument("--accept-timeout", type=float, default=20.0)
     ap.add_argument("--io-timeout", type=float, default=5.0)
+    ap.add_argument("--client-ca", help="require a client certificate issued by this CA")
     a = ap.parse_args()
 
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.maximum_version = ssl.TLSVersion.TLSv1_2
     ctx.set_ciphers(a.ciphers)
     ctx.load_cert_chain(a.cert, a.key)
+    if a.client_ca:
+        ctx.verify_mode = ssl.CERT_REQUIRED  # a preauthenticating server
+        ctx.load_verify_locations(a.client_ca)
 
     lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -11,7 +11,7 @@
 #   * a private network namespace (mx<PID>) with only loopback; two tcpdumps run on lo
 #     for the whole run, one with -s 0 and one with -s 96 (--immediate-mode, big buffer);
 #   * real servers (nginx, haproxy, gnutls-serv, openssl s_server, squid ssl-bump, the
-#     HTTP.sys stand-in standin.py) each on its own address 127.0.1.N:443 (gnutls-serv
+#     HTTP.sys stand-in captures/gen/httpapi_standin.py) each on its own address 127.0.1.N:443 (gnutls-serv
 #     binds the wildcard; clients still connect to its 127.0.1.N); one server at a time;
 #   * real clients (openssl s_client, gnutls-cli, curl, mclient.py = python ssl with a
 #     chosen behaviour, also the IP-HTTPS-like NULL-suite client), strictly one after the
@@ -170,7 +170,7 @@ s_srv() {
 # standin IP CERTCHAIN KEY [EXTRA]  (Microsoft-HTTPAPI/2.0 stand-in, TLS 1.2 at most)
 standin_srv() {
     local ip=$1 cert=$2 key=$3; shift 3
-    timeout 300 "$PY" "$MDIR/standin.py" --listen "$ip" --port 443 --cert "$cert" --key "$key" \
+    timeout 300 "$PY" "$MDIR/../../captures/gen/httpapi_standin.py" --listen "$ip" --port 443 --cert "$cert" --key "$key" \
         --count 1000 --accept-timeout 120 --io-timeout 3 "$@" >"$L/standin-$ip" 2>&1 &
     SERVER_PID=$!; IP=$ip
     wait_listen "$ip:443"
