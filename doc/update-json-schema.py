@@ -33,7 +33,7 @@ FACT_TYPES = {
     "string": S, "list": STRS,
 }
 LEAF_KEPT = ["subject", "issuer", "not_before", "not_after", "expired", "not_yet_valid", "days_left",
-             "parse_error"]
+             "minutes_since_issue", "parse_error"]
 # name -> {JSON key: schema} written in its place (None: not written)
 FORMS = {
     "tls.client_hello.ja3": {"ja3": MD5, "ja3_string": S},

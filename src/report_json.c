@@ -118,7 +118,8 @@ static bool forms_ready;
 
 /* The leaf facts a flow keeps; the rest is in the certificate record. */
 static const char *const leaf_kept[] = {
-	"subject", "issuer", "not_before", "not_after", "expired", "not_yet_valid", "days_left", "parse_error",
+	"subject", "issuer", "not_before", "not_after", "expired", "not_yet_valid", "days_left",
+	"minutes_since_issue", "parse_error",
 };
 
 static enum jform form_of(const char *name)
