@@ -260,6 +260,7 @@ static void update(struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
 	t->last_frame = p->frame;
 	t->last_ts = p->ts;
 	t->packets++;
+	t->packets_dir[dir]++;
 	if (p->cut)
 		t->snapped_packets++;
 	if ((p->flags & (TD_TCP_SYN | TD_TCP_ACK)) == TD_TCP_SYN && dir == TD_DIR_C2S)

@@ -1,14 +1,18 @@
 /*
- * JSON Lines: one object per connection ("type":"flow") with the facts
- * nested at the dots of their names, the diagnosis and the findings; one
- * "type":"summary" object last. Schema: doc/json.md.
+ * JSON Lines: one object per connection ("type":"flow") with the join keys
+ * (ts, uid, community_id), the facts nested at the dots of their names, the
+ * diagnosis and the findings; before it a "type":"certificate" object for
+ * each certificate of its chains not written before (report_json_cert.c);
+ * one "type":"summary" object last. Schema: doc/json.md, doc/json-schema.json.
  */
 #include <string.h>
 #include <arpa/inet.h>
 #include "tlsdiag/report.h"
 #include "tlsdiag/factdesc.h"
+#include "tlsdiag/fingerprint.h"
 #include "tlsdiag/jsonw.h"
 #include "tlsdiag/names.h"
+#include "tlsdiag/report_ids.h"
 #include "tlsdiag/x509.h"
 
 #define MAX_PATH_DEPTH 8
@@ -39,7 +43,8 @@ static int split(const char *name, char parts[MAX_PATH_DEPTH][48])
 	return n;
 }
 
-static void nest_to(struct td_jsonw *w, struct nest *s, char parts[MAX_PATH_DEPTH][48], int n)
+/* Stand inside the parent of parts[n - 1]; the caller writes the key. */
+static void nest_parent(struct td_jsonw *w, struct nest *s, char parts[MAX_PATH_DEPTH][48], int n)
 {
 	int keep = 0;
 	while (keep < s->depth && keep < n - 1 && strcmp(s->open[keep], parts[keep]) == 0)
@@ -54,56 +59,6 @@ static void nest_to(struct td_jsonw *w, struct nest *s, char parts[MAX_PATH_DEPT
 		strcpy(s->open[s->depth], parts[s->depth]);
 		s->depth++;
 	}
-	td_jw_key(w, parts[n - 1]);
-}
-
-static void kv_str(struct td_jsonw *w, const char *k, const char *v)
-{
-	if (!v[0])
-		return;
-	td_jw_key(w, k);
-	td_jw_str(w, v);
-}
-
-static void kv_bool(struct td_jsonw *w, const char *k, bool v)
-{
-	td_jw_key(w, k);
-	td_jw_bool(w, v);
-}
-
-static void cert(struct td_jsonw *w, const struct td_cert_info *c)
-{
-	char t[32];
-	td_jw_obj_open(w);
-	kv_bool(w, "parsed", c->parsed);
-	kv_str(w, "error", c->error);
-	if (c->parsed) {
-		kv_str(w, "subject", c->subject);
-		kv_str(w, "issuer", c->issuer);
-		kv_str(w, "san_dns", c->san_dns);
-		kv_str(w, "san_ip", c->san_ip);
-		kv_str(w, "serial", c->serial);
-		td_iso_time(c->not_before, t, sizeof(t));
-		kv_str(w, "not_before", t);
-		td_iso_time(c->not_after, t, sizeof(t));
-		kv_str(w, "not_after", t);
-		td_jw_key(w, "days_left");
-		td_jw_double(w, c->days_left, 0);
-		kv_bool(w, "expired", c->expired);
-		kv_bool(w, "not_yet_valid", c->not_yet_valid);
-		kv_str(w, "key_type", c->key_type);
-		td_jw_key(w, "key_bits");
-		td_jw_u64(w, c->key_bits);
-		kv_str(w, "signature_algorithm", c->sig_alg);
-		kv_str(w, "sha256", c->sha256);
-		kv_bool(w, "self_signed", c->self_signed);
-		kv_bool(w, "ca", c->is_ca);
-		kv_str(w, "eku", c->eku);
-		kv_str(w, "crl_urls", c->crl_urls);
-		kv_str(w, "aia_urls", c->aia_urls);
-		kv_bool(w, "signed_by_next", c->signed_by_next);
-	}
-	td_jw_obj_close(w);
 }
 
 /* Whole numbers as integers, exactly, negative ones too (days left of an
@@ -139,14 +94,212 @@ static void value(struct td_jsonw *w, const struct td_value *v)
 			td_jw_str(w, td_value_item_name(v, i, buf, sizeof(buf)));
 		td_jw_arr_close(w);
 		break;
-	case TD_V_CHAIN: {
-		const struct td_chain_facts *c = v->chain;
-		td_jw_arr_open(w);
-		for (size_t i = 0; i < c->n; i++)
-			cert(w, &c->certs[i]);
-		td_jw_arr_close(w);
+	case TD_V_CHAIN: /* written by chain() */
+		td_jw_null(w);
 		break;
 	}
+}
+
+/* How a fact appears in JSON where it differs from its fact-table form
+ * (doc/json.md, "Facts in JSON"). */
+enum jform {
+	J_PLAIN = 0,
+	J_SKIP,        /* not written (a leaf fact in the certificate record) */
+	J_COMMA,       /* a comma-separated string: a list */
+	J_SEMI,        /* a "; "-separated string: a list */
+	J_CHAIN,       /* a chain: the SHA-256 fingerprints */
+	J_JA3,         /* "ja3": the MD5, "ja3_string": the string */
+	J_JA3S,        /* "ja3s", "ja3s_string", and "ja4s" */
+};
+
+#define MAX_FACTS 1024
+static uint8_t forms[MAX_FACTS];
+static bool forms_ready;
+
+/* The leaf facts a flow keeps; the rest is in the certificate record. */
+static const char *const leaf_kept[] = {
+	"subject", "issuer", "not_before", "not_after", "expired", "not_yet_valid", "days_left",
+	"minutes_since_issue", "parse_error",
+};
+
+static enum jform form_of(const char *name)
+{
+	static const struct { const char *name; enum jform form; } named[] = {
+		{ "tls.client_hello.ja3", J_JA3 },
+		{ "tls.client_hello.ja3_hash", J_SKIP },
+		{ "tls.client_hello.alpn", J_COMMA },
+		{ "tls.server_hello.ja3s", J_JA3S },
+		{ "tls.server_hello.ja3s_hash", J_SKIP },
+		{ "x509.server.chain", J_CHAIN },
+		{ "x509.client.chain", J_CHAIN },
+		{ "x509.client_auth.ca_names", J_SEMI },
+	};
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		if (strcmp(name, named[i].name) == 0)
+			return named[i].form;
+	if (strncmp(name, "x509.server.leaf.", 17) == 0 || strncmp(name, "x509.client.leaf.", 17) == 0) {
+		for (size_t i = 0; i < sizeof(leaf_kept) / sizeof(leaf_kept[0]); i++)
+			if (strcmp(name + 17, leaf_kept[i]) == 0)
+				return J_PLAIN;
+		return J_SKIP;
+	}
+	return J_PLAIN;
+}
+
+static void forms_init(void)
+{
+	for (size_t i = 0; i < td_facts_count && i < MAX_FACTS; i++)
+		forms[i] = (uint8_t)form_of(td_facts_table[i].name);
+	forms_ready = true;
+}
+
+static void chain(struct td_jsonw *w, const struct td_chain_facts *c, const struct td_cert_chain *msg)
+{
+	char sha256[65];
+	td_jw_arr_open(w);
+	for (size_t i = 0; i < c->n; i++) {
+		const struct td_blob *der = msg && i < msg->kept ? &msg->certs[i] : NULL;
+		if (td_cert_sha256(&c->certs[i], der, sha256))
+			td_jw_str(w, sha256);
+		else
+			td_jw_null(w);
+	}
+	td_jw_arr_close(w);
+}
+
+static void ja4s(struct td_jsonw *w, const struct td_server_hello *sh)
+{
+	struct td_fp_server fs = {
+		.legacy_version = sh->version, .suite = sh->suite, .exts = sh->exts, .n_exts = sh->n_exts,
+		.selected_version = sh->selected_version, .alpn = sh->alpn[0] ? sh->alpn : NULL,
+		.alpn_len = strlen(sh->alpn),
+	};
+	char out[TD_JA4_MAX];
+	td_ja4s(&fs, out);
+	if (out[0]) {
+		td_jw_key(w, "ja4s");
+		td_jw_str(w, out);
+	}
+}
+
+/* One fact, its key included, in its JSON form. */
+static void fact(struct td_jsonw *w, const struct td_facts *f, enum jform form, const char *key,
+		 const struct td_value *v)
+{
+	switch (form) {
+	case J_SKIP:
+		return;
+	case J_COMMA:
+	case J_SEMI:
+		td_jw_split(w, key, v->str, form == J_COMMA ? "," : "; ");
+		return;
+	case J_CHAIN: {
+		const struct td_chain_facts *c = v->chain;
+		bool server = f->x509 && c == &f->x509->server;
+		td_jw_key(w, key);
+		chain(w, c, f->tls ? (server ? &f->tls->server_certs : &f->tls->client_certs) : NULL);
+		return;
+	}
+	case J_JA3:
+		td_jw_key(w, "ja3");
+		td_jw_str(w, f->tls->ch.ja3_hash);
+		td_jw_key(w, "ja3_string");
+		td_jw_str(w, v->str);
+		return;
+	case J_JA3S:
+		td_jw_key(w, "ja3s");
+		td_jw_str(w, f->tls->sh.ja3s_hash);
+		td_jw_key(w, "ja3s_string");
+		td_jw_str(w, v->str);
+		ja4s(w, &f->tls->sh);
+		return;
+	case J_PLAIN:
+		break;
+	}
+	td_jw_key(w, key);
+	value(w, v);
+}
+
+/* TLS session resumption: TLS 1.3, the server accepted a PSK (its
+ * ServerHello carries pre_shared_key); before, the abbreviated handshake
+ * (the server's ChangeCipherSpec follows its ServerHello with neither a
+ * Certificate nor a ServerHelloDone). -1: no ServerHello, unknown. */
+static int resumed(const struct td_tls_facts *t)
+{
+	if (!t || !t->sh.seen || t->snapped)
+		return -1;
+	if (t->sh.selected_version == 0x0304) {
+		for (size_t i = 0; i < t->sh.n_exts; i++)
+			if (t->sh.exts[i] == 41)
+				return 1;
+		return 0;
+	}
+	return !t->server_certs.seen && !t->server_hello_done && t->dir[TD_DIR_S2C].ccs_seen;
+}
+
+/* The last readable alert of the connection, either side: the message list,
+ * and the first alert of each side for when that list was cut (its cap). */
+static const char *last_alert(const struct td_tls_facts *t, char *buf, size_t len)
+{
+	uint64_t frame = 0;
+	int desc = -1;
+	if (!t)
+		return NULL;
+	for (size_t i = t->n_events; i-- > 0;) {
+		const struct td_event *e = &t->events[i];
+		if (e->kind == TD_EV_ALERT && !e->encrypted) {
+			frame = e->frame;
+			desc = e->code & 0xff;
+			break;
+		}
+	}
+	for (int d = 0; d < 2; d++) {
+		const struct td_alert *a = &t->dir[d].alert;
+		if (a->seen && !a->encrypted && (desc < 0 || a->frame > frame)) {
+			frame = a->frame;
+			desc = a->description;
+		}
+	}
+	return desc < 0 ? NULL : td_name_fmt(TD_REG_ALERT, (uint32_t)desc, buf, len);
+}
+
+/* The keys before the facts: what joins this record with other tools'. */
+static void head(struct td_jsonw *w, const struct td_facts *f)
+{
+	char buf[48];
+	const struct td_tcp_facts *t = &f->tcp;
+	td_jw_key(w, "type");
+	td_jw_str(w, "flow");
+	td_iso_time_us(t->first_ts, buf, sizeof(buf));
+	td_jw_key(w, "ts");
+	td_jw_str(w, buf);
+	td_conn_uid(t, buf);
+	td_jw_key(w, "uid");
+	td_jw_str(w, buf);
+	td_community_id(&t->client_ip, t->client_port, &t->server_ip, t->server_port, 6, 0, buf);
+	if (buf[0]) {
+		td_jw_key(w, "community_id");
+		td_jw_str(w, buf);
+	}
+	td_jw_key(w, "id");
+	td_jw_u64(w, f->id);
+	td_jw_key(w, "file");
+	td_jw_str(w, f->file);
+	td_jw_key(w, "duration");
+	number(w, t->last_ts >= t->first_ts ? t->last_ts - t->first_ts : 0);
+	td_jw_key(w, "packets_client");
+	td_jw_u64(w, t->packets_dir[TD_DIR_C2S]);
+	td_jw_key(w, "packets_server");
+	td_jw_u64(w, t->packets_dir[TD_DIR_S2C]);
+	int r = resumed(f->tls);
+	if (r >= 0) {
+		td_jw_key(w, "resumed");
+		td_jw_bool(w, r == 1);
+	}
+	const char *alert = last_alert(f->tls, buf, sizeof(buf));
+	if (alert) {
+		td_jw_key(w, "last_alert");
+		td_jw_str(w, alert);
 	}
 }
 
@@ -222,21 +375,21 @@ void td_report_json_flow(FILE *out, const struct td_facts *f, const struct td_di
 {
 	struct td_jsonw w;
 	struct nest s = { .depth = 0 };
+	if (!forms_ready)
+		forms_init();
+	td_report_json_certs(out, f);
 	td_jw_init(&w, out);
 	td_jw_obj_open(&w);
-	td_jw_key(&w, "type");
-	td_jw_str(&w, "flow");
-	td_jw_key(&w, "id");
-	td_jw_u64(&w, f->id);
-	td_jw_key(&w, "file");
-	td_jw_str(&w, f->file);
+	head(&w, f);
 	for (size_t i = 0; i < td_facts_count; i++) {
 		struct td_value v;
 		char parts[MAX_PATH_DEPTH][48];
-		if (!td_fact_get(f, &td_facts_table[i], &v))
+		enum jform form = i < MAX_FACTS ? (enum jform)forms[i] : J_PLAIN;
+		if (form == J_SKIP || !td_fact_get(f, &td_facts_table[i], &v))
 			continue;
-		nest_to(&w, &s, parts, split(td_facts_table[i].name, parts));
-		value(&w, &v);
+		int n = split(td_facts_table[i].name, parts);
+		nest_parent(&w, &s, parts, n);
+		fact(&w, f, form, parts[n - 1], &v);
 	}
 	while (s.depth-- > 0)
 		td_jw_obj_close(&w);
@@ -257,6 +410,7 @@ void td_report_json_summary(FILE *out, const struct td_run_summary *s)
 	td_jw_key(&w, "packets"); td_jw_u64(&w, s->packets);
 	td_jw_key(&w, "bytes"); td_jw_u64(&w, s->bytes);
 	td_jw_key(&w, "connections"); td_jw_u64(&w, s->connections);
+	td_jw_key(&w, "certificates"); td_jw_u64(&w, td_report_json_certs_written());
 	td_jw_key(&w, "connections_not_tracked"); td_jw_u64(&w, s->connections_dropped);
 	td_jw_key(&w, "connections_not_tracked_memory"); td_jw_u64(&w, s->connections_dropped_memory);
 	td_jw_key(&w, "stray_packets"); td_jw_u64(&w, s->stray_packets);
@@ -291,6 +445,7 @@ void td_report_json_summary(FILE *out, const struct td_run_summary *s)
 	}
 	td_jw_obj_close(&w);
 	td_jw_newline(&w);
+	td_report_json_certs_reset(); /* the run is over */
 }
 
 void td_summary_caps(struct td_run_summary *s, uint32_t caps_hit)

@@ -183,7 +183,7 @@ js ext10k "10 000 extensions: 64 listed, caps list-length, the handshake followe
 	'g(flow(1), "tls.client_hello.sni") == "da.contoso.test"' \
 	'g(flow(1), "diagnosis.category") == "ok"' 'g(flow(1), "tls.client_hello.ja3")'
 js ext10k "10 000 extensions: JA3 $ja3 and JA4 $ja4, over every extension" \
-	"g(flow(1), 'tls.client_hello.ja3_hash') == '$ja3'" "g(flow(1), 'tls.client_hello.ja4') == '$ja4'"
+	"g(flow(1), 'tls.client_hello.ja3') == '$ja3'" "g(flow(1), 'tls.client_hello.ja4') == '$ja4'"
 grep -q 'note: cap reached (.*): list-length$' "$tmp/ext10k.txt.out" &&
 	grep -q '^   caps reached (connections): list-length 1$' "$tmp/ext10k.txt.out"
 ok $? "10 000 extensions: the text report names the cap, the summary counts it"

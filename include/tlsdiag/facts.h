@@ -115,6 +115,7 @@ struct td_tcp_facts {
 	uint64_t first_frame, last_frame;
 	double first_ts, last_ts;
 	uint64_t packets;
+	uint64_t packets_dir[2];     /* of those, per direction (enum td_dir) */
 	uint64_t bytes[2];           /* TCP payload bytes per direction (enum td_dir) */
 	uint64_t first_data_frame[2];
 	bool midstream;              /* no SYN seen: started before the capture */

@@ -1,7 +1,8 @@
 /*
  * TLS client/server fingerprints computed from parsed hello fields:
  * JA3 / JA3S (salesforce spec, MD5 via OpenSSL EVP) and JA4 (FoxIO JA4
- * specification, BSD-3 licensed; truncated SHA-256 via OpenSSL EVP).
+ * specification, BSD-3 licensed; truncated SHA-256 via OpenSSL EVP), and
+ * JA4S (src/fingerprint_ja4s.c).
  * GREASE values are removed as each specification says.
  */
 #ifndef TLSDIAG_FINGERPRINT_H
@@ -43,5 +44,11 @@ void td_ja3(const struct td_fp_client *c, char *str, size_t strlen_max, char md5
 void td_ja3s(const struct td_fp_server *s, char *str, size_t strlen_max, char md5hex[33]);
 /* JA4 ("t13d1516h2_8daaf6152771_b186095e22b6") and JA4_r (raw, unhashed). */
 void td_ja4(const struct td_fp_client *c, char ja4[TD_JA4_MAX], char *ja4_r, size_t ja4_r_max);
+
+/* JA4S ("t130200_1301_234ea6891581", src/fingerprint_ja4s.c): version from
+ * selected_version (else legacy_version), the extensions in wire order
+ * (the first TD_MAX_JA4S_EXTS), the chosen ALPN; "" when hashing fails. */
+#define TD_MAX_JA4S_EXTS 64
+void td_ja4s(const struct td_fp_server *s, char ja4s[TD_JA4_MAX]);
 
 #endif

@@ -37,4 +37,17 @@ void td_report_text_summary(FILE *out, const struct td_run_summary *s);
 void td_report_json_flow(FILE *out, const struct td_facts *f, const struct td_diagnosis *d);
 void td_report_json_summary(FILE *out, const struct td_run_summary *s);
 
+/* src/report_json_cert.c: the "type":"certificate" records of the flow's
+ * chains not written before in this run (td_report_json_flow calls it);
+ * how many were written; forget them (td_report_json_summary does, last). */
+void td_report_json_certs(FILE *out, const struct td_facts *f);
+uint64_t td_report_json_certs_written(void);
+void td_report_json_certs_reset(void);
+struct td_cert_info;
+/* The certificate's SHA-256, hex: the decoded one, else the DER's. */
+bool td_cert_sha256(const struct td_cert_info *ci, const struct td_blob *der, char out[65]);
+struct td_jsonw;
+/* key: [the members of list split at sep]; nothing when list is "". */
+void td_jw_split(struct td_jsonw *w, const char *k, const char *list, const char *sep);
+
 #endif

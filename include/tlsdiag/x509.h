@@ -152,4 +152,10 @@ bool td_cert_name_matches(const uint8_t *der, size_t len, const char *name, char
 /* The same for a certificate already parsed (NULL: no match). */
 bool td_cert_name_matches_x509(X509 *x, const char *name, char *matched, size_t matchedlen);
 
+
+/* JA4X of a parsed certificate ("a373a9f83c6b_2bab15409345_7bf9a7bf7029",
+ * src/x509_ja4x.c); false and "" when hashing fails. */
+#define TD_JA4X_MAX 39
+bool td_ja4x(X509 *x, char ja4x[TD_JA4X_MAX]);
+
 #endif

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Check tlsdiag --json output: jsonl.py FILE [EXPR ...]
 
-Exit 0 when FILE is valid JSON Lines -- one "flow" object per line, then exactly one
-"summary" object, last -- and every EXPR (a Python expression) is true. Otherwise say
+Exit 0 when FILE is valid JSON Lines -- one "flow" object per line (and "certificate"
+objects, counted in ncert), then exactly one "summary" object, last -- and every EXPR (a Python expression) is true. Otherwise say
 on stdout, as TAP comments, what failed. Outputs of a million lines are streamed: only
 the first 1000 flows are kept whole.
 
 Names an EXPR can use:
   summary   the summary object          n       the number of flow objects
+  ncert     the number of certificate objects
   flows     the first 1000 flows        flow(i) flow number i (1-based, among those kept)
   g(o, "a.b.c", default=None)           a dotted path into an object
   tally["path"]                         collections.Counter of that path's value over ALL
@@ -35,7 +36,7 @@ def main(argv):
     if len(argv) < 2:
         sys.stderr.write(__doc__)
         return 2
-    flows, summary, n = [], None, 0
+    flows, summary, n, ncert = [], None, 0, 0
     tally = {p: collections.Counter() for p in TALLY}
     try:
         with open(argv[1], encoding="utf-8") as f:
@@ -46,6 +47,9 @@ def main(argv):
                     return 1
                 if obj.get("type") == "summary":
                     summary = obj
+                    continue
+                if obj.get("type") == "certificate":
+                    ncert += 1
                     continue
                 if obj.get("type") != "flow":
                     print("# line %d: type %r" % (lineno, obj.get("type")))
@@ -62,7 +66,7 @@ def main(argv):
     if summary is None:
         print("# no summary line")
         return 1
-    env = {"summary": summary, "n": n, "flows": flows, "flow": lambda i: flows[i - 1], "g": g,
+    env = {"summary": summary, "n": n, "ncert": ncert, "flows": flows, "flow": lambda i: flows[i - 1], "g": g,
            "tally": tally, "MISSING": MISSING}
     bad = 0
     for expr in argv[2:]:
