@@ -21,6 +21,7 @@
 #include <openssl/x509.h>
 
 #include "tlsdiag/fingerprint.h"
+#include "tlsdiag/jsonw.h"
 #include "tlsdiag/report.h"
 #include "tlsdiag/report_ids.h"
 #include "tlsdiag/x509.h"
@@ -166,8 +167,30 @@ static void cert_sha256(void)
 	is_str(out, "1b65f68a522c858715f5dd951cd0402dc16691778814bf0759822b7a257421d0", "sha256 of the DER itself");
 }
 
+/* Lists written from joined strings: ALPN (","), CA names ("; "). */
+static void split_lists(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct td_jsonw w;
+	if (!f)
+		exit(99);
+	td_jw_init(&w, f);
+	td_jw_obj_open(&w);
+	td_jw_split(&w, "alpn", "h2,http/1.1", ",");
+	td_jw_split(&w, "none", "", ",");
+	td_jw_split(&w, "ca_names", "CN=A,O=B; CN=C", "; ");
+	td_jw_obj_close(&w);
+	fclose(f);
+	is_str(text, "{\"alpn\":[\"h2\",\"http/1.1\"],\"ca_names\":[\"CN=A,O=B\",\"CN=C\"]}",
+	       "lists: split at their separator, empty ones left out");
+	free(text);
+}
+
 int main(void)
 {
+	split_lists();
 	community_id();
 	uid();
 	iso_time();
