@@ -257,7 +257,10 @@ js syn "$nsyn SYNs, default --max-connections 100000: 100 000 reported, $((nsyn 
 	"summary['connections_not_tracked'] == $nsyn - 100000" "summary['packets'] == $nsyn" \
 	'summary["peak_connections"] == 100000' 'summary["categories"] == {"incomplete": 100000}' \
 	'tally["stage"] == {"syn-sent": 100000}' 'tally["tcp.syn_count"] == {1: 100000}'
-rss_below syn.json $((230 * MiB)) "100 000 half-open connections held; measured 111 MiB"
+# 136 MiB measured on 2026-12-07 (111 before the IPv6 pair, mid-stream and
+# per-side packet fields); ASan's shadow memory and quarantine double it (255).
+if [ -n "${TLSDIAG_SANITIZED:-}" ]; then syn_bound=320; else syn_bound=180; fi
+rss_below syn.json $((syn_bound * MiB)) "100 000 half-open connections held; measured 136 MiB, 255 MiB under ASan"
 run_digest 600 syn-all --max-connections $nsyn "$h/$syn"
 [ "$rc" -eq 1 ] && [ ! -s "$tmp/syn-all.err" ] && grep -qx "blocks $nsyn" "$tmp/syn-all.out" &&
 	grep -q "^== $nsyn connections in 1 file ($nsyn packets" "$tmp/syn-all.out" &&
