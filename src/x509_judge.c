@@ -521,8 +521,8 @@ static void expected_name(const struct td_x509_ctx *x, const struct td_tls_facts
 	snprintf(c->name_source, sizeof(c->name_source), "%s", src);
 }
 
-static void signal(struct td_chain_facts *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void signal(struct td_chain_facts *c, const char *fmt, ...)
+static void add_sign(struct td_chain_facts *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_sign(struct td_chain_facts *c, const char *fmt, ...)
 {
 	size_t used = strlen(c->inspection_signals);
 	if (used && used + 2 < sizeof(c->inspection_signals)) {
@@ -547,19 +547,19 @@ static void inspection_signals(struct td_x509_ctx *x, const struct td_tls_facts 
 	if (leaf->self_signed)
 		return; /* a device answering itself, not re-signing (wrong-backend) */
 	if (c->inspection_wording[0])
-		signal(c, "the chain is worded like an inspection CA ('%s')", c->inspection_wording);
+		add_sign(c, "the chain is worded like an inspection CA ('%s')", c->inspection_wording);
 	if (c->fresh_leaf)
-		signal(c, "the leaf was minted %d minutes before the connection", (int)leaf->minutes_since_issue);
+		add_sign(c, "the leaf was minted %d minutes before the connection", (int)leaf->minutes_since_issue);
 	if (c->resigned && !c->inspection_product[0])
-		signal(c, "an issuer other than the expected one signed it");
+		add_sign(c, "an issuer other than the expected one signed it");
 	if (t->ch.null_suites > 0 && t->sh.seen && !t->sh.null_cipher)
-		signal(c, "the client offered NULL suites and an encrypting one was chosen");
+		add_sign(c, "the client offered NULL suites and an encrypting one was chosen");
 	if (c->earlier_issuer[0])
-		signal(c, "an earlier connection to %s had a certificate from %s", c->expected_name, c->earlier_issuer);
+		add_sign(c, "an earlier connection to %s had a certificate from %s", c->expected_name, c->earlier_issuer);
 	if (c->only_issuer && c->issuer_sites >= 4)
-		signal(c, "one issuer signed for all %u unrelated sites so far", c->issuer_sites);
+		add_sign(c, "one issuer signed for all %u unrelated sites so far", c->issuer_sites);
 	if (c->client_cert_dropped)
-		signal(c, "no CertificateRequest, where earlier connections to %s had one", c->expected_name);
+		add_sign(c, "no CertificateRequest, where earlier connections to %s had one", c->expected_name);
 }
 
 void td_x509_analyze(struct td_x509_ctx *x, struct td_facts *f)
