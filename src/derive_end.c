@@ -10,6 +10,7 @@
 #include <string.h>
 #include "tlsdiag/diagnosis.h"
 #include "tlsdiag/names.h"
+#include "tlsdiag/str.h"
 
 /* TLS 1.3 record payload sizes (RFC 8446 5.2): the inner plaintext, one
  * content-type byte and a 16-byte AEAD tag (every suite but CCM_8). An
@@ -149,7 +150,7 @@ static void last_messages(const struct td_facts *f, uint64_t end, struct td_deri
 		if (end && ev->frame > end)
 			break;
 		if (name && ev->dir < 2)
-			snprintf(d->end_last[ev->dir], sizeof(d->end_last[0]), "%s", name);
+			td_str_copy(d->end_last[ev->dir], sizeof(d->end_last[0]), name);
 	}
 }
 
@@ -235,7 +236,7 @@ static void iphttps_identity(const struct td_facts *f, struct td_derived *d)
 	else if (strcmp(t->http_resp.server, "Microsoft-HTTPAPI/2.0") == 0)
 		by = "http-api";
 	d->iphttps = by[0] != '\0';
-	snprintf(d->iphttps_by, sizeof(d->iphttps_by), "%s", by);
+	td_str_copy(d->iphttps_by, sizeof(d->iphttps_by), by);
 }
 
 static void tcp_timing(const struct td_facts *f, struct td_derived *d)
@@ -254,7 +255,7 @@ void td_derive_end(struct td_facts *f)
 	const struct td_tls_facts *t = f->tls;
 	struct ending e = find_ending(f);
 	d->end_by = e.by;
-	snprintf(d->end_how, sizeof(d->end_how), "%s", e.how);
+	td_str_copy(d->end_how, sizeof(d->end_how), e.how);
 	d->end_frame = e.frame;
 	d->end_alert_inferred = e.inferred;
 	last_messages(f, e.frame, d);

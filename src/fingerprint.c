@@ -50,8 +50,12 @@ struct fp_out {
 	char *buf;        /* NULL: digest only */
 	size_t cap;       /* bytes at buf, the NUL included */
 	size_t len;       /* bytes kept in buf */
-	EVP_MD_CTX *md;   /* NULL: the bytes being written are not hashed */
+	EVP_MD_CTX *md;   /* NULL: the bytes being written are not hashed; set with out_hash() */
 	bool md_failed;   /* a digest update failed */
+	/* Bytes on their way to md: one update per few hundred bytes instead
+	 * of one per number and separator (an update costs more than the bytes). */
+	char stage[512];
+	size_t staged;
 };
 
 static void out_init(struct fp_out *o, char *buf, size_t cap)
@@ -61,14 +65,38 @@ static void out_init(struct fp_out *o, char *buf, size_t cap)
 	o->len = 0;
 	o->md = NULL;
 	o->md_failed = false;
+	o->staged = 0;
 	if (o->buf != NULL)
 		o->buf[0] = '\0';
 }
 
+static void out_flush(struct fp_out *o)
+{
+	if (o->md != NULL && o->staged > 0 && EVP_DigestUpdate(o->md, o->stage, o->staged) != 1)
+		o->md_failed = true;
+	o->staged = 0;
+}
+
+/* From now on the bytes go (also) into md; NULL: into no digest. */
+static void out_hash(struct fp_out *o, EVP_MD_CTX *md)
+{
+	out_flush(o);
+	o->md = md;
+}
+
 static void out_put(struct fp_out *o, const char *s, size_t n)
 {
-	if (o->md != NULL && EVP_DigestUpdate(o->md, s, n) != 1)
-		o->md_failed = true;
+	if (o->md != NULL) {
+		if (o->staged + n > sizeof(o->stage))
+			out_flush(o);
+		if (n > sizeof(o->stage)) {
+			if (EVP_DigestUpdate(o->md, s, n) != 1)
+				o->md_failed = true;
+		} else {
+			memcpy(o->stage + o->staged, s, n);
+			o->staged += n;
+		}
+	}
 	if (o->buf != NULL && o->len + 1 < o->cap) {
 		size_t room = o->cap - 1 - o->len;
 		size_t k = n < room ? n : room;
@@ -144,9 +172,26 @@ static void out_hex_list(struct fp_out *o, const uint16_t *v, size_t n)
 	}
 }
 
-static EVP_MD_CTX *md_start(const EVP_MD *type)
+enum md_kind { MD_MD5, MD_SHA256 };
+
+/* The digest, fetched once: EVP_md5() and EVP_sha256() fetch from the
+ * provider (taking its locks) on every init. NULL when the provider has
+ * none (MD5 under FIPS): the hash outputs are then empty. */
+static const EVP_MD *md_type(enum md_kind k)
 {
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	static EVP_MD *md[2];
+	static bool tried[2];
+	if (!tried[k]) {
+		tried[k] = true;
+		md[k] = EVP_MD_fetch(NULL, k == MD_MD5 ? "MD5" : "SHA256", NULL);
+	}
+	return md[k];
+}
+
+static EVP_MD_CTX *md_start(enum md_kind k)
+{
+	const EVP_MD *type = md_type(k);
+	EVP_MD_CTX *md = type != NULL ? EVP_MD_CTX_new() : NULL;
 
 	if (md != NULL && EVP_DigestInit_ex(md, type, NULL) != 1) {
 		EVP_MD_CTX_free(md);
@@ -173,6 +218,7 @@ static bool md_finish_hex(EVP_MD_CTX *md, char *hex, size_t hexlen)
 /* MD5 of everything the sink hashed, or "" when a digest step failed. */
 static void ja3_finish(struct fp_out *o, char md5hex[MD5_HEX_LEN + 1])
 {
+	out_flush(o);
 	md5hex[0] = '\0';
 	if (o->md != NULL && !o->md_failed && !md_finish_hex(o->md, md5hex, MD5_HEX_LEN))
 		md5hex[0] = '\0';
@@ -185,7 +231,7 @@ void td_ja3(const struct td_fp_client *c, char *str, size_t str_max, char md5hex
 	struct fp_out o;
 
 	out_init(&o, str, str_max);
-	o.md = md_start(EVP_md5());
+	out_hash(&o, md_start(MD_MD5));
 	out_dec(&o, c->legacy_version);
 	out_str(&o, ",");
 	out_dec_list(&o, c->suites, c->n_suites);
@@ -203,7 +249,7 @@ void td_ja3s(const struct td_fp_server *s, char *str, size_t str_max, char md5he
 	struct fp_out o;
 
 	out_init(&o, str, str_max);
-	o.md = md_start(EVP_md5());
+	out_hash(&o, md_start(MD_MD5));
 	out_dec(&o, s->legacy_version);
 	out_str(&o, ",");
 	out_dec(&o, s->suite);
@@ -228,39 +274,59 @@ static int cmp_u16(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Lists this long are sorted in place by insertion (no allocation, no
+ * qsort's merge buffer); a hostile hello's longer ones go to qsort. */
+#define SMALL_LIST 128
+
+struct u16_list {
+	uint16_t small[SMALL_LIST];
+	uint16_t *v;      /* small, or a heap copy */
+	size_t n;
+};
+
+static void sort_u16(uint16_t *v, size_t n)
+{
+	if (n > SMALL_LIST) {
+		qsort(v, n, sizeof *v, cmp_u16);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint16_t x = v[i];
+		size_t j = i;
+
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
 /*
  * A JA4 list: GREASE removed (and SNI and ALPN too when drop_sni_alpn),
- * sorted. *out is NULL when the result is empty; false only when out of
- * memory. The lists are copied because the caller's stay in wire order.
+ * sorted, in out (out->n is 0 when the result is empty); false only when out
+ * of memory. The lists are copied because the caller's stay in wire order.
  */
-static bool sorted_copy(const uint16_t *v, size_t n, bool drop_sni_alpn, uint16_t **out,
-			size_t *n_out)
+static bool sorted_copy(const uint16_t *v, size_t n, bool drop_sni_alpn, struct u16_list *out)
 {
-	uint16_t *copy;
-	size_t k = 0;
-
-	*out = NULL;
-	*n_out = 0;
-	if (n == 0)
-		return true;
-	copy = calloc(n, sizeof *copy);
-	if (copy == NULL)
+	out->v = out->small;
+	out->n = 0;
+	if (n > SMALL_LIST && (out->v = calloc(n, sizeof *out->v)) == NULL)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		bool sni_alpn = v[i] == EXT_SERVER_NAME || v[i] == EXT_ALPN;
 
 		if (td_is_grease(v[i]) || (drop_sni_alpn && sni_alpn))
 			continue;
-		copy[k++] = v[i];
+		out->v[out->n++] = v[i];
 	}
-	if (k == 0) {
-		free(copy);
-		return true;
-	}
-	qsort(copy, k, sizeof *copy, cmp_u16);
-	*out = copy;
-	*n_out = k;
+	sort_u16(out->v, out->n);
 	return true;
+}
+
+static void list_free(struct u16_list *l)
+{
+	if (l->v != l->small)
+		free(l->v);
+	l->v = l->small;
 }
 
 /* The highest non-GREASE supported_versions value, else legacy_version. */
@@ -379,16 +445,16 @@ static bool ja4_bc(const struct td_fp_client *c, const uint16_t *suites, size_t 
 
 	memcpy(hash_b, JA4_NO_VALUES, JA4_HASH_LEN + 1);
 	memcpy(hash_c, JA4_NO_VALUES, JA4_HASH_LEN + 1);
-	if (n_suites > 0 && (md_b = md_start(EVP_sha256())) == NULL)
+	if (n_suites > 0 && (md_b = md_start(MD_SHA256)) == NULL)
 		goto out;
-	if (n_exts > 0 && (md_c = md_start(EVP_sha256())) == NULL)
+	if (n_exts > 0 && (md_c = md_start(MD_SHA256)) == NULL)
 		goto out;
 
-	raw->md = md_b;
+	out_hash(raw, md_b);
 	out_hex_list(raw, suites, n_suites);
-	raw->md = NULL;
+	out_hash(raw, NULL);
 	out_str(raw, "_");
-	raw->md = md_c;
+	out_hash(raw, md_c);
 	if (n_exts > 0) {
 		out_hex_list(raw, exts, n_exts);
 		if (count_non_grease(c->sigalgs, c->n_sigalgs) > 0) {
@@ -396,7 +462,7 @@ static bool ja4_bc(const struct td_fp_client *c, const uint16_t *suites, size_t 
 			out_hex_list(raw, c->sigalgs, c->n_sigalgs);
 		}
 	}
-	raw->md = NULL;
+	out_hash(raw, NULL);
 
 	if (raw->md_failed)
 		goto out;
@@ -413,21 +479,20 @@ out:
 
 void td_ja4(const struct td_fp_client *c, char ja4[TD_JA4_MAX], char *ja4_r, size_t ja4_r_max)
 {
-	uint16_t *suites = NULL, *exts = NULL;
-	size_t n_suites = 0, n_exts = 0;
+	struct u16_list suites = { .v = suites.small }, exts = { .v = exts.small };
 	char a[JA4_A_LEN + 1], hash_b[JA4_HASH_LEN + 1], hash_c[JA4_HASH_LEN + 1];
 	struct fp_out raw;
 
 	ja4[0] = '\0';
 	out_init(&raw, ja4_r, ja4_r_max);
-	if (!sorted_copy(c->suites, c->n_suites, false, &suites, &n_suites) ||
-	    !sorted_copy(c->exts, c->n_exts, true, &exts, &n_exts))
+	if (!sorted_copy(c->suites, c->n_suites, false, &suites) ||
+	    !sorted_copy(c->exts, c->n_exts, true, &exts))
 		goto out;
 
 	ja4_a(c, a);
 	out_str(&raw, a);
 	out_str(&raw, "_");
-	if (!ja4_bc(c, suites, n_suites, exts, n_exts, &raw, hash_b, hash_c)) {
+	if (!ja4_bc(c, suites.v, suites.n, exts.v, exts.n, &raw, hash_b, hash_c)) {
 		if (raw.buf != NULL)
 			raw.buf[0] = '\0';   /* both outputs empty, never half a result */
 		goto out;
@@ -439,6 +504,6 @@ void td_ja4(const struct td_fp_client *c, char ja4[TD_JA4_MAX], char *ja4_r, siz
 	ja4[JA4_A_LEN + 1 + JA4_HASH_LEN] = '_';
 	memcpy(ja4 + JA4_A_LEN + 2 + JA4_HASH_LEN, hash_c, JA4_HASH_LEN + 1);
 out:
-	free(suites);
-	free(exts);
+	list_free(&suites);
+	list_free(&exts);
 }

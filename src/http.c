@@ -47,17 +47,21 @@ void td_first_line(const uint8_t *data, size_t len, char *out, size_t outlen)
 	size_t o = 0;
 	if (outlen == 0)
 		return;
+	static const char hex[] = "0123456789abcdef";
 	for (size_t i = 0; i < len && data[i] != '\r' && data[i] != '\n'; i++) {
-		char tmp[5];
-		int n;
-		if (data[i] >= 0x20 && data[i] < 0x7f && data[i] != '\\')
-			n = snprintf(tmp, sizeof(tmp), "%c", data[i]);
-		else
-			n = snprintf(tmp, sizeof(tmp), "\\x%02x", data[i]);
-		if (n < 0 || o + (size_t)n >= outlen)
+		char tmp[4] = { (char)data[i] };
+		size_t n = 1;
+		if (data[i] < 0x20 || data[i] >= 0x7f || data[i] == '\\') {
+			tmp[0] = '\\';
+			tmp[1] = 'x';
+			tmp[2] = hex[data[i] >> 4];
+			tmp[3] = hex[data[i] & 0xf];
+			n = 4;
+		}
+		if (o + n >= outlen)
 			break;
-		memcpy(out + o, tmp, (size_t)n);
-		o += (size_t)n;
+		memcpy(out + o, tmp, n);
+		o += n;
 	}
 	out[o] = '\0';
 }

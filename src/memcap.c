@@ -3,13 +3,13 @@
 #include "tlsdiag/memcap.h"
 
 static size_t g_cap;
-static unsigned g_calls;
+static size_t g_until_check; /* calls before the heap is measured again */
 static bool g_reached;
 
 void td_memcap_set(size_t bytes)
 {
 	g_cap = bytes;
-	g_calls = 0;
+	g_until_check = 0;
 	g_reached = false;
 }
 
@@ -27,7 +27,16 @@ bool td_memcap_reached(void)
 {
 	if (!g_cap)
 		return false;
-	if (g_calls++ % TD_MEMCAP_EVERY == 0)
-		g_reached = td_memcap_in_use() >= g_cap;
+	if (g_until_check > 0) {
+		g_until_check--;
+		return g_reached;
+	}
+	size_t used = td_memcap_in_use();
+	g_reached = used >= g_cap;
+	/* A call grows the heap by one packet's payload or one connection at
+	 * most (under 64 KiB): far below the cap, the next measure can wait
+	 * until that much growth could have used the headroom. */
+	size_t far = g_reached ? 0 : (g_cap - used) >> 16;
+	g_until_check = far > TD_MEMCAP_EVERY ? far : TD_MEMCAP_EVERY;
 	return g_reached;
 }

@@ -864,7 +864,7 @@ static bool suite_name_has(uint16_t suite, const char *part)
 	return name != NULL && strstr(name, part) != NULL;
 }
 
-bool td_suite_is_null(uint16_t suite)
+static bool suite_name_is_null(uint16_t suite)
 {
 	const char *name = td_name(TD_REG_CIPHER_SUITE, suite);
 
@@ -874,6 +874,22 @@ bool td_suite_is_null(uint16_t suite)
 	 * integrity-only TLS 1.3 suites encrypt nothing either. */
 	return strstr(name, "_WITH_NULL_") != NULL || strcmp(name, "TLS_SHA256_SHA256") == 0 ||
 	       strcmp(name, "TLS_SHA384_SHA384") == 0;
+}
+
+/* Asked for every suite of every hello: the names are searched once, into
+ * a bit per code point (8 KiB). */
+bool td_suite_is_null(uint16_t suite)
+{
+	static uint64_t bits[65536 / 64];
+	static bool built;
+
+	if (!built) {
+		for (uint32_t v = 0; v < 65536; v++)
+			if (suite_name_is_null((uint16_t)v))
+				bits[v / 64] |= 1ull << (v % 64);
+		built = true;
+	}
+	return (bits[suite / 64] >> (suite % 64)) & 1;
 }
 
 bool td_suite_is_dhe(uint16_t suite)

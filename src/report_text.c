@@ -13,6 +13,7 @@
 #include "tlsdiag/names.h"
 #include "tlsdiag/factdesc.h"
 #include "tlsdiag/x509.h"
+#include "tlsdiag/str.h"
 
 #define SHOW_SUITES 4
 
@@ -28,15 +29,130 @@ struct lines {
 	size_t n;
 };
 
-TD_PRINTF(5, 6) static void add(struct lines *ls, uint64_t frame, double ts, enum td_dir dir,
-				const char *fmt, ...)
+/* A connection's block is built here and written with one call: stdio's
+ * locking and buffering per fprintf were a fifth of a run. */
+struct tb {
+	char *p;
+	size_t n, cap;
+	bool failed; /* out of memory: what was built is written, the rest dropped */
+};
+
+static bool tb_room(struct tb *b, size_t more)
+{
+	if (b->failed)
+		return false;
+	if (b->n + more + 1 <= b->cap)
+		return true;
+	size_t cap = b->cap ? b->cap : 16384;
+	while (cap < b->n + more + 1)
+		cap *= 2;
+	char *p = realloc(b->p, cap);
+	if (!p) {
+		b->failed = true;
+		return false;
+	}
+	b->p = p;
+	b->cap = cap;
+	return true;
+}
+
+static void tb_put(struct tb *b, const char *s, size_t n)
+{
+	if (!tb_room(b, n))
+		return;
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+}
+
+static void tb_s(struct tb *b, const char *s)
+{
+	tb_put(b, s, strlen(s));
+}
+
+static void tb_c(struct tb *b, char c)
+{
+	tb_put(b, &c, 1);
+}
+
+TD_PRINTF(2, 3) static void tb_f(struct tb *b, const char *fmt, ...)
+{
+	va_list ap;
+	if (!tb_room(b, 512))
+		return;
+	/* Formatted once where it fits, as it almost always does. */
+	va_start(ap, fmt);
+	int n = vsnprintf(b->p + b->n, b->cap - b->n, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= b->cap - b->n) {
+		if (!tb_room(b, (size_t)n))
+			return;
+		va_start(ap, fmt);
+		vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	b->n += (size_t)n;
+}
+
+/* An unsigned number right-aligned in width columns, as "%*llu". */
+static void tb_u(struct tb *b, uint64_t v, int width)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (int pad = width - (int)(sizeof(tmp) - i); pad > 0; pad--)
+		tb_c(b, ' ');
+	tb_put(b, tmp + i, sizeof(tmp) - i);
+}
+
+/* Seconds as "%10.6f" prints them. Captures keep microseconds, so the value
+ * is never near a rounding tie; when it is (or out of range), printf says. */
+static void tb_seconds(struct tb *b, double s)
+{
+	double us = s * 1e6;
+	if (!(us >= 0 && us < 1e12)) { /* beyond, a double's step nears the tie margin */
+		tb_f(b, "%10.6f", s);
+		return;
+	}
+	uint64_t whole = (uint64_t)us; /* us >= 0: the floor */
+	double fr = us - (double)whole;
+	if (fr > 0.499 && fr < 0.501) {
+		tb_f(b, "%10.6f", s);
+		return;
+	}
+	uint64_t v = whole + (fr > 0.5);
+	char frac[7];
+	uint64_t f = v % 1000000;
+	for (int i = 5; i >= 0; i--, f /= 10)
+		frac[i] = (char)('0' + f % 10);
+	frac[6] = '\0';
+	tb_u(b, v / 1000000, 3); /* 10 columns: 3 + '.' + 6 */
+	tb_c(b, '.');
+	tb_put(b, frac, 6);
+}
+
+static struct line *add_line(struct lines *ls, uint64_t frame, double ts, enum td_dir dir)
 {
 	if (frame == 0 || ls->n >= TD_ARRAY_LEN(ls->l))
-		return;
+		return NULL;
 	struct line *l = &ls->l[ls->n++];
 	l->frame = frame;
 	l->ts = ts;
 	l->dir = (uint8_t)dir;
+	l->text[0] = '\0';
+	return l;
+}
+
+TD_PRINTF(5, 6) static void add(struct lines *ls, uint64_t frame, double ts, enum td_dir dir,
+				const char *fmt, ...)
+{
+	struct line *l = add_line(ls, frame, ts, dir);
+	if (!l)
+		return;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(l->text, sizeof(l->text), fmt, ap);
@@ -83,10 +199,12 @@ static void message_name(uint16_t type, char *buf, size_t len)
 		{ 16, "ClientKeyExchange" }, { 20, "Finished" }, { 22, "CertificateStatus" }, { 24, "KeyUpdate" },
 	};
 	char name[64];
-	snprintf(buf, len, "%s", td_name_fmt(TD_REG_HANDSHAKE, type, name, sizeof(name)));
 	for (size_t i = 0; i < TD_ARRAY_LEN(pretty); i++)
-		if (pretty[i].type == type)
-			snprintf(buf, len, "%s", pretty[i].pretty);
+		if (pretty[i].type == type) {
+			td_str_copy(buf, len, pretty[i].pretty);
+			return;
+		}
+	td_str_copy(buf, len, td_name_fmt(TD_REG_HANDSHAKE, type, name, sizeof(name)));
 }
 
 static void handshake_text(const struct td_tls_facts *t, const struct td_event *e, char *buf, size_t len)
@@ -254,86 +372,86 @@ static void endpoint(const struct td_ip *ip, uint16_t port, char *buf, size_t le
 }
 
 /* A connection picked up without its SYN: what of its start is missing. */
-static void midstream_line(FILE *out, const struct td_facts *f)
+static void midstream_line(struct tb *out, const struct td_facts *f)
 {
 	const struct td_tls_facts *t = f->tls;
-	fprintf(out, "  started before the capture (no SYN): followed from frame %llu",
+	tb_f(out, "  started before the capture (no SYN): followed from frame %llu",
 		(unsigned long long)f->tcp.first_frame);
 	for (int i = 0; t && i < 2; i++)
 		if (t->dir[i].resync_skipped)
-			fprintf(out, "; the %s's first %u bytes passed over to a record boundary",
+			tb_f(out, "; the %s's first %u bytes passed over to a record boundary",
 				i == TD_DIR_C2S ? "client" : "server", t->dir[i].resync_skipped);
-	fputc('\n', out);
+	tb_c(out, '\n');
 }
 
-static void header(FILE *out, const struct td_facts *f)
+static void header(struct tb *out, const struct td_facts *f)
 {
 	char c[80], s[80];
 	endpoint(&f->tcp.client_ip, f->tcp.client_port, c, sizeof(c));
 	endpoint(&f->tcp.server_ip, f->tcp.server_port, s, sizeof(s));
-	fprintf(out, "#%u %s -> %s", f->id, c, s);
+	tb_f(out, "#%u %s -> %s", f->id, c, s);
 	if (f->tls && f->tls->ch.sni[0])
-		fprintf(out, "  SNI %s", f->tls->ch.sni);
+		tb_f(out, "  SNI %s", f->tls->ch.sni);
 	if (f->on_proxy_port)
-		fprintf(out, "  (proxy port)");
-	fprintf(out, "  [%s]\n", f->file);
+		tb_f(out, "  (proxy port)");
+	tb_f(out, "  [%s]\n", f->file);
 	if (!f->tcp.reassembled && f->tcp.not_reassembled_why[0])
-		fprintf(out, "  payload not followed: %s\n", f->tcp.not_reassembled_why);
+		tb_f(out, "  payload not followed: %s\n", f->tcp.not_reassembled_why);
 	else if (f->tcp.midstream)
 		midstream_line(out, f);
 }
 
-static void cert_lines(FILE *out, const struct td_cert_info *c, size_t i)
+static void cert_lines(struct tb *out, const struct td_cert_info *c, size_t i)
 {
 	char nb[32], na[32];
 	if (!c->parsed) {
-		fprintf(out, "    [%zu] does not parse: %s\n", i, c->error);
+		tb_f(out, "    [%zu] does not parse: %s\n", i, c->error);
 		return;
 	}
 	td_iso_time(c->not_before, nb, sizeof(nb));
 	td_iso_time(c->not_after, na, sizeof(na));
-	fprintf(out, "    [%zu] %s\n        issuer %s%s\n", i, c->subject, c->issuer,
+	tb_f(out, "    [%zu] %s\n        issuer %s%s\n", i, c->subject, c->issuer,
 		c->self_signed ? " (self-signed)" : "");
-	fprintf(out, "        valid %.10s to %.10s: %s, %d days left; %s %u, %s%s%s\n", nb, na,
+	tb_f(out, "        valid %.10s to %.10s: %s, %d days left; %s %u, %s%s%s\n", nb, na,
 		c->expired ? "EXPIRED" : c->not_yet_valid ? "NOT YET VALID" : "valid", c->days_left,
 		c->key_type, c->key_bits, c->sig_alg, c->san_dns[0] ? "; SAN " : "", c->san_dns);
 }
 
-static void chain_summary(FILE *out, const struct td_chain_facts *c, bool server)
+static void chain_summary(struct tb *out, const struct td_chain_facts *c, bool server)
 {
 	if (c->name_checked)
-		fprintf(out, "    name %s (from %s): %s%s%s%s\n", c->expected_name, c->name_source,
+		tb_f(out, "    name %s (from %s): %s%s%s%s\n", c->expected_name, c->name_source,
 			c->name_matched ? "matches " : "NOT covered by the certificate",
 			c->name_matched ? c->matched_name : "",
 			c->cn_matches ? " (the subject CN too)" : c->name_matched ? " (in the SAN only)" : "",
 			c->multi_san_not_subject ? "; multi-SAN certificate without the name as subject" : "");
 	if (c->verify_attempted && c->trusted)
-		fprintf(out, "    trust: verified to a trust anchor at the capture's time\n");
+		tb_f(out, "    trust: verified to a trust anchor at the capture's time\n");
 	else if (c->verify_attempted)
-		fprintf(out, "    trust: NOT trusted: %s (%s)\n", c->verify_error, c->verify_reason);
+		tb_f(out, "    trust: NOT trusted: %s (%s)\n", c->verify_error, c->verify_reason);
 	else
-		fprintf(out, "    trust: not checked (no trust anchors: --ca-file, --ca-path, --system-ca)\n");
+		tb_f(out, "    trust: not checked (no trust anchors: --ca-file, --ca-path, --system-ca)\n");
 	if (!c->ordered && c->n > 1)
-		fprintf(out, "    chain: out of order (a certificate is not issued by the next)\n");
+		tb_f(out, "    chain: out of order (a certificate is not issued by the next)\n");
 	if (c->incomplete)
-		fprintf(out, "    chain: ends with a certificate that is no CA: its issuer was not sent%s\n",
+		tb_f(out, "    chain: ends with a certificate that is no CA: its issuer was not sent%s\n",
 			c->missing_intermediate ? " and no anchor holds it (missing intermediate)" : "");
 	if (server && c->inspection_product[0])
-		fprintf(out, "    interception: issued by a %s inspection CA\n", c->inspection_product);
+		tb_f(out, "    interception: issued by a %s inspection CA\n", c->inspection_product);
 	if (server && c->resigned)
-		fprintf(out, "    interception: the names match but the issuer is not the expected one (re-signed)\n");
+		tb_f(out, "    interception: the names match but the issuer is not the expected one (re-signed)\n");
 	if (server && c->fresh_leaf)
-		fprintf(out, "    interception: the leaf became valid %d minutes before the capture\n",
+		tb_f(out, "    interception: the leaf became valid %d minutes before the capture\n",
 			c->certs[0].minutes_since_issue);
 	if (server && c->device_self_signed)
-		fprintf(out, "    wrong server: a self-signed certificate for other names (a device answering itself)\n");
+		tb_f(out, "    wrong server: a self-signed certificate for other names (a device answering itself)\n");
 	if (c->expect_issuer_checked)
-		fprintf(out, "    expected issuer: %s\n", c->expect_issuer_ok ? "yes" : "NO");
+		tb_f(out, "    expected issuer: %s\n", c->expect_issuer_ok ? "yes" : "NO");
 	if (c->expect_fingerprint_checked)
-		fprintf(out, "    expected fingerprint: %s\n", c->expect_fingerprint_ok ? "yes" : "NO");
+		tb_f(out, "    expected fingerprint: %s\n", c->expect_fingerprint_ok ? "yes" : "NO");
 }
 
-static void x509_section(FILE *out, const struct td_x509_facts *x)
+static void x509_section(struct tb *out, const struct td_x509_facts *x)
 {
 	const struct { const struct td_chain_facts *c; const char *who; } sides[] = {
 		{ &x->server, "server" }, { &x->client, "client" },
@@ -342,79 +460,126 @@ static void x509_section(FILE *out, const struct td_x509_facts *x)
 		const struct td_chain_facts *c = sides[s].c;
 		if (!c->seen)
 			continue;
-		fprintf(out, "  %s certificates:\n", sides[s].who);
+		tb_f(out, "  %s certificates:\n", sides[s].who);
 		for (size_t i = 0; i < c->n; i++)
 			cert_lines(out, &c->certs[i], i);
 		chain_summary(out, c, s == 0);
 	}
 	const struct td_client_auth_facts *a = &x->client_auth;
 	if (a->requested) {
-		fprintf(out, "  client certificate requested; accepted issuers: %s\n",
+		tb_f(out, "  client certificate requested; accepted issuers: %s\n",
 			a->ca_names[0] ? a->ca_names : "(any: empty list)");
 		if (a->sent_empty)
-			fprintf(out, "    the client sent none (empty Certificate)\n");
+			tb_f(out, "    the client sent none (empty Certificate)\n");
 		else if (x->client.seen)
-			fprintf(out, "    the client's issuer is %slisted; its EKU %s client authentication\n",
+			tb_f(out, "    the client's issuer is %slisted; its EKU %s client authentication\n",
 				a->issuer_listed ? "" : "NOT ", a->eku_allows_client_auth ? "allows" : "does NOT allow");
 	}
 }
 
 /* Which caps were reached, so the analyst knows which option to raise. */
-static void caps_note(FILE *out, uint32_t caps_hit)
+static void caps_note(struct tb *out, uint32_t caps_hit)
 {
 	const char *sep = "";
-	fprintf(out, "  note: cap reached (the listing is incomplete; see CAPS in tlsdiag(1)):");
+	tb_f(out, "  note: cap reached (the listing is incomplete; see CAPS in tlsdiag(1)):");
 	for (unsigned c = 1; c < TD_CAP_COUNT; c++) {
 		if (!(caps_hit & (1u << c)))
 			continue;
-		fprintf(out, "%s %s", sep, td_cap_name((enum td_cap)c));
+		tb_f(out, "%s %s", sep, td_cap_name((enum td_cap)c));
 		sep = ",";
 	}
-	fputc('\n', out);
+	tb_c(out, '\n');
+}
+
+static void lines_out(struct tb *out, const struct lines *ls, double first_ts)
+{
+	for (size_t i = 0; i < ls->n; i++) {
+		const struct line *l = &ls->l[i];
+		tb_put(out, "  ", 2);
+		tb_u(out, l->frame, 6);
+		tb_c(out, ' ');
+		tb_seconds(out, l->ts - first_ts);
+		tb_c(out, ' ');
+		tb_s(out, td_dir_arrow((enum td_dir)l->dir));
+		tb_put(out, "  ", 2);
+		tb_s(out, l->text);
+		tb_c(out, '\n');
+	}
+}
+
+static void diagnosis_lines(struct tb *out, const struct td_diagnosis *d)
+{
+	tb_s(out, "  diagnosis: ");
+	tb_s(out, d->category);
+	if (d->windows_error) {
+		tb_put(out, " [", 2);
+		tb_s(out, d->windows_error);
+		tb_c(out, ']');
+	}
+	tb_s(out, " (confidence ");
+	tb_s(out, d->confidence);
+	if (d->evidence_class) {
+		tb_put(out, ", ", 2);
+		tb_s(out, d->evidence_class);
+	}
+	if (d->rule) {
+		tb_s(out, ", rule ");
+		tb_s(out, d->rule);
+	}
+	tb_s(out, ")\n    ");
+	tb_s(out, d->summary);
+	tb_c(out, '\n');
+	if (d->explanation[0]) {
+		tb_s(out, "    why: ");
+		tb_s(out, d->explanation);
+		tb_c(out, '\n');
+	}
+	for (size_t i = 0; i < d->n_evidence; i++) {
+		tb_s(out, "    evidence: frame ");
+		tb_u(out, d->evidence[i].frame, 0);
+		tb_put(out, ": ", 2);
+		tb_s(out, d->evidence[i].detail);
+		tb_c(out, '\n');
+	}
+	tb_s(out, "    remedy: ");
+	tb_s(out, d->remedy);
+	tb_c(out, '\n');
+	for (size_t i = 0; i < d->n_alternatives; i++)
+		tb_f(out, "    or: %s (confidence %s): %s\n", d->alternatives[i].category,
+		     d->alternatives[i].confidence, d->alternatives[i].summary);
+	for (size_t i = 0; i < d->n_findings; i++)
+		tb_f(out, "  finding: %s: %s\n", d->findings[i].category, d->findings[i].summary);
 }
 
 void td_report_text_flow(FILE *out, const struct td_facts *f, const struct td_diagnosis *d)
 {
 	static struct lines ls; /* large: kept off the stack */
+	static struct tb b;     /* reused: grows to the largest block */
+	b.n = 0;
+	b.failed = false;
 	ls.n = 0;
 	tcp_lines(f, &ls);
 	if (f->tls)
 		for (size_t i = 0; i < f->tls->n_events; i++) {
 			const struct td_event *e = &f->tls->events[i];
-			char text[320];
-			event_text(f->tls, e, text, sizeof(text));
-			add(&ls, e->frame, e->ts, (enum td_dir)e->dir, "%s", text);
+			struct line *l = add_line(&ls, e->frame, e->ts, (enum td_dir)e->dir);
+			if (l)
+				event_text(f->tls, e, l->text, sizeof(l->text));
 		}
 	qsort(ls.l, ls.n, sizeof(ls.l[0]), by_frame);
-	header(out, f);
-	for (size_t i = 0; i < ls.n; i++) {
-		const struct line *l = &ls.l[i];
-		fprintf(out, "  %6llu %10.6f %s  %s\n", (unsigned long long)l->frame,
-			l->ts - f->tcp.first_ts, td_dir_arrow((enum td_dir)l->dir), l->text);
-	}
+	header(&b, f);
+	lines_out(&b, &ls, f->tcp.first_ts);
 	if (f->x509)
-		x509_section(out, f->x509);
+		x509_section(&b, f->x509);
 	if (f->caps_hit)
-		caps_note(out, f->caps_hit);
-	fprintf(out, "  stage reached: %s\n", td_stage_name((enum td_stage)f->stage));
-	fprintf(out, "  diagnosis: %s", d->category);
-	if (d->windows_error)
-		fprintf(out, " [%s]", d->windows_error);
-	fprintf(out, " (confidence %s%s%s%s%s)\n    %s\n", d->confidence,
-		d->evidence_class ? ", " : "", d->evidence_class ? d->evidence_class : "",
-		d->rule ? ", rule " : "", d->rule ? d->rule : "", d->summary);
-	if (d->explanation[0])
-		fprintf(out, "    why: %s\n", d->explanation);
-	for (size_t i = 0; i < d->n_evidence; i++)
-		fprintf(out, "    evidence: frame %llu: %s\n", (unsigned long long)d->evidence[i].frame,
-			d->evidence[i].detail);
-	fprintf(out, "    remedy: %s\n", d->remedy);
-	for (size_t i = 0; i < d->n_alternatives; i++)
-		fprintf(out, "    or: %s (confidence %s): %s\n", d->alternatives[i].category,
-			d->alternatives[i].confidence, d->alternatives[i].summary);
-	for (size_t i = 0; i < d->n_findings; i++)
-		fprintf(out, "  finding: %s: %s\n", d->findings[i].category, d->findings[i].summary);
-	fputc('\n', out);
+		caps_note(&b, f->caps_hit);
+	tb_s(&b, "  stage reached: ");
+	tb_s(&b, td_stage_name((enum td_stage)f->stage));
+	tb_c(&b, '\n');
+	diagnosis_lines(&b, d);
+	tb_c(&b, '\n');
+	if (b.n)
+		fwrite(b.p, 1, b.n, out);
 }
 
 void td_report_text_summary(FILE *out, const struct td_run_summary *s)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "rules_ast.h"
+#include "tlsdiag/str.h"
 
 #define MAX_READ 32
 
@@ -65,7 +66,7 @@ static void value_text(const struct td_value *v, char *buf, size_t len)
 		number_text(v->num, buf, len);
 		return;
 	case TD_V_STR:
-		snprintf(buf, len, "%s", v->str);
+		td_str_copy(buf, len, v->str);
 		return;
 	case TD_V_LIST:
 		buf[0] = '\0';
@@ -295,8 +296,7 @@ static void interpolate(const struct td_facts *f, const char *tpl, char *out, si
 				value_text(&v, val, sizeof(val));
 			else
 				missing = true;
-			int n = snprintf(out + o, len - o, "%s", val);
-			o = n < 0 ? o : (size_t)n >= len - o ? len - 1 : o + (size_t)n;
+			o += td_str_copy(out + o, len - o, val);
 			p = end + 1;
 		} else {
 			out[o++] = *p++;
@@ -345,7 +345,7 @@ static void add_evidence(struct td_diagnosis *d, uint64_t frame, const char *det
 	if (d->n_evidence >= TD_MAX_EVIDENCE)
 		return;
 	d->evidence[d->n_evidence].frame = frame;
-	snprintf(d->evidence[d->n_evidence].detail, sizeof(d->evidence[0].detail), "%s", detail);
+	td_str_copy(d->evidence[d->n_evidence].detail, sizeof(d->evidence[0].detail), detail);
 	d->n_evidence++;
 }
 
@@ -387,7 +387,7 @@ static void verdict(const struct td_rule *r, const struct eval_ctx *c, struct td
 	if (r->windows) {
 		interpolate(c->f, r->windows, windows, sizeof(windows));
 		if (windows[0] && strcmp(windows, "unknown") != 0) {
-			snprintf(d->windows_buf, sizeof(d->windows_buf), "%s", windows);
+			td_str_copy(d->windows_buf, sizeof(d->windows_buf), windows);
 			d->windows_error = d->windows_buf;
 		}
 	}

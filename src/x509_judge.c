@@ -19,6 +19,7 @@
 #include "tlsdiag/x509.h"
 #include "tlsdiag/x509_cache.h"
 #include "tlsdiag/x509_history.h"
+#include "tlsdiag/str.h"
 #include "inspection_builtin.h"
 
 #define MAX_PATTERNS 128
@@ -371,25 +372,31 @@ static void search_inspection_list(const struct td_x509_ctx *x, struct td_chain_
 }
 
 /* Words inspection products and the CAs customers name for them use
- * ("Forward Trust", "SSL Inspection", "Decryption CA", "Outbound Proxy"). */
-static void inspection_wording(struct td_chain_facts *c)
+ * ("Forward Trust", "SSL Inspection", "Decryption CA", "Outbound Proxy"):
+ * a property of the chain, so looked for once per distinct chain. */
+static void inspection_wording(struct td_chain_entry *e, struct td_chain_facts *c)
 {
 	static const char *const words[] = { "inspection", "inspect", "decrypt", "ssl proxy", "tls proxy",
 					     "ssl-proxy", "forward trust", "forward-trust", "intercept",
 					     "mitm", "outbound", "ssl bump", "sslbump" };
-	for (size_t i = 0; i < c->n && !c->inspection_wording[0]; i++)
-		for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
-			if (contains_nocase(c->certs[i].issuer, words[w]) ||
-			    (i == 0 && contains_nocase(c->certs[0].subject, words[w]))) {
-				snprintf(c->inspection_wording, sizeof(c->inspection_wording), "%s", words[w]);
-				break;
-			}
+	if (!e->wording_searched) {
+		e->wording_searched = true;
+		for (size_t i = 0; i < e->n && !e->inspection_wording[0]; i++)
+			for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+				if (contains_nocase(e->certs[i].issuer, words[w]) ||
+				    (i == 0 && contains_nocase(e->certs[0].subject, words[w]))) {
+					snprintf(e->inspection_wording, sizeof(e->inspection_wording), "%s",
+						 words[w]);
+					break;
+				}
+	}
+	memcpy(c->inspection_wording, e->inspection_wording, sizeof(c->inspection_wording));
 }
 
 static void interception(const struct td_x509_ctx *x, struct td_chain_entry *e, struct td_chain_facts *c)
 {
 	const struct td_cert_info *leaf = &c->certs[0];
-	inspection_wording(c);
+	inspection_wording(e, c);
 	search_inspection_list(x, e);
 	snprintf(c->inspection_product, sizeof(c->inspection_product), "%s", e->inspection_product);
 	/* A chain that ends in a CA the anchors do not hold; an incomplete one
@@ -445,45 +452,26 @@ static struct td_chain_entry *chain(struct td_x509_ctx *x, const struct td_cert_
 	return e;
 }
 
-static void ca_names(const struct td_cert_request *cr, struct td_client_auth_facts *a,
-		     X509_NAME *names[TD_MAX_CA_NAMES])
-{
-	for (size_t i = 0; i < cr->kept_ca_names; i++) {
-		const unsigned char *p = cr->ca_names[i].data;
-		char dn[TD_X509_NAME];
-		names[i] = d2i_X509_NAME(NULL, &p, (long)cr->ca_names[i].len);
-		if (!names[i])
-			continue;
-		a->ca_names_parsed++;
-		BIO *b = BIO_new(BIO_s_mem());
-		if (b && X509_NAME_print_ex(b, names[i], 0, XN_FLAG_RFC2253) >= 0) {
-			int n = BIO_read(b, dn, sizeof(dn) - 1);
-			dn[n > 0 ? n : 0] = '\0';
-			size_t used = strlen(a->ca_names);
-			if (used + strlen(dn) + 3 < sizeof(a->ca_names))
-				snprintf(a->ca_names + used, sizeof(a->ca_names) - used, "%s%s", used ? "; " : "", dn);
-		}
-		BIO_free(b);
-	}
-}
-
 /* Is the client's issuer (or a CA in its chain) among the names the server listed? */
-static void client_auth(const struct td_tls_facts *t, const struct td_chain_entry *client,
+static void client_auth(struct td_x509_ctx *x, const struct td_tls_facts *t, const struct td_chain_entry *client,
 			struct td_x509_facts *xf)
 {
 	struct td_client_auth_facts *a = &xf->client_auth;
-	X509_NAME *names[TD_MAX_CA_NAMES] = { 0 };
 	a->requested = t->cert_request.seen;
 	if (!a->requested)
 		return;
-	ca_names(&t->cert_request, a, names);
+	const struct td_ca_names *l = td_x509_cache_ca_names(x->cache, &t->cert_request);
+	if (l) {
+		a->ca_names_parsed = l->parsed;
+		td_str_copy(a->ca_names, sizeof(a->ca_names), l->text);
+	}
 	a->sent_empty = t->client_certs.seen && t->client_certs.empty;
-	for (size_t i = 0; i < t->client_certs.kept; i++) {
+	for (size_t i = 0; l && i < t->client_certs.kept; i++) {
 		/* The cached certificates when the chain was decoded; else parse here. */
 		X509 *c = client && i < client->n ? client->x509[i] : parse(&t->client_certs.certs[i]);
-		for (size_t k = 0; c && k < t->cert_request.kept_ca_names; k++)
-			if (names[k] && (X509_NAME_cmp(X509_get_issuer_name(c), names[k]) == 0 ||
-					 (i > 0 && X509_NAME_cmp(X509_get_subject_name(c), names[k]) == 0)))
+		for (size_t k = 0; c && k < l->n; k++)
+			if (l->names[k] && (X509_NAME_cmp(X509_get_issuer_name(c), l->names[k]) == 0 ||
+					    (i > 0 && X509_NAME_cmp(X509_get_subject_name(c), l->names[k]) == 0)))
 				a->issuer_listed = true;
 		if (!(client && i < client->n))
 			X509_free(c);
@@ -492,8 +480,6 @@ static void client_auth(const struct td_tls_facts *t, const struct td_chain_entr
 		const struct td_cert_info *leaf = &xf->client.certs[0];
 		a->eku_allows_client_auth = leaf->parsed && (!leaf->has_eku || leaf->eku_client_auth);
 	}
-	for (size_t k = 0; k < TD_MAX_CA_NAMES; k++)
-		X509_NAME_free(names[k]);
 }
 
 /* The name the client wanted: the option, else the SNI, else the HTTP Host. */
@@ -587,5 +573,5 @@ void td_x509_analyze(struct td_x509_ctx *x, struct td_facts *f)
 	if (t->client_certs.seen && t->client_certs.kept)
 		client = chain(x, &t->client_certs, X509_PURPOSE_SSL_CLIENT, (int64_t)t->client_certs.ts,
 			       &xf->client);
-	client_auth(t, client, xf);
+	client_auth(x, t, client, xf);
 }

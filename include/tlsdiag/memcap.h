@@ -13,8 +13,9 @@
 /* The cap in bytes; 0 turns it off. */
 void td_memcap_set(size_t bytes);
 /* True while the heap in use is at or above the cap. The heap is measured
- * (mallinfo2) on one call in TD_MEMCAP_EVERY and when asked to, else the
- * last answer is given: the measure costs a walk of malloc's bins. */
+ * (mallinfo2) on one call in TD_MEMCAP_EVERY, or less often while the
+ * headroom is large (memcap.c), and when asked to; else the last answer is
+ * given: the measure costs a walk of malloc's bins. */
 bool td_memcap_reached(void);
 /* The heap in use now, in bytes (0 when malloc cannot tell). */
 size_t td_memcap_in_use(void);

@@ -1,5 +1,5 @@
 /*
- * Decoded certificate chains, remembered by the SHA-256 of their DER. A
+ * Decoded certificate chains, remembered by their DER. A
  * capture holds many connections and few distinct chains: decoding a
  * certificate (d2i_X509 and OpenSSL 3's key decoders) and checking each
  * signature of the chain is most of the cost of a connection, so each
@@ -19,7 +19,9 @@
 
 /* One distinct chain (the kept certificates of one Certificate message). */
 struct td_chain_entry {
-	uint8_t key[32];             /* SHA-256 over the purpose and every DER */
+	uint64_t key;                /* hash of the purpose and every DER (x509_cache.c) */
+	uint8_t *der;                /* every DER, one after the other: a hit is the same bytes */
+	uint32_t *der_len;           /* n */
 	int purpose;                 /* X509_PURPOSE_*: part of the key (verification differs) */
 	uint16_t n;                  /* certificates */
 	uint16_t unparsed;
@@ -38,6 +40,23 @@ struct td_chain_entry {
 	 * once the list has been searched. */
 	bool inspection_searched;
 	char inspection_product[64];
+	/* A word of inspection in an issuer or the leaf's subject (x509_judge.c), once looked for. */
+	bool wording_searched;
+	char inspection_wording[24];
+	uint64_t last_use;
+};
+
+/* The CA names of a CertificateRequest, decoded: a server sends the same
+ * list to every client, and decoding and printing it was a twentieth of a
+ * run. */
+struct td_ca_names {
+	uint64_t key;
+	uint8_t *der;                /* every name's DER, one after the other */
+	uint32_t der_len[TD_MAX_CA_NAMES];
+	uint16_t n;                  /* names kept in the message */
+	uint16_t parsed;             /* of them, the ones that decode */
+	X509_NAME *names[TD_MAX_CA_NAMES]; /* NULL where one does not decode */
+	char text[1024];             /* RFC 2253, "; "-separated */
 	uint64_t last_use;
 };
 
@@ -55,6 +74,9 @@ void td_x509_cache_free(struct td_x509_cache *c);
  * only when memory is short. Valid until the next call. */
 struct td_chain_entry *td_x509_cache_get(struct td_x509_cache *c, const struct td_cert_chain *msg,
 					 int purpose, bool *fresh);
+/* The decoded names of the request (valid until the next call); NULL only
+ * when memory is short. */
+const struct td_ca_names *td_x509_cache_ca_names(struct td_x509_cache *c, const struct td_cert_request *cr);
 /* A verification done (verify_misses) or reused (verify_hits). */
 void td_x509_cache_count_verify(struct td_x509_cache *c, bool reused);
 void td_x509_cache_stats(const struct td_x509_cache *c, struct td_x509_cache_stats *st);
