@@ -26,6 +26,7 @@
 
 #include <openssl/evp.h>
 
+#include "tlsdiag/digest.h"
 #include "tlsdiag/names.h"
 
 #define EXT_SERVER_NAME 0x0000
@@ -172,25 +173,9 @@ static void out_hex_list(struct fp_out *o, const uint16_t *v, size_t n)
 	}
 }
 
-enum md_kind { MD_MD5, MD_SHA256 };
-
-/* The digest, fetched once: EVP_md5() and EVP_sha256() fetch from the
- * provider (taking its locks) on every init. NULL when the provider has
- * none (MD5 under FIPS): the hash outputs are then empty. */
-static const EVP_MD *md_type(enum md_kind k)
+static EVP_MD_CTX *md_start(enum td_md k)
 {
-	static EVP_MD *md[2];
-	static bool tried[2];
-	if (!tried[k]) {
-		tried[k] = true;
-		md[k] = EVP_MD_fetch(NULL, k == MD_MD5 ? "MD5" : "SHA256", NULL);
-	}
-	return md[k];
-}
-
-static EVP_MD_CTX *md_start(enum md_kind k)
-{
-	const EVP_MD *type = md_type(k);
+	const EVP_MD *type = td_md(k);
 	EVP_MD_CTX *md = type != NULL ? EVP_MD_CTX_new() : NULL;
 
 	if (md != NULL && EVP_DigestInit_ex(md, type, NULL) != 1) {
@@ -231,7 +216,7 @@ void td_ja3(const struct td_fp_client *c, char *str, size_t str_max, char md5hex
 	struct fp_out o;
 
 	out_init(&o, str, str_max);
-	out_hash(&o, md_start(MD_MD5));
+	out_hash(&o, md_start(TD_MD_MD5));
 	out_dec(&o, c->legacy_version);
 	out_str(&o, ",");
 	out_dec_list(&o, c->suites, c->n_suites);
@@ -249,7 +234,7 @@ void td_ja3s(const struct td_fp_server *s, char *str, size_t str_max, char md5he
 	struct fp_out o;
 
 	out_init(&o, str, str_max);
-	out_hash(&o, md_start(MD_MD5));
+	out_hash(&o, md_start(TD_MD_MD5));
 	out_dec(&o, s->legacy_version);
 	out_str(&o, ",");
 	out_dec(&o, s->suite);
@@ -445,9 +430,9 @@ static bool ja4_bc(const struct td_fp_client *c, const uint16_t *suites, size_t 
 
 	memcpy(hash_b, JA4_NO_VALUES, JA4_HASH_LEN + 1);
 	memcpy(hash_c, JA4_NO_VALUES, JA4_HASH_LEN + 1);
-	if (n_suites > 0 && (md_b = md_start(MD_SHA256)) == NULL)
+	if (n_suites > 0 && (md_b = md_start(TD_MD_SHA256)) == NULL)
 		goto out;
-	if (n_exts > 0 && (md_c = md_start(MD_SHA256)) == NULL)
+	if (n_exts > 0 && (md_c = md_start(TD_MD_SHA256)) == NULL)
 		goto out;
 
 	out_hash(raw, md_b);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <openssl/evp.h>
+#include "tlsdiag/digest.h"
 #include "tlsdiag/fingerprint.h"
 
 static const char hex_digits[] = "0123456789abcdef";
@@ -73,7 +74,7 @@ void td_ja4s(const struct td_fp_server *s, char ja4s[TD_JA4_MAX])
 	if (n > 0) {
 		unsigned char md[EVP_MAX_MD_SIZE];
 		unsigned int mdlen = 0;
-		if (!EVP_Digest(list, used, md, &mdlen, EVP_sha256(), NULL) || mdlen < 6)
+		if (!td_digest(TD_MD_SHA256, list, used, md, &mdlen) || mdlen < 6)
 			return;
 		for (int i = 0; i < 12; i++)
 			hash[i] = hex_digits[(i % 2 == 0 ? md[i / 2] >> 4 : md[i / 2]) & 0xf];

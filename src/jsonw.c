@@ -1,20 +1,56 @@
 /* Streaming JSON writer. Strings are escaped byte by byte; bytes that are
  * not valid UTF-8 are written as U+FFFD so every line stays valid JSON.
  * A connection's object has hundreds of fields: every stdio call counts, so
- * a run of bytes that needs no escape goes out as one fwrite, numbers are
- * formatted into a local buffer, and the _unlocked forms skip the FILE lock
- * (tlsdiag has one thread). */
+ * the writer keeps its own buffer (one fwrite per few kilobytes), a run of
+ * bytes that needs no escape is copied at once, and numbers are formatted
+ * without printf. */
 #include <stdio.h>
 #include <string.h>
 #include "tlsdiag/jsonw.h"
+#include "tlsdiag/str.h"
 
 void td_jw_init(struct td_jsonw *w, FILE *out)
 {
-	memset(w, 0, sizeof(*w));
 	w->out = out;
+	w->depth = 0;
+	memset(w->need_comma, 0, sizeof(w->need_comma));
+	w->after_key = false;
+	w->n = 0;
 }
 
-static void write_string(FILE *out, const unsigned char *s, size_t n);
+void td_jw_flush(struct td_jsonw *w)
+{
+	if (w->n)
+		fwrite_unlocked(w->buf, 1, w->n, w->out);
+	w->n = 0;
+}
+
+static void put(struct td_jsonw *w, const void *p, size_t n)
+{
+	if (w->n + n > sizeof(w->buf)) {
+		td_jw_flush(w);
+		if (n > sizeof(w->buf)) {
+			fwrite_unlocked(p, 1, n, w->out);
+			return;
+		}
+	}
+	memcpy(w->buf + w->n, p, n);
+	w->n += n;
+}
+
+static void putc1(struct td_jsonw *w, char c)
+{
+	if (w->n == sizeof(w->buf))
+		td_jw_flush(w);
+	w->buf[w->n++] = c;
+}
+
+static void puts0(struct td_jsonw *w, const char *s)
+{
+	put(w, s, strlen(s));
+}
+
+static void write_string(struct td_jsonw *w, const unsigned char *s, size_t n);
 
 /* Before a value: a comma unless it is the first in its container or it
  * follows a key. */
@@ -25,22 +61,22 @@ static void before_value(struct td_jsonw *w)
 		return;
 	}
 	if (w->need_comma[w->depth])
-		fputc_unlocked(',', w->out);
+		putc1(w, ',');
 	w->need_comma[w->depth] = true;
 }
 
 void td_jw_key(struct td_jsonw *w, const char *key)
 {
 	before_value(w);
-	write_string(w->out, (const unsigned char *)key, strlen(key));
-	fputc_unlocked(':', w->out);
+	write_string(w, (const unsigned char *)key, strlen(key));
+	putc1(w, ':');
 	w->after_key = true;
 }
 
 static void open_container(struct td_jsonw *w, char c)
 {
 	before_value(w);
-	fputc_unlocked(c, w->out);
+	putc1(w, c);
 	if (w->depth + 1 < TD_JSONW_DEPTH)
 		w->depth++;
 	w->need_comma[w->depth] = false;
@@ -48,7 +84,7 @@ static void open_container(struct td_jsonw *w, char c)
 
 static void close_container(struct td_jsonw *w, char c)
 {
-	fputc_unlocked(c, w->out);
+	putc1(w, c);
 	if (w->depth > 0)
 		w->depth--;
 	w->need_comma[w->depth] = true;
@@ -93,6 +129,10 @@ static size_t plain_run(const unsigned char *s, size_t n)
 	size_t i = 0;
 	while (i < n) {
 		unsigned char c = s[i];
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			i++; /* printable ASCII, the common case */
+			continue;
+		}
 		if (c == '"' || c == '\\' || c < 0x20)
 			break;
 		size_t k = c < 0x80 ? 1 : utf8_len(s + i, n - i);
@@ -103,33 +143,35 @@ static size_t plain_run(const unsigned char *s, size_t n)
 	return i;
 }
 
-static void write_string(FILE *out, const unsigned char *s, size_t n)
+static void write_string(struct td_jsonw *w, const unsigned char *s, size_t n)
 {
-	fputc_unlocked('"', out);
+	static const char hex[] = "0123456789abcdef";
+	putc1(w, '"');
 	for (size_t i = 0; i < n;) {
 		size_t run = plain_run(s + i, n - i);
 		if (run) {
-			fwrite_unlocked(s + i, 1, run, out);
+			put(w, s + i, run);
 			i += run;
 			continue;
 		}
 		unsigned char c = s[i++];
 		if (c == '"' || c == '\\') {
-			fputc_unlocked('\\', out);
-			fputc_unlocked(c, out);
+			char esc[2] = { '\\', (char)c };
+			put(w, esc, 2);
 		} else if (c < 0x20) {
-			fprintf(out, "\\u%04x", c);
+			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
+			put(w, esc, 6);
 		} else {
-			fputs_unlocked("\\ufffd", out); /* not valid UTF-8 */
+			puts0(w, "\\ufffd"); /* not valid UTF-8 */
 		}
 	}
-	fputc_unlocked('"', out);
+	putc1(w, '"');
 }
 
 void td_jw_strn(struct td_jsonw *w, const char *s, size_t n)
 {
 	before_value(w);
-	write_string(w->out, (const unsigned char *)s, n);
+	write_string(w, (const unsigned char *)s, n);
 }
 
 void td_jw_str(struct td_jsonw *w, const char *s)
@@ -141,56 +183,54 @@ void td_jw_str(struct td_jsonw *w, const char *s)
 	td_jw_strn(w, s, strlen(s));
 }
 
-/* Decimal digits of v, without printf's format parsing. */
-static void write_u64(FILE *out, uint64_t v)
+static void write_u64(struct td_jsonw *w, uint64_t v)
 {
 	char buf[24];
-	size_t i = sizeof(buf);
-	do {
-		buf[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	fwrite_unlocked(buf + i, 1, sizeof(buf) - i, out);
+	put(w, buf, td_fmt_u64(buf, v));
 }
 
 void td_jw_u64(struct td_jsonw *w, uint64_t v)
 {
 	before_value(w);
-	write_u64(w->out, v);
+	write_u64(w, v);
 }
 
 void td_jw_i64(struct td_jsonw *w, int64_t v)
 {
 	before_value(w);
 	if (v < 0) {
-		fputc_unlocked('-', w->out);
-		write_u64(w->out, (uint64_t)0 - (uint64_t)v); /* INT64_MIN too */
+		putc1(w, '-');
+		write_u64(w, (uint64_t)0 - (uint64_t)v); /* INT64_MIN too */
 	} else {
-		write_u64(w->out, (uint64_t)v);
+		write_u64(w, (uint64_t)v);
 	}
 }
 
 void td_jw_double(struct td_jsonw *w, double v, int decimals)
 {
+	char buf[512];
 	before_value(w);
-	fprintf(w->out, "%.*f", decimals, v);
+	int k = td_fmt_fixed(buf, sizeof(buf), v, decimals);
+	if (k > 0)
+		put(w, buf, (size_t)k < sizeof(buf) ? (size_t)k : sizeof(buf) - 1);
 }
 
 void td_jw_bool(struct td_jsonw *w, bool v)
 {
 	before_value(w);
-	fputs_unlocked(v ? "true" : "false", w->out);
+	puts0(w, v ? "true" : "false");
 }
 
 void td_jw_null(struct td_jsonw *w)
 {
 	before_value(w);
-	fputs_unlocked("null", w->out);
+	puts0(w, "null");
 }
 
 void td_jw_newline(struct td_jsonw *w)
 {
-	fputc_unlocked('\n', w->out);
+	putc1(w, '\n');
+	td_jw_flush(w);
 	w->depth = 0;
 	w->need_comma[0] = false;
 }

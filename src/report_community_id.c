@@ -4,6 +4,7 @@
  */
 #include <string.h>
 #include <openssl/evp.h>
+#include "tlsdiag/digest.h"
 #include "tlsdiag/report_ids.h"
 
 static void base64(const uint8_t *in, size_t n, char *out)
@@ -56,7 +57,7 @@ void td_community_id(const struct td_ip *src, uint16_t sport, const struct td_ip
 	buf[n++] = (uint8_t)dport;
 	uint8_t md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	if (!EVP_Digest(buf, n, md, &mdlen, EVP_sha1(), NULL) || mdlen != 20)
+	if (!td_digest(TD_MD_SHA1, buf, n, md, &mdlen) || mdlen != 20)
 		return;
 	memcpy(out, "1:", 2);
 	base64(md, 20, out + 2);

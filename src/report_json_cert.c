@@ -9,6 +9,7 @@
 #include <string.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include "tlsdiag/digest.h"
 #include "tlsdiag/factdesc.h"
 #include "tlsdiag/jsonw.h"
 #include "tlsdiag/report.h"
@@ -47,7 +48,7 @@ bool td_cert_sha256(const struct td_cert_info *ci, const struct td_blob *der, ch
 	uint8_t md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	out[0] = '\0';
-	if (!der || !der->data || !EVP_Digest(der->data, der->len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
+	if (!der || !der->data || !td_digest(TD_MD_SHA256, der->data, der->len, md, &mdlen) || mdlen != 32)
 		return false;
 	hex(md, 32, out);
 	return true;
@@ -147,7 +148,7 @@ static void record(FILE *out, const struct td_cert_info *c, const struct td_blob
 	char t[48], sha1[41] = "";
 	uint8_t md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	if (der && der->data && EVP_Digest(der->data, der->len, md, &mdlen, EVP_sha1(), NULL) && mdlen == 20)
+	if (der && der->data && td_digest(TD_MD_SHA1, der->data, der->len, md, &mdlen) && mdlen == 20)
 		hex(md, 20, sha1);
 	td_jw_init(&w, out);
 	td_jw_obj_open(&w);

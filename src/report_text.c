@@ -99,40 +99,22 @@ TD_PRINTF(2, 3) static void tb_f(struct tb *b, const char *fmt, ...)
 static void tb_u(struct tb *b, uint64_t v, int width)
 {
 	char tmp[24];
-	size_t i = sizeof(tmp);
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (int pad = width - (int)(sizeof(tmp) - i); pad > 0; pad--)
+	size_t n = td_fmt_u64(tmp, v);
+	for (int pad = width - (int)n; pad > 0; pad--)
 		tb_c(b, ' ');
-	tb_put(b, tmp + i, sizeof(tmp) - i);
+	tb_put(b, tmp, n);
 }
 
-/* Seconds as "%10.6f" prints them. Captures keep microseconds, so the value
- * is never near a rounding tie; when it is (or out of range), printf says. */
+/* Seconds as "%10.6f" prints them. */
 static void tb_seconds(struct tb *b, double s)
 {
-	double us = s * 1e6;
-	if (!(us >= 0 && us < 1e12)) { /* beyond, a double's step nears the tie margin */
-		tb_f(b, "%10.6f", s);
+	char tmp[512];
+	int n = td_fmt_fixed(tmp, sizeof(tmp), s, 6);
+	if (n < 0)
 		return;
-	}
-	uint64_t whole = (uint64_t)us; /* us >= 0: the floor */
-	double fr = us - (double)whole;
-	if (fr > 0.499 && fr < 0.501) {
-		tb_f(b, "%10.6f", s);
-		return;
-	}
-	uint64_t v = whole + (fr > 0.5);
-	char frac[7];
-	uint64_t f = v % 1000000;
-	for (int i = 5; i >= 0; i--, f /= 10)
-		frac[i] = (char)('0' + f % 10);
-	frac[6] = '\0';
-	tb_u(b, v / 1000000, 3); /* 10 columns: 3 + '.' + 6 */
-	tb_c(b, '.');
-	tb_put(b, frac, 6);
+	for (int pad = 10 - n; pad > 0; pad--)
+		tb_c(b, ' ');
+	tb_s(b, tmp);
 }
 
 static struct line *add_line(struct lines *ls, uint64_t frame, double ts, enum td_dir dir)

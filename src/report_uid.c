@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <openssl/evp.h>
+#include "tlsdiag/digest.h"
 #include "tlsdiag/report_ids.h"
 
 /* A time in whole microseconds, saturated (a hostile capture's 2^63 s). */
@@ -44,7 +45,7 @@ void td_conn_uid(const struct td_tcp_facts *t, char out[TD_UID_MAX])
 	n += put_be(buf + n, (uint64_t)micros(t->first_ts), 8);
 	uint8_t md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	if (!EVP_Digest(buf, n, md, &mdlen, EVP_sha256(), NULL) || mdlen < 12)
+	if (!td_digest(TD_MD_SHA256, buf, n, md, &mdlen) || mdlen < 12)
 		memset(md, 0, 12);
 	/* The first 12 bytes as a big-endian number in 17 base62 digits
 	 * (62^17 > 2^96), most significant first: long division. */

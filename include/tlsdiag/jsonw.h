@@ -10,11 +10,17 @@
 
 #define TD_JSONW_DEPTH 16
 
+#define TD_JSONW_BUF 8192
+
 struct td_jsonw {
 	FILE *out;
 	int depth;
 	bool need_comma[TD_JSONW_DEPTH];
 	bool after_key;
+	/* Bytes not yet given to out: written when full, at td_jw_newline and
+	 * at td_jw_flush (a record's hundreds of small writes become a few). */
+	size_t n;
+	char buf[TD_JSONW_BUF];
 };
 
 void td_jw_init(struct td_jsonw *w, FILE *out);
@@ -30,7 +36,9 @@ void td_jw_i64(struct td_jsonw *w, int64_t v);
 void td_jw_double(struct td_jsonw *w, double v, int decimals);
 void td_jw_bool(struct td_jsonw *w, bool v);
 void td_jw_null(struct td_jsonw *w);
-/* End of one JSON Lines object. */
+/* End of one JSON Lines object; what was written reaches out. */
 void td_jw_newline(struct td_jsonw *w);
+/* What was written reaches out (without ending the line). */
+void td_jw_flush(struct td_jsonw *w);
 
 #endif

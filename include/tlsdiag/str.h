@@ -4,6 +4,7 @@
 #define TLSDIAG_STR_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 /* src into dst[size], cut to fit and always terminated (as snprintf "%s");
@@ -17,5 +18,14 @@ static inline size_t td_str_copy(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 	return n;
 }
+
+/* The decimal digits of v into buf (at least 21 bytes); the length. */
+size_t td_fmt_u64(char *buf, uint64_t v);
+
+/* v as printf's "%.*f" with decimals (0 to 6) prints it, into buf[len]
+ * (cut to fit and terminated, as snprintf); the length printf would give.
+ * Digits are worked out without printf where that is exact (well inside a
+ * double's precision and not near a rounding tie), else printf is asked. */
+int td_fmt_fixed(char *buf, size_t len, double v, int decimals);
 
 #endif
