@@ -34,6 +34,7 @@ static void out_open(struct out *o)
 
 static const char *out_text(struct out *o)
 {
+	td_jw_flush(&o->w);
 	fflush(o->f);
 	return o->text;
 }

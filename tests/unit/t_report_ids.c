@@ -182,6 +182,7 @@ static void split_lists(void)
 	td_jw_split(&w, "none", "", ",");
 	td_jw_split(&w, "ca_names", "CN=A,O=B; CN=C", "; ");
 	td_jw_obj_close(&w);
+	td_jw_flush(&w);
 	fclose(f);
 	is_str(text, "{\"alpn\":[\"h2\",\"http/1.1\"],\"ca_names\":[\"CN=A,O=B\",\"CN=C\"]}",
 	       "lists: split at their separator, empty ones left out");
