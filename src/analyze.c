@@ -342,8 +342,12 @@ int td_analyze(const struct td_options *o)
 		td_rules_free(r.rules);
 		return 2;
 	}
+	/* The fingerprints cost a tenth of a connection's analysis; the text
+	 * report does not show them. */
 	r.lim = (struct td_limits){ .hs_max = o->hs_max, .max_certs = (uint16_t)o->max_certs,
-				    .max_bytes = o->max_bytes };
+				    .max_bytes = o->max_bytes,
+				    .fingerprints = o->json || td_rules_mention(r.rules, "ja3") ||
+						    td_rules_mention(r.rules, "ja4") };
 	td_memcap_set(o->max_memory_mib << 20);
 	r.ct = td_conntrack_new(&o->ports, o->max_connections, &r.lim, on_finish, &r);
 	if (!r.ct) {

@@ -185,6 +185,7 @@ static struct td_flow *create(struct td_conntrack *ct, const struct td_pkt *p, b
 	struct td_facts *fa = f->facts;
 	fa->id = ++ct->next_id;
 	fa->max_certs = ct->lim->max_certs;
+	fa->skip_fingerprints = !ct->lim->fingerprints;
 	strncpy(fa->file, file ? file : "", sizeof(fa->file) - 1);
 	fa->on_proxy_port = td_port_in(ct->ports->proxy, f->sport);
 	fa->tcp.client_ip.family = fa->tcp.server_ip.family = p->ipver;

@@ -22,6 +22,43 @@ struct eval_ctx {
 	bool negated;      /* the test being evaluated sits right under a 'not' */
 };
 
+/* Fact values of the connection being decided, each read once: the rules
+ * test the same few dozen facts again and again. A slot is current when its
+ * generation is the evaluation's; the values point into their slot. */
+struct memo_slot {
+	uint32_t gen;
+	bool present;
+	struct td_value v;
+};
+
+static struct memo_slot *memo;
+static uint32_t memo_gen;
+
+static void memo_next(void)
+{
+	if (!memo)
+		memo = calloc(td_facts_count, sizeof(*memo)); /* kept for the run */
+	if (memo && ++memo_gen == 0) { /* wrapped: every slot made stale again */
+		memset(memo, 0, td_facts_count * sizeof(*memo));
+		memo_gen = 1;
+	}
+}
+
+/* The fact's value (NULL when absent), through the memo when there is one. */
+static const struct td_value *fact_value(const struct td_facts *f, const struct td_fact_desc *d,
+					 struct td_value *scratch)
+{
+	size_t i = (size_t)(d - td_facts_table);
+	if (!memo || i >= td_facts_count)
+		return td_fact_get(f, d, scratch) ? scratch : NULL;
+	struct memo_slot *m = &memo[i];
+	if (m->gen != memo_gen) {
+		m->present = td_fact_get(f, d, &m->v);
+		m->gen = memo_gen;
+	}
+	return m->present ? &m->v : NULL;
+}
+
 static const char *const diagnosis_categories[] = {
 	"ok", "incomplete", "tcp-timeout", "tcp-refused", "tcp-reset", "non-tls-responder",
 	"proxy-connect-failed", "null-cipher-rejected", "client-cert-missing", "client-cert-untrusted-ca",
@@ -108,8 +145,12 @@ static bool lit_value(const struct eval_ctx *c, const struct lit *l, struct td_v
 		v->kind = TD_V_BOOL;
 		v->b = l->b;
 		return true;
-	case LIT_FACT:
-		return td_fact_get(c->f, l->fact, v);
+	case LIT_FACT: {
+		const struct td_value *got = fact_value(c->f, l->fact, v);
+		if (got && got != v)
+			*v = *got; /* its string, if any, stays in the memo slot */
+		return got != NULL;
+	}
 	}
 	return false;
 }
@@ -215,23 +256,24 @@ static void note_read(struct eval_ctx *c, const struct td_fact_desc *d)
 /* A leaf of the condition: one fact tested. */
 static bool eval_test(struct eval_ctx *c, const struct node *n)
 {
-	struct td_value v;
-	bool present = td_fact_get(c->f, n->fact, &v);
+	struct td_value scratch;
+	const struct td_value *v = fact_value(c->f, n->fact, &scratch);
+	bool present = v != NULL;
 	bool r;
 	if (n->kind == N_EXISTS)
 		r = present;
 	else if (!present)
 		r = false;
 	else if (n->kind == N_TRUTH)
-		r = truthy(&v);
+		r = truthy(v);
 	else
-		r = compare(c, n, &v);
+		r = compare(c, n, v);
 	if (r)
 		note_read(c, n->fact);
 	if (c->explain) {
 		char text[160] = "(absent)";
 		if (present)
-			value_text(&v, text, sizeof(text));
+			value_text(v, text, sizeof(text));
 		fprintf(c->explain, "      %s%-*s %s is %s -> %s\n", c->negated ? "not " : "",
 			c->negated ? 56 : 60, n->text, n->fact->name, text, (r != c->negated) ? "true" : "false");
 	}
@@ -306,7 +348,7 @@ static void interpolate(const struct td_facts *f, const char *tpl, char *out, si
 }
 
 /* The frame that shows a fact: itself, a named sibling, or its group's frame. */
-static const struct td_fact_desc *frame_fact(const struct td_facts *f, const char *name)
+static const struct td_fact_desc *frame_fact_of(const struct td_facts *f, const char *name)
 {
 	/* Who closed: that side's FIN (the first one when both did). */
 	if (strcmp(name, "tcp.first_fin_by") == 0 || strcmp(name, "tcp.fin_by") == 0)
@@ -337,6 +379,23 @@ static const struct td_fact_desc *frame_fact(const struct td_facts *f, const cha
 	return NULL;
 }
 
+/* frame_fact_of, remembered per fact row: the answer depends on the name
+ * alone, but for who closed, which depends on the connection. */
+static const struct td_fact_desc *frame_fact(const struct td_facts *f, const struct td_fact_desc *fd)
+{
+	static const struct td_fact_desc **known; /* a row's answer; self when it has none */
+	size_t i = (size_t)(fd - td_facts_table);
+	if (!strcmp(fd->name, "tcp.first_fin_by") || !strcmp(fd->name, "tcp.fin_by") || i >= td_facts_count)
+		return frame_fact_of(f, fd->name);
+	if (!known && !(known = calloc(td_facts_count, sizeof(*known)))) /* kept for the run */
+		return frame_fact_of(f, fd->name);
+	if (!known[i]) {
+		const struct td_fact_desc *ff = frame_fact_of(f, fd->name);
+		known[i] = ff ? ff : fd;
+	}
+	return known[i] == fd ? NULL : known[i];
+}
+
 static void add_evidence(struct td_diagnosis *d, uint64_t frame, const char *detail)
 {
 	for (size_t i = 0; i < d->n_evidence; i++)
@@ -353,7 +412,7 @@ static void evidence(const struct eval_ctx *c, struct td_diagnosis *d)
 {
 	for (size_t i = 0; i < c->n_read; i++) {
 		const struct td_fact_desc *fd = c->read[i];
-		const struct td_fact_desc *ff = fd->type == TD_FT_FRAME ? fd : frame_fact(c->f, fd->name);
+		const struct td_fact_desc *ff = fd->type == TD_FT_FRAME ? fd : frame_fact(c->f, fd);
 		struct td_value v, fv;
 		char text[160], detail[200];
 		if (!ff || !td_fact_get(c->f, ff, &fv) || !td_fact_get(c->f, fd, &v))
@@ -455,6 +514,7 @@ void td_rules_eval(const struct td_ruleset *rs, const struct td_facts *f, struct
 	bool hit_small[256], *hit = rs->n <= 256 ? hit_small : calloc(rs->n, sizeof(bool));
 	size_t first[TD_EVIDENCE__COUNT];
 	memset(d, 0, sizeof(*d));
+	memo_next();
 	for (int k = 0; k < TD_EVIDENCE__COUNT; k++)
 		first[k] = SIZE_MAX;
 	if (explain)

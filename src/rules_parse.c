@@ -812,3 +812,34 @@ size_t td_rules_count(const struct td_ruleset *rs)
 {
 	return rs->n;
 }
+
+static bool text_has(const char *text, const char *word)
+{
+	return text && strstr(text, word);
+}
+
+static bool node_mentions(const struct node *n, const char *word)
+{
+	if (!n)
+		return false;
+	if ((n->fact && text_has(n->fact->name, word)) || text_has(n->text, word))
+		return true;
+	for (size_t i = 0; i < n->n_lits; i++)
+		if (n->lits[i].fact && text_has(n->lits[i].fact->name, word))
+			return true;
+	return node_mentions(n->a, word) || node_mentions(n->b, word);
+}
+
+bool td_rules_mention(const struct td_ruleset *rs, const char *word)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct td_rule *r = rs->rules[i];
+		if (node_mentions(r->when, word) || text_has(r->windows, word) || text_has(r->summary, word) ||
+		    text_has(r->explain, word) || text_has(r->remedy, word))
+			return true;
+		for (size_t k = 0; k < r->n_alts; k++)
+			if (text_has(r->alts[k].text, word))
+				return true;
+	}
+	return false;
+}

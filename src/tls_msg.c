@@ -327,12 +327,12 @@ static enum td_err parse_client_hello(struct td_facts *f, struct td_rd *r, uint6
 	struct td_rd all_exts = *r;
 	enum td_err e = ch_extensions(r, ch, &capped);
 	ch_count(ch);
-	if (capped) {
-		ch_fingerprints_full(ch, all_suites, all_exts);
+	if (capped)
 		td_facts_cap(f, TD_CAP_LIST);
-	} else {
+	if (capped && !f->skip_fingerprints)
+		ch_fingerprints_full(ch, all_suites, all_exts);
+	else if (!f->skip_fingerprints)
 		ch_fingerprints(ch);
-	}
 	return e;
 }
 
@@ -373,7 +373,8 @@ enum td_err td_tls_parse_sslv2_hello(struct td_facts *f, const uint8_t *body, si
 	}
 	ch->n_compression = 1;
 	ch_count(ch);
-	ch_fingerprints(ch);
+	if (!f->skip_fingerprints)
+		ch_fingerprints(ch);
 	return td_rd_done(&r) ? TD_E_OK : TD_E_TRAILING;
 }
 
@@ -465,7 +466,8 @@ static enum td_err parse_server_hello(struct td_facts *f, struct td_rd *r, uint6
 		sh->selected_version = sh->version;
 	if (sh->hrr)
 		f->tls->hrr_group = sh->key_share_group;
-	sh_fingerprint(sh);
+	if (!f->skip_fingerprints)
+		sh_fingerprint(sh);
 	return td_rd_done(r) ? TD_E_OK : TD_E_TRAILING;
 }
 

@@ -342,6 +342,7 @@ struct td_facts {
 	uint8_t stage;               /* enum td_stage */
 	uint32_t caps_hit;           /* bit (1 << enum td_cap) per cap reached */
 	uint16_t max_certs;          /* certificates kept per chain (--max-certs) */
+	bool skip_fingerprints;      /* JA3/JA4/JA3S not computed: nothing reads them this run */
 	bool open_at_end;            /* still open when its capture file ended */
 	bool iphttps_given;          /* --iphttps: the user says it is IP-HTTPS */
 	double capture_end_ts;       /* the time of that file's last packet */

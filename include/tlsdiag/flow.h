@@ -23,6 +23,7 @@ struct td_limits {
 	size_t hs_max;               /* largest handshake message kept */
 	uint16_t max_certs;          /* certificates kept per chain */
 	uint64_t max_bytes;          /* bytes read per direction */
+	bool fingerprints;           /* JA3/JA4 wanted: the JSON report or a rule reads them */
 };
 
 struct td_flow {

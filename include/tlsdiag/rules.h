@@ -35,6 +35,9 @@ bool td_rules_load_file(struct td_ruleset *rs, const char *path, char *err, size
 bool td_rules_load_default(struct td_ruleset *rs, char *err, size_t errlen);
 
 size_t td_rules_count(const struct td_ruleset *rs);
+/* Does any rule read a fact, or interpolate one, whose name holds word?
+ * (Facts nothing reads need not be computed: the JA3/JA4 fingerprints.) */
+bool td_rules_mention(const struct td_ruleset *rs, const char *word);
 
 /* Decide one connection. explain, when not NULL, receives why each rule
  * matched or not. */
