@@ -133,6 +133,13 @@ ok $? "--rules: a rule with a default rule's id replaces it"
 ok $? "--list-rules: the replaced rule keeps its place, the new one comes last"
 "$TLSDIAG" --rules "$tmp/site.rules" "$cap/cert-chain-ok-gnutls.pcap" | grep -q "finding: weak-protocol: RSA key under 4096 bits (2048)"
 ok $? "--rules: an added finding rule is applied"
+# The text report computes no fingerprints unless a rule reads them: one
+# that does sees the value the JSON report gives.
+ja3=$("$TLSDIAG" --json "$okcap" | sed -n 's/.*"ja3":"\([0-9a-f]*\)".*/\1/p' | head -n 1)
+printf 'rule site-known-client {\n  kind finding\n  category no-preauth\n  when tls.client_hello.ja3_hash == "%s"\n  summary "known client ${tls.client_hello.ja4}"\n}\n' "$ja3" >"$tmp/ja3.rules"
+"$TLSDIAG" --rules "$tmp/ja3.rules" "$okcap" >"$tmp/out" 2>&1
+[ -n "$ja3" ] && grep -q "finding: no-preauth: known client t1" "$tmp/out"
+ok $? "--rules: a rule on the JA3 hash matches in the text report too ($ja3)"
 "$TLSDIAG" --no-default-rules --rules "$tmp/site.rules" "$okcap" >"$tmp/out" 2>&1
 grep -q "diagnosis: incomplete (confidence low, circumstance)" "$tmp/out" && grep -q "No diagnosis rule matched" "$tmp/out"
 ok $? "--no-default-rules: only the given rules; no match gives incomplete"
