@@ -105,6 +105,14 @@ static void tb_u(struct tb *b, uint64_t v, int width)
 	tb_put(b, tmp, n);
 }
 
+/* A signed number, as "%d". */
+static void tb_i(struct tb *b, int64_t v)
+{
+	if (v < 0)
+		tb_c(b, '-');
+	tb_u(b, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, 0);
+}
+
 /* Seconds as "%10.6f" prints them. */
 static void tb_seconds(struct tb *b, double s)
 {
@@ -392,11 +400,34 @@ static void cert_lines(struct tb *out, const struct td_cert_info *c, size_t i)
 	}
 	td_iso_time(c->not_before, nb, sizeof(nb));
 	td_iso_time(c->not_after, na, sizeof(na));
-	tb_f(out, "    [%zu] %s\n        issuer %s%s\n", i, c->subject, c->issuer,
-		c->self_signed ? " (self-signed)" : "");
-	tb_f(out, "        valid %.10s to %.10s: %s, %d days left; %s %u, %s%s%s\n", nb, na,
-		c->expired ? "EXPIRED" : c->not_yet_valid ? "NOT YET VALID" : "valid", c->days_left,
-		c->key_type, c->key_bits, c->sig_alg, c->san_dns[0] ? "; SAN " : "", c->san_dns);
+	/* Pieces, not a format: two of these for every connection's chain. */
+	tb_s(out, "    [");
+	tb_u(out, i, 0);
+	tb_s(out, "] ");
+	tb_s(out, c->subject);
+	tb_s(out, "\n        issuer ");
+	tb_s(out, c->issuer);
+	if (c->self_signed)
+		tb_s(out, " (self-signed)");
+	tb_s(out, "\n        valid ");
+	tb_put(out, nb, strnlen(nb, 10));
+	tb_s(out, " to ");
+	tb_put(out, na, strnlen(na, 10));
+	tb_s(out, ": ");
+	tb_s(out, c->expired ? "EXPIRED" : c->not_yet_valid ? "NOT YET VALID" : "valid");
+	tb_s(out, ", ");
+	tb_i(out, c->days_left);
+	tb_s(out, " days left; ");
+	tb_s(out, c->key_type);
+	tb_c(out, ' ');
+	tb_u(out, c->key_bits, 0);
+	tb_s(out, ", ");
+	tb_s(out, c->sig_alg);
+	if (c->san_dns[0]) {
+		tb_s(out, "; SAN ");
+		tb_s(out, c->san_dns);
+	}
+	tb_c(out, '\n');
 }
 
 static void chain_summary(struct tb *out, const struct td_chain_facts *c, bool server)

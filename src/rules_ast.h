@@ -29,6 +29,7 @@ struct lit {
 	char *str;
 	bool b;
 	const struct td_fact_desc *fact;
+	struct td_value val;               /* a constant's value, made once by the parser */
 };
 
 struct node {

@@ -128,31 +128,14 @@ static bool has_number(const struct td_value *v, double *num)
 	return false;
 }
 
-/* A literal (or a fact used as one) as a value; false when the fact is absent. */
-static bool lit_value(const struct eval_ctx *c, const struct lit *l, struct td_value *v)
+/* A literal (or a fact used as one) as a value; NULL when the fact is absent. */
+static const struct td_value *lit_value(const struct eval_ctx *c, const struct lit *l, struct td_value *scratch)
 {
-	memset(v, 0, sizeof(*v));
-	switch (l->kind) {
-	case LIT_NUM:
-		v->kind = TD_V_NUM;
-		v->num = l->num;
-		return true;
-	case LIT_STR:
-		v->kind = TD_V_STR;
-		v->str = l->str;
-		return true;
-	case LIT_BOOL:
-		v->kind = TD_V_BOOL;
-		v->b = l->b;
-		return true;
-	case LIT_FACT: {
-		const struct td_value *got = fact_value(c->f, l->fact, v);
-		if (got && got != v)
-			*v = *got; /* its string, if any, stays in the memo slot */
-		return got != NULL;
-	}
-	}
-	return false;
+	if (l->kind == LIT_FACT)
+		return fact_value(c->f, l->fact, scratch);
+	if (l->kind == LIT_STR && !l->str)
+		return NULL; /* out of memory when parsed */
+	return &l->val;
 }
 
 static bool equal(const struct td_value *a, const struct td_value *b)
@@ -207,26 +190,27 @@ static bool matches(const struct node *n, const struct td_value *v)
 
 static bool compare(const struct eval_ctx *c, const struct node *n, const struct td_value *v)
 {
-	struct td_value w;
+	struct td_value scratch;
+	const struct td_value *w;
 	switch (n->op) {
 	case OP_EQ:
 	case OP_NE:
-		if (!lit_value(c, &n->lits[0], &w))
+		if (!(w = lit_value(c, &n->lits[0], &scratch)))
 			return false;
-		return equal(v, &w) == (n->op == OP_EQ);
+		return equal(v, w) == (n->op == OP_EQ);
 	case OP_LT: case OP_LE: case OP_GT: case OP_GE:
-		return lit_value(c, &n->lits[0], &w) && order(v, &w, n->op);
+		return (w = lit_value(c, &n->lits[0], &scratch)) && order(v, w, n->op);
 	case OP_IN:
 		for (size_t i = 0; i < n->n_lits; i++)
-			if (lit_value(c, &n->lits[i], &w) && equal(v, &w))
+			if ((w = lit_value(c, &n->lits[i], &scratch)) && equal(v, w))
 				return true;
 		return false;
 	case OP_CONTAINS:
-		if (!lit_value(c, &n->lits[0], &w))
+		if (!(w = lit_value(c, &n->lits[0], &scratch)))
 			return false;
 		if (v->kind == TD_V_LIST)
-			return list_has(v, &w);
-		return v->kind == TD_V_STR && w.kind == TD_V_STR && strstr(v->str, w.str) != NULL;
+			return list_has(v, w);
+		return v->kind == TD_V_STR && w->kind == TD_V_STR && strstr(v->str, w->str) != NULL;
 	case OP_MATCHES:
 		return n->re_ok && matches(n, v);
 	}

@@ -274,6 +274,12 @@ static bool parse_literal(struct parser *ps, struct lit *l)
 		fail(ps, "expected a number, a string, true, false or a fact, found %s", describe(&ps->t));
 		return false;
 	}
+	memset(&l->val, 0, sizeof(l->val));
+	l->val.reg = -1;
+	l->val.kind = l->kind == LIT_NUM ? TD_V_NUM : l->kind == LIT_STR ? TD_V_STR : TD_V_BOOL;
+	l->val.num = l->num;
+	l->val.str = l->str;
+	l->val.b = l->b;
 	next(ps);
 	return true;
 }

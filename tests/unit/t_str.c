@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "../tap.h"
+#include <time.h>
+#include "tlsdiag/factdesc.h"
 #include "tlsdiag/str.h"
 
 /* xorshift64*: reproducible values without the libc generator's state. */
@@ -91,8 +93,37 @@ static void cut_to_fit(void)
 	is_str(u, "0", "zero");
 }
 
+/* td_iso_time against gmtime_r and strftime, across its fast range's
+ * edges and at random. */
+static bool iso_as_libc(int64_t t)
+{
+	char want[64] = "", got[64];
+	struct tm tm;
+	time_t tt = (time_t)t;
+	if (!gmtime_r(&tt, &tm) || !strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(want, sizeof(want), "%lld", (long long)t);
+	td_iso_time(t, got, sizeof(got));
+	if (strcmp(want, got) == 0)
+		return true;
+	diag("%lld: libc %s, td_iso_time %s", (long long)t, want, got);
+	return false;
+}
+
+static void iso_times(void)
+{
+	static const int64_t edge[] = { 0, -1, 59, 86399, 86400, 951782400, 951868800, 4107542400,
+					253402300799LL, 253402300800LL, -62135596800LL, 1709164800 };
+	int bad = 0;
+	for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++)
+		bad += !iso_as_libc(edge[i]);
+	for (int i = 0; i < 300000 && bad < 5; i++)
+		bad += !iso_as_libc((int64_t)(next() % 253402300800ull));
+	ok(bad == 0, "ISO times 1970 to 9999 (leap days and years included): as gmtime_r and strftime");
+}
+
 int main(void)
 {
+	iso_times();
 	timestamps();
 	any_bits();
 	ties();
