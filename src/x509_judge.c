@@ -343,14 +343,20 @@ static bool cn_covers(const char *cn, const char *name)
 	return dot && dot != name && strcasecmp(cn + 1, dot) == 0;
 }
 
-static void name_check(X509 *leaf_x509, struct td_chain_facts *c)
+static void name_check(struct td_chain_entry *e, struct td_chain_facts *c)
 {
 	const struct td_cert_info *leaf = &c->certs[0];
 	if (!c->expected_name[0] || !leaf->parsed)
 		return;
 	c->name_checked = true;
-	c->name_matched = td_cert_name_matches_x509(leaf_x509, c->expected_name, c->matched_name,
-						    sizeof(c->matched_name));
+	if (strcmp(e->name_asked, c->expected_name) != 0) {
+		e->name_matched[0] = '\0';
+		e->name_ok = td_cert_name_matches_x509(e->x509[0], c->expected_name, e->name_matched,
+						       sizeof(e->name_matched));
+		td_str_copy(e->name_asked, sizeof(e->name_asked), c->expected_name);
+	}
+	c->name_matched = e->name_ok;
+	td_str_copy(c->matched_name, sizeof(c->matched_name), e->name_matched);
 	c->cn_matches = leaf->cn[0] && cn_covers(leaf->cn, c->expected_name);
 	c->multi_san_not_subject = leaf->n_san_dns > 1 && c->name_matched && !c->cn_matches;
 }
@@ -562,7 +568,7 @@ void td_x509_analyze(struct td_x509_ctx *x, struct td_facts *f)
 		struct td_chain_entry *e = chain(x, &t->server_certs, X509_PURPOSE_SSL_SERVER, when, &xf->server);
 		if (e) {
 			expected_name(x, t, &xf->server);
-			name_check(e->x509[0], &xf->server);
+			name_check(e, &xf->server);
 			expectations(x, &xf->server);
 			interception(x, e, &xf->server);
 			inspection_signals(x, t, &xf->server);

@@ -43,6 +43,11 @@ struct td_chain_entry {
 	/* A word of inspection in an issuer or the leaf's subject (x509_judge.c), once looked for. */
 	bool wording_searched;
 	char inspection_wording[24];
+	/* The last name checked against the leaf (x509_judge.c): most
+	 * connections with a chain ask for the name the one before did. */
+	char name_asked[TD_X509_NAME];
+	bool name_ok;
+	char name_matched[TD_X509_NAME];
 	uint64_t last_use;
 };
 
