@@ -9,8 +9,11 @@
 #include "tlsdiag/jsonw.h"
 #include "tlsdiag/str.h"
 
+static void plain_init(void);
+
 void td_jw_init(struct td_jsonw *w, FILE *out)
 {
+	plain_init();
 	w->out = out;
 	w->depth = 0;
 	memset(w->need_comma, 0, sizeof(w->need_comma));
@@ -122,20 +125,30 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return 0;
 }
 
-/* The length of the run at s that is written as it is: printable ASCII
- * other than the quote and the backslash, and valid UTF-8. */
+/* Printable ASCII but the quote and the backslash: written as it is. */
+static bool plain_ascii[256];
+
+static void plain_init(void)
+{
+	static bool done;
+	if (done)
+		return;
+	for (int c = 0x20; c < 0x80; c++) /* DEL is legal as it is */
+		plain_ascii[c] = c != '"' && c != '\\';
+	done = true;
+}
+
+/* The length of the run at s that is written as it is: plain ASCII and
+ * valid UTF-8. */
 static size_t plain_run(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
-		unsigned char c = s[i];
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-			i++; /* printable ASCII, the common case */
-			continue;
-		}
-		if (c == '"' || c == '\\' || c < 0x20)
+		while (i < n && plain_ascii[s[i]])
+			i++;
+		if (i == n || s[i] < 0x80)
 			break;
-		size_t k = c < 0x80 ? 1 : utf8_len(s + i, n - i);
+		size_t k = utf8_len(s + i, n - i);
 		if (k == 0)
 			break;
 		i += k;
