@@ -453,12 +453,14 @@ static void ip_string(const struct td_ip *ip, char *buf, size_t len)
 bool td_fact_get(const struct td_facts *f, const struct td_fact_desc *d, struct td_value *v)
 {
 	const uint8_t *base = base_of(f, d->base);
-	memset(v, 0, sizeof(*v));
-	v->reg = -1;
+	/* Most facts of a connection are absent: said before v is cleared.
+	 * A caller reads v only when the fact is present. */
 	if (!base)
 		return false;
 	if (d->present_off && read_uint(base + d->present_off - 1, d->present_size) == 0)
 		return false;
+	memset(v, 0, sizeof(*v));
+	v->reg = -1;
 	const uint8_t *p = base + d->off;
 	uint64_t n;
 	switch (d->type) {
