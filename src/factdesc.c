@@ -459,8 +459,7 @@ bool td_fact_get(const struct td_facts *f, const struct td_fact_desc *d, struct 
 		return false;
 	if (d->present_off && read_uint(base + d->present_off - 1, d->present_size) == 0)
 		return false;
-	memset(v, 0, sizeof(*v));
-	v->reg = -1;
+	*v = (struct td_value){ .reg = -1 }; /* plain stores: memset's rep stosb stalled the next write */
 	const uint8_t *p = base + d->off;
 	uint64_t n;
 	switch (d->type) {
