@@ -12,6 +12,9 @@
 #   BENCH_TOOLS=...  which rows (default: all: pcap_loop nids_only text json tshark ssldump)
 #   BENCH_SCALE=1    also the scale series: 100 MiB, 1 GiB, 4 GiB streamed through stdin
 #   BENCH_DIR=DIR    where the capture is kept (default bench/work in the build tree)
+#   BENCH_BEFORE=BIN another tlsdiag build (the one before a change): rows
+#                    "text-before" and "json-before", and both builds' reports
+#                    compared (identical but for the summary's elapsed time)
 #   TLSDIAG_ARGS=... extra tlsdiag options for the text and json rows
 set -u
 src=${SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -24,6 +27,7 @@ if [ -n "${BENCH_SIZE:-}" ]; then size=$BENCH_SIZE
 elif [ "${BENCH_QUICK:-0}" = 1 ]; then size=$((100 << 20))
 else size=$((1 << 30)); fi
 tools=${BENCH_TOOLS:-pcap_loop nids_only text json tshark ssldump}
+[ -z "${BENCH_BEFORE:-}" ] || tools="$tools text-before json-before"
 mkdir -p "$dir" || exit 2
 
 # The capture for (seed, size), generated once and kept: its connection count beside it.
@@ -55,6 +59,8 @@ command_of() { # row file -> the command
 	nids_only) echo "$bin/nids_only $2" ;;
 	text) echo "$tlsdiag ${TLSDIAG_ARGS:-} $2" ;;
 	json) echo "$tlsdiag --json ${TLSDIAG_ARGS:-} $2" ;;
+	text-before) echo "$BENCH_BEFORE ${TLSDIAG_ARGS:-} $2" ;;
+	json-before) echo "$BENCH_BEFORE --json ${TLSDIAG_ARGS:-} $2" ;;
 	tshark) command -v tshark >/dev/null && echo "tshark -n -r $2 -Y tls.handshake.type -T fields -e frame.number" ;;
 	ssldump) command -v ssldump >/dev/null && echo "ssldump -n -r $2" ;;
 	esac
@@ -92,7 +98,30 @@ for row in $tools; do
 			b / 1048576 / m, p / 1000 / m, c / m, rss / 1024, m / (base > 0 ? base : 0.005), rc }'
 done
 
-[ "${BENCH_SCALE:-0}" = 1 ] || exit 0
+# The same verdicts as the build before: every report line but the
+# summary's first (elapsed time) and JSON's summary record (the same).
+same_reports() { # file args...
+	local f=$1 a b
+	shift
+	a=$(mktemp) b=$(mktemp)
+	"$tlsdiag" "$@" "$f" 2>/dev/null | grep -v -e '^== ' -e '"type":"summary"' > "$a"
+	"$BENCH_BEFORE" "$@" "$f" 2>/dev/null | grep -v -e '^== ' -e '"type":"summary"' > "$b"
+	if cmp -s "$a" "$b"; then
+		echo "  reports ${*:-(text)}: identical to $BENCH_BEFORE ($(wc -l < "$a") lines)"
+	else
+		echo "  reports ${*:-(text)}: DIFFER from $BENCH_BEFORE:"
+		diff "$b" "$a" | head -20
+		bench_differ=1
+	fi
+	rm -f "$a" "$b"
+}
+bench_differ=0
+if [ -n "${BENCH_BEFORE:-}" ]; then
+	same_reports "$file"
+	same_reports "$file" --json
+fi
+
+[ "${BENCH_SCALE:-0}" = 1 ] || exit "$bench_differ"
 # Scale series: the 100 MiB capture repeated (distinct connections per copy)
 # and streamed through tlsdiag's stdin; nothing of the 1 and 4 GiB is stored.
 small=$(capture $((100 << 20)))
@@ -108,3 +137,4 @@ for copies in 1 10 40; do
 	awk -v k="$copies" -v b="$sbytes" -v s="$s" -v m="$m" 'BEGIN {
 		printf "%-8d %12.0f %9.2f %10.2f %9.1f\n", k, k * b, s, s / (k * b / 1073741824), m / 1024 }'
 done
+exit "$bench_differ"
