@@ -20,6 +20,7 @@
 #include "tlsdiag/presize.h"
 #include "tlsdiag/reasm.h"
 #include "tlsdiag/report.h"
+#include "tlsdiag/report_ladder.h"
 #include "tlsdiag/rules.h"
 #include "tlsdiag/x509.h"
 #include "tlsdiag/x509_cache.h"
@@ -32,6 +33,7 @@ struct run {
 	struct td_export *exp;  /* -w, or NULL */
 	struct td_limits lim;
 	struct td_run_summary sum;
+	struct td_ladder_style ladder; /* --ladder */
 	const char *file;       /* the input being read */
 	uint32_t file_index;
 	bool any_failure;
@@ -78,6 +80,8 @@ static void on_finish(struct td_flow *flow, void *arg)
 		td_report_json_flow(stdout, flow->facts, &d);
 	else
 		td_report_text_flow(stdout, flow->facts, &d);
+	if (r->o->ladder)
+		td_report_ladder(stdout, flow->facts, &d, &r->ladder);
 	if (r->o->n_expect)
 		check_expected(r, flow->facts, &d);
 	td_reasm_flow_end(flow);
@@ -334,6 +338,7 @@ int td_analyze(const struct td_options *o)
 	buffer_stdout();
 	memset(&r, 0, sizeof(r));
 	r.o = o;
+	r.ladder = (struct td_ladder_style){ .ascii = o->ascii, .color = td_ladder_use_color((enum td_color)o->color) };
 	if (!(r.rules = load_rules(o)))
 		return 2;
 	r.x509 = td_x509_new(&o->x509, err, sizeof(err));
