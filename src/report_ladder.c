@@ -224,10 +224,11 @@ static void legend(const struct pen *p, const struct td_diagnosis *d, const stru
 	char where[32] = "";
 	if (s->frame)
 		snprintf(where, sizeof(where), "frame %llu, ", (unsigned long long)s->frame);
-	snprintf(buf, sizeof(buf), "%s decisive: %s%s -> %s%s%s%s", p->g->mark, where, s->label, d->category,
-		 d->windows_error ? " [" : "", d->windows_error ? d->windows_error : "", d->windows_error ? "]" : "");
+	snprintf(buf, sizeof(buf), "decisive step: %s%s (%s)", where, s->label, d->category);
 	emit(&r, "  ");
-	emit(&r, buf);
+	emit(&r, p->g->mark);
+	emit(&r, " ");
+	text(&r, buf, TD_LADDER_WIDTH - r.cols);
 	flush_row(p, &r, true);
 }
 

@@ -402,6 +402,29 @@ static bool kind_ends(const struct td_step *s, const char *how)
 	return false;
 }
 
+/* The step a cited fact is about: the fact's name says which message. */
+static const struct {
+	const char *fact;   /* prefix of the evidence detail */
+	uint8_t dir;
+	const char *label;  /* prefix of the step's label, NULL: any message */
+} fact_steps[] = {
+	{ "x509.server.", TD_DIR_S2C, "Certificate" },
+	{ "x509.client_auth.", TD_DIR_S2C, "CertificateRequest" },
+	{ "x509.client.", TD_DIR_C2S, "Certificate" },
+	{ "tls.client_certificate.", TD_DIR_C2S, "Certificate" },
+	{ "tls.certificate_request.", TD_DIR_S2C, "CertificateRequest" },
+	{ "tls.alert.server.", TD_DIR_S2C, "Alert" },
+	{ "tls.alert.client.", TD_DIR_C2S, "Alert" },
+	{ "tls.client_hello.", TD_DIR_C2S, "ClientHello" },
+	{ "tls.server_hello.", TD_DIR_S2C, "ServerHello" },
+	{ "non_tls.server.", TD_DIR_S2C, "not TLS" },
+	{ "non_tls.client.", TD_DIR_C2S, "not TLS" },
+	{ "http.response.", TD_DIR_S2C, "HTTP/" },
+	{ "proxy.response.", TD_DIR_S2C, "HTTP/" },
+	{ "http.request.", TD_DIR_C2S, NULL },
+	{ "proxy.request.", TD_DIR_C2S, NULL },
+};
+
 static size_t first_at(const struct td_ladder *l, uint64_t frame)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -410,11 +433,27 @@ static size_t first_at(const struct td_ladder *l, uint64_t frame)
 	return l->n;
 }
 
+static size_t cited_step(const struct td_ladder *l, const struct td_evidence *e)
+{
+	for (size_t k = 0; k < TD_ARRAY_LEN(fact_steps); k++) {
+		if (strncmp(e->detail, fact_steps[k].fact, strlen(fact_steps[k].fact)) != 0)
+			continue;
+		for (size_t i = 0; i < l->n; i++) {
+			const struct td_step *s = &l->s[i];
+			const char *want = fact_steps[k].label;
+			if (s->frame == e->frame && s->dir == fact_steps[k].dir &&
+			    (s->kind == TD_STEP_MSG || s->kind == TD_STEP_ALERT) &&
+			    (!want || !strncmp(s->label, want, strlen(want))))
+				return i;
+		}
+	}
+	return first_at(l, e->frame);
+}
+
 /* The ending derive_end.c found (doc/diagnosis.md, "The evidence order"):
- * the alert, reset or close at its frame; for a completed handshake the last
- * message of that frame (the Finished); the capture's end; else the last
- * frame the diagnosis cites. */
-static size_t find_decisive(const struct td_facts *f, const struct td_diagnosis *d, const struct td_ladder *l)
+ * the alert, reset or close at its frame, for a completed handshake the
+ * last message of that frame (the Finished), or the capture's end. */
+static size_t ending_step(const struct td_facts *f, const struct td_ladder *l)
 {
 	const char *how = f->derived.end_how;
 	uint64_t frame = f->derived.end_frame;
@@ -423,6 +462,9 @@ static size_t find_decisive(const struct td_facts *f, const struct td_diagnosis 
 		const struct td_step *s = &l->s[i];
 		if (!strcmp(how, "capture-end") && s->kind == TD_STEP_END)
 			return i;
+		/* A close aborted by a reset is a reset (derive_end.c): the RST. */
+		if (!strcmp(how, "reset") && s->kind == TD_STEP_RST)
+			return i;
 		if (!frame || s->frame != frame)
 			continue;
 		if (kind_ends(s, how))
@@ -430,13 +472,27 @@ static size_t find_decisive(const struct td_facts *f, const struct td_diagnosis 
 		if (!strcmp(how, "completed") && s->kind == TD_STEP_MSG)
 			found = i;
 	}
-	if (found == l->n && frame)
-		found = first_at(l, frame);
-	uint64_t last = 0;
-	for (size_t i = 0; found == l->n && i < d->n_evidence; i++)
-		if (d->evidence[i].frame > last)
-			last = d->evidence[i].frame;
-	return found == l->n && last ? first_at(l, last) : found;
+	return found == l->n && frame ? first_at(l, frame) : found;
+}
+
+/* The ending, when the diagnosis rests on it (it cites its frame, cites
+ * nothing, or the capture ended on silence); else the latest message the
+ * diagnosis cites: the non-TLS answer, the inspection CA's certificate,
+ * the HTTP 400 after a completed handshake. */
+static size_t find_decisive(const struct td_facts *f, const struct td_diagnosis *d, const struct td_ladder *l)
+{
+	const struct td_evidence *last = NULL;
+	bool ending_cited = !d->n_evidence || !strcmp(f->derived.end_how, "capture-end");
+	for (size_t i = 0; i < d->n_evidence; i++) {
+		const struct td_evidence *e = &d->evidence[i];
+		ending_cited |= e->frame && e->frame == f->derived.end_frame;
+		if (e->frame && (!last || e->frame > last->frame))
+			last = e;
+	}
+	size_t end = ending_step(f, l);
+	if ((ending_cited && end < l->n) || !last)
+		return end;
+	return cited_step(l, last);
 }
 
 static bool cited(const struct td_diagnosis *d, uint64_t frame)
