@@ -242,21 +242,26 @@ static void span(FILE *out, const struct td_html *h)
 
 static void omitted(FILE *out, const struct td_html *h)
 {
+	const char *sep = " ";
 	if (!h->ok_not_drawn && !h->failed_not_drawn && !h->rows_left_out)
 		return;
 	fputs("<p class=\"omitted\"><b>Left out to keep the page small:</b>", out);
-	if (h->ok_not_drawn)
-		fprintf(out, " %llu connection%s diagnosed ok are rows of the table only (the first %d are drawn);",
-			(unsigned long long)h->ok_not_drawn, h->ok_not_drawn == 1 ? "" : "s", TD_HTML_OK_DRAWN);
-	if (h->failed_not_drawn)
-		fprintf(out, " %llu failed connection%s not drawn (the drawings reached %u MiB; the text or JSON "
-			     "report has them all);",
-			(unsigned long long)h->failed_not_drawn, h->failed_not_drawn == 1 ? "" : "s",
+	if (h->ok_not_drawn) {
+		fprintf(out, "%s%llu connection%s diagnosed ok are rows of the table only (the first %d are drawn)",
+			sep, (unsigned long long)h->ok_not_drawn, h->ok_not_drawn == 1 ? "" : "s", TD_HTML_OK_DRAWN);
+		sep = "; ";
+	}
+	if (h->failed_not_drawn) {
+		fprintf(out, "%s%llu failed connection%s not drawn (the drawings reached %u MiB; the text or JSON "
+			     "report has them all)",
+			sep, (unsigned long long)h->failed_not_drawn, h->failed_not_drawn == 1 ? "" : "s",
 			TD_HTML_MAX_SECTIONS >> 20);
+		sep = "; ";
+	}
 	if (h->rows_left_out)
-		fprintf(out, " %llu connection%s not in the table (it holds %d rows).",
+		fprintf(out, "%s%llu connection%s not in the table (it holds %d rows)", sep,
 			(unsigned long long)h->rows_left_out, h->rows_left_out == 1 ? "" : "s", TD_HTML_MAX_ROWS);
-	fputs("</p>\n", out);
+	fputs(".</p>\n", out);
 }
 
 static void summary(FILE *out, const struct td_html *h, const struct td_run_summary *s)
