@@ -159,7 +159,7 @@ static void across(struct row *r, const struct pen *p, const struct td_step *s)
 
 static void detail(struct row *r, const struct pen *p, const struct td_step *s, const char *d)
 {
-	int inner = RIGHT - LEFT - 1, max = inner - 2 * INDENT, n = text_len(d, max);
+	int inner = RIGHT - LEFT - 1, max = inner - INDENT - 1, n = text_len(d, max);
 	pad_to(r, LEFT);
 	emit(r, p->g->life);
 	int before = s->dir == TD_DIR_S2C ? inner - INDENT - n : INDENT;

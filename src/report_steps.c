@@ -78,14 +78,12 @@ static void suites_detail(const struct td_client_hello *ch, char *buf, size_t le
 {
 	char name[64];
 	size_t shown = 0;
-	put(buf, len, "%u suites", ch->n_suites);
-	if (ch->null_suites)
-		append(buf, len, ", %u NULL", ch->null_suites);
+	buf[0] = '\0';
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < ch->n_suites && shown < SHOW_SUITES; i++) {
 			if (td_suite_is_null(ch->suites[i]) != (pass == 0))
 				continue;
-			append(buf, len, "%s%s", shown ? ", " : ": ",
+			append(buf, len, "%s%s", shown ? ", " : "",
 			       td_name_fmt(TD_REG_CIPHER_SUITE, ch->suites[i], name, sizeof(name)));
 			shown++;
 		}
@@ -96,12 +94,17 @@ static void suites_detail(const struct td_client_hello *ch, char *buf, size_t le
 static void client_hello(const struct td_client_hello *ch, struct td_step *s)
 {
 	char name[64];
+	char *d = s->detail[0];
+	size_t len = sizeof(s->detail[0]);
 	put(s->label, sizeof(s->label), "%sClientHello", ch->sslv2 ? "SSLv2-format " : "");
-	put(s->detail[0], sizeof(s->detail[0]), "%s", td_name_fmt(TD_REG_VERSION, ch->max_version, name, sizeof(name)));
+	put(d, len, "%s, %u suite%s", td_name_fmt(TD_REG_VERSION, ch->max_version, name, sizeof(name)),
+	    ch->n_suites, ch->n_suites == 1 ? "" : "s");
+	if (ch->null_suites)
+		append(d, len, " (%u NULL)", ch->null_suites);
 	if (ch->sni[0])
-		append(s->detail[0], sizeof(s->detail[0]), ", SNI %s", ch->sni);
+		append(d, len, ", SNI %s", ch->sni);
 	if (ch->alpn[0])
-		append(s->detail[0], sizeof(s->detail[0]), ", ALPN %s", ch->alpn);
+		append(d, len, ", ALPN %s", ch->alpn);
 	suites_detail(ch, s->detail[1], sizeof(s->detail[1]));
 }
 
