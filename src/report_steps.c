@@ -198,7 +198,8 @@ static void handshake(const struct td_facts *f, const struct td_event *e, struct
 	}
 }
 
-static void alert(const struct td_facts *f, const struct td_event *e, struct td_step *s)
+static void alert(const struct td_facts *f, const struct td_diagnosis *d, const struct td_event *e,
+		  struct td_step *s)
 {
 	char name[64];
 	if (e->encrypted) {
@@ -208,9 +209,10 @@ static void alert(const struct td_facts *f, const struct td_event *e, struct td_
 	}
 	put(s->label, sizeof(s->label), "Alert %s", td_name_fmt(TD_REG_ALERT, e->code & 0xff, name, sizeof(name)));
 	put(s->detail[0], sizeof(s->detail[0]), "%s", (e->code >> 8) == 1 ? "warning" : "fatal");
-	/* What Schannel makes of the server's alert: the client's error. */
+	/* What Schannel makes of the server's alert, when that is the error the
+	 * diagnosis names: a different one would contradict it on the picture. */
 	const char *win = f->derived.alert_windows[TD_DIR_S2C];
-	if (e->dir == TD_DIR_S2C && win[0] && (e->code >> 8) == 2)
+	if (e->dir == TD_DIR_S2C && win[0] && (e->code >> 8) == 2 && d->windows_error && !strcmp(win, d->windows_error))
 		append(s->detail[0], sizeof(s->detail[0]), "; the client reports %s", win);
 }
 
@@ -291,7 +293,8 @@ static bool merge(struct td_ladder *l, const struct td_event *e)
 	return false;
 }
 
-static void event_step(const struct td_facts *f, const struct td_event *e, struct td_ladder *l)
+static void event_step(const struct td_facts *f, const struct td_diagnosis *d, const struct td_event *e,
+		       struct td_ladder *l)
 {
 	double t = e->ts - f->tcp.first_ts;
 	if (merge(l, e))
@@ -306,7 +309,7 @@ static void event_step(const struct td_facts *f, const struct td_event *e, struc
 		handshake(f, e, s);
 		break;
 	case TD_EV_ALERT:
-		alert(f, e, s);
+		alert(f, d, e, s);
 		break;
 	case TD_EV_APP_DATA:
 		s->records = 1;
@@ -521,7 +524,7 @@ void td_ladder_build(const struct td_facts *f, const struct td_diagnosis *d, str
 	td_ladder_endpoint(&f->tcp.server_ip, f->tcp.server_port, l->server, sizeof(l->server));
 	tcp_open(f, l);
 	for (size_t i = 0; f->tls && i < f->tls->n_events; i++)
-		event_step(f, &f->tls->events[i], l);
+		event_step(f, d, &f->tls->events[i], l);
 	tcp_close(f, l);
 	capture_end(f, l);
 	struct td_step *s;
