@@ -20,6 +20,8 @@
 #include "tlsdiag/presize.h"
 #include "tlsdiag/reasm.h"
 #include "tlsdiag/report.h"
+#include "tlsdiag/report_html.h"
+#include "tlsdiag/report_ladder.h"
 #include "tlsdiag/rules.h"
 #include "tlsdiag/x509.h"
 #include "tlsdiag/x509_cache.h"
@@ -30,8 +32,10 @@ struct run {
 	struct td_x509_ctx *x509;
 	struct td_ruleset *rules;
 	struct td_export *exp;  /* -w, or NULL */
+	struct td_html *html;   /* --html, or NULL */
 	struct td_limits lim;
 	struct td_run_summary sum;
+	struct td_ladder_style ladder; /* --ladder */
 	const char *file;       /* the input being read */
 	uint32_t file_index;
 	bool any_failure;
@@ -78,6 +82,9 @@ static void on_finish(struct td_flow *flow, void *arg)
 		td_report_json_flow(stdout, flow->facts, &d);
 	else
 		td_report_text_flow(stdout, flow->facts, &d);
+	if (r->o->ladder)
+		td_report_ladder(stdout, flow->facts, &d, &r->ladder);
+	td_html_flow(r->html, flow->facts, &d);
 	if (r->o->n_expect)
 		check_expected(r, flow->facts, &d);
 	td_reasm_flow_end(flow);
@@ -247,11 +254,12 @@ static bool memory_enough(const struct td_options *o)
 	return false;
 }
 
-/* Would -w FILE overwrite one of the inputs (the same file under any name)? */
-static bool output_is_input(const struct td_options *o)
+/* Would writing path (-w, --html) overwrite one of the inputs (the same
+ * file under any name)? */
+static bool output_is_input(const struct td_options *o, const char *path)
 {
 	struct stat w, in;
-	if (stat(o->write_file, &w) != 0)
+	if (stat(path, &w) != 0)
 		return false;
 	for (int i = 0; i < o->n_files; i++)
 		if (strcmp(o->files[i], "-") && stat(o->files[i], &in) == 0 && in.st_dev == w.st_dev &&
@@ -273,7 +281,7 @@ static bool open_export(struct run *r)
 		td_error("-w -: the report is on standard output; give -w a file name");
 		return false;
 	}
-	if (output_is_input(o)) {
+	if (output_is_input(o, o->write_file)) {
 		td_error("%s: is also an input: -w would overwrite it", o->write_file);
 		return false;
 	}
@@ -285,6 +293,42 @@ static bool open_export(struct run *r)
 		return false;
 	}
 	return true;
+}
+
+/* --html: created before any input is read, like -w's file. */
+static bool open_html(struct run *r)
+{
+	const struct td_options *o = r->o;
+	char err[256];
+	if (!o->html_file)
+		return true;
+	if (strcmp(o->html_file, "-") == 0) {
+		td_error("--html -: the report is on standard output; give --html a file name");
+		return false;
+	}
+	if (output_is_input(o, o->html_file)) {
+		td_error("%s: is also an input: --html would overwrite it", o->html_file);
+		return false;
+	}
+	const char *const *names = o->iface ? &o->iface : (const char *const *)o->files;
+	size_t n = o->iface ? 1 : (size_t)o->n_files;
+	r->html = td_html_open(o->html_file, names, n, err, sizeof(err));
+	if (!r->html) {
+		td_error("%s: %s", o->html_file, err);
+		return false;
+	}
+	return true;
+}
+
+/* --html: the page is written once the summary is known. */
+static void close_html(struct run *r)
+{
+	char err[256];
+	if (r->html && !td_html_close(r->html, &r->sum, err, sizeof(err))) {
+		td_error("%s: %s", r->o->html_file, err);
+		r->write_failed = true;
+	}
+	r->html = NULL;
 }
 
 /* -w: after every flow is finished (so written). A write error is one line,
@@ -334,6 +378,7 @@ int td_analyze(const struct td_options *o)
 	buffer_stdout();
 	memset(&r, 0, sizeof(r));
 	r.o = o;
+	r.ladder = (struct td_ladder_style){ .ascii = o->ascii, .color = td_ladder_use_color((enum td_color)o->color) };
 	if (!(r.rules = load_rules(o)))
 		return 2;
 	r.x509 = td_x509_new(&o->x509, err, sizeof(err));
@@ -368,7 +413,7 @@ int td_analyze(const struct td_options *o)
 	bool v6_ok = td_reasm_init6(o->max_connections);
 	if (!v6_ok)
 		td_error("out of memory");
-	if (!v6_ok || !memory_enough(o) || !open_export(&r)) {
+	if (!v6_ok || !memory_enough(o) || !open_export(&r) || !open_html(&r)) {
 		td_reasm_exit();
 		td_conntrack_free(r.ct);
 		td_x509_free(r.x509);
@@ -387,6 +432,7 @@ int td_analyze(const struct td_options *o)
 	td_rules_free(r.rules);
 	close_export(&r);
 	r.sum.seconds = now() - t0;
+	close_html(&r);
 	if (o->json)
 		td_report_json_summary(stdout, &r.sum);
 	else

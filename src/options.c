@@ -9,13 +9,15 @@
 #include "tlsdiag/attr.h"
 #include "tlsdiag/diag.h"
 #include "tlsdiag/factdesc.h"
+#include "tlsdiag/report_ladder.h"
 #include "tlsdiag/rules.h"
 #include "config.h"
 
 enum { OPT_PROXY_PORT = 256, OPT_JSON, OPT_MAX_CONN, OPT_MAX_HS, OPT_LIST_FACTS, OPT_CA_FILE, OPT_CA_PATH,
        OPT_SYSTEM_CA, OPT_SERVER_NAME, OPT_IPHTTPS, OPT_EXPECT_ISSUER, OPT_EXPECT_FP, OPT_DUMP_CERTS, OPT_INSPECTION,
        OPT_FRESH, OPT_RULES, OPT_NO_DEFAULT_RULES, OPT_LIST_RULES, OPT_EXPLAIN, OPT_EXPECT,
-       OPT_MAX_CERTS, OPT_MAX_BYTES, OPT_MAX_MEMORY, OPT_WRITE_ALL, OPT_MAX_WRITE };
+       OPT_MAX_CERTS, OPT_MAX_BYTES, OPT_MAX_MEMORY, OPT_WRITE_ALL, OPT_MAX_WRITE, OPT_LADDER, OPT_ASCII,
+       OPT_COLOR, OPT_HTML };
 
 static const struct option long_opts[] = {
 	{ "filter", required_argument, NULL, 'f' },
@@ -32,6 +34,10 @@ static const struct option long_opts[] = {
 	{ "write", required_argument, NULL, 'w' },
 	{ "write-all", no_argument, NULL, OPT_WRITE_ALL },
 	{ "max-write-packets", required_argument, NULL, OPT_MAX_WRITE },
+	{ "ladder", no_argument, NULL, OPT_LADDER },
+	{ "ascii", no_argument, NULL, OPT_ASCII },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "html", required_argument, NULL, OPT_HTML },
 	{ "list-facts", no_argument, NULL, OPT_LIST_FACTS },
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 	{ "ca-path", required_argument, NULL, OPT_CA_PATH },
@@ -79,6 +85,12 @@ static void help(void)
 	       "                           ok to FILE (pcapng), for Wireshark\n"
 	       "      --write-all          with -w: the packets of every analyzed connection\n"
 	       "      --max-write-packets N  packets held for -w at once (default %d)\n"
+	       "\n"
+	       "Pictures:\n"
+	       "      --ladder             a ladder diagram under each connection's block\n"
+	       "      --ascii              the ladder in ASCII instead of box characters\n"
+	       "      --color WHEN         colour the decisive step: auto (a terminal), always, never\n"
+	       "      --html FILE          a self-contained HTML report: summary, table, ladders\n"
 	       "\n"
 	       "Certificates (judged at the capture's time, never today's):\n"
 	       "      --ca-file FILE       trust anchors the client would have (PEM)\n"
@@ -158,6 +170,18 @@ static bool parse_size(const char *s, size_t lo, size_t hi, size_t *out)
 	return true;
 }
 
+static bool parse_color(const char *s, int *out)
+{
+	static const char *const names[] = { [TD_COLOR_AUTO] = "auto", [TD_COLOR_ALWAYS] = "always",
+					     [TD_COLOR_NEVER] = "never" };
+	for (size_t i = 0; i < TD_ARRAY_LEN(names); i++)
+		if (!strcmp(s, names[i])) {
+			*out = (int)i;
+			return true;
+		}
+	return false;
+}
+
 /* A usage error: "what" and the offending argument. */
 static enum td_parse_result usage(const char *what, const char *arg)
 {
@@ -235,6 +259,19 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 		case OPT_MAX_WRITE:
 			if (!parse_size(optarg, 1, 100000000, &o->max_write_packets))
 				return usage("bad --max-write-packets (1 to 100000000):", optarg);
+			break;
+		case OPT_LADDER:
+			o->ladder = true;
+			break;
+		case OPT_ASCII:
+			o->ascii = true;
+			break;
+		case OPT_COLOR:
+			if (!parse_color(optarg, &o->color))
+				return usage("bad --color (auto, always or never):", optarg);
+			break;
+		case OPT_HTML:
+			o->html_file = optarg;
 			break;
 		case OPT_CA_FILE:
 			o->x509.ca_file = optarg;
@@ -325,6 +362,8 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 		fprintf(stderr, "Try 'tlsdiag --help'.\n");
 		return TD_OPTS_USAGE;
 	}
+	if (o->ladder && o->json)
+		return usage("--ladder draws under the text report, not in JSON; got", "--json");
 	if (o->write_all && !o->write_file)
 		return usage("--write-all needs -w FILE; got", "--write-all");
 	if (o->iface && o->n_files > 0)

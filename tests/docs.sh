@@ -48,6 +48,28 @@ done
 [ "$n" -ge 3 ]
 ok $? "the README has at least three examples ($n)"
 
+# doc/tlsdiag.1: every example after a '.\" docs-example: ARGS' line (an
+# .EX block) is what "tlsdiag ARGS" prints, run from the top of the tree:
+# its lines appear in the output, consecutive and in order.
+python3 - "$SRCDIR/doc/tlsdiag.1" "$tmp" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+for i, (args, block) in enumerate(re.findall(r'^\.\\" docs-example: (.*)\n\.EX\n(.*?)^\.EE$', text, re.S | re.M)):
+    open("%s/man%d.args" % (sys.argv[2], i), "w").write(args + "\n")
+    open("%s/man%d.out" % (sys.argv[2], i), "w").write(block.replace("\\-", "-").replace("\\e", "\\"))
+PY
+k=0
+for a in "$tmp"/man*.args; do
+	[ -e "$a" ] || break
+	k=$((k + 1))
+	(cd "$SRCDIR" && eval "set -- $(cat "$a")" && "$TLSDIAG" "$@") >"$tmp/man-got" 2>&1
+	python3 -c 'import sys; sys.exit(0 if open(sys.argv[1]).read() in open(sys.argv[2]).read() else 1)' \
+		"${a%.args}.out" "$tmp/man-got"
+	ok $? "doc/tlsdiag.1 example: tlsdiag $(cat "$a")"
+done
+[ "$k" -ge 1 ]
+ok $? "doc/tlsdiag.1 has a checked example ($k)"
+
 # doc/rules.md: every ```rules example loads on top of the defaults and
 # shows up in --list-rules.
 python3 - "$SRCDIR/doc/rules.md" "$tmp" <<'PY'

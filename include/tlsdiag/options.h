@@ -36,6 +36,10 @@ struct td_options {
 	bool list_rules;
 	bool explain;
 	bool iphttps;            /* --iphttps: every connection is IP-HTTPS */
+	bool ladder;             /* --ladder: a ladder diagram under each text block */
+	bool ascii;              /* --ascii: the ladder in ASCII */
+	int color;               /* --color: enum td_color (report_ladder.h) */
+	const char *html_file;   /* --html: the self-contained HTML report */
 	const char *expect[32];      /* --expect: regression mode */
 	size_t n_expect;
 	char **files;
