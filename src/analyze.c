@@ -18,9 +18,11 @@
 #include "tlsdiag/memcap.h"
 #include "tlsdiag/packet.h"
 #include "tlsdiag/presize.h"
+#include "tlsdiag/privdrop.h"
 #include "tlsdiag/reasm.h"
 #include "tlsdiag/report.h"
 #include "tlsdiag/rules.h"
+#include "tlsdiag/status.h"
 #include "tlsdiag/x509.h"
 #include "tlsdiag/x509_cache.h"
 
@@ -37,7 +39,19 @@ struct run {
 	bool any_failure;
 	bool any_unexpected;    /* --expect: a connection outside the expected categories */
 	bool write_failed;      /* -w: the file could not be written whole */
+	bool live_failed;       /* -i: the interface could not be opened: no report */
+	bool flush_each;        /* live or -l: each verdict reaches its reader at once */
+	struct td_timeouts to;
+	double next_expire;     /* capture time of the next look at the time rules */
+	uint64_t decided;       /* connections reported so far */
+	uint64_t packets_total; /* -c counts across all inputs */
+	struct td_capture_counts counts;
 };
+
+/* Seconds of capture time between two looks at the time rules. */
+#define EXPIRE_EVERY 0.25
+/* A decided connection still open after this long is reported anyway. */
+#define DECIDED_GRACE 0.5
 
 /* --expect: is the verdict one of the expected categories? Say so when not. */
 static void check_expected(struct run *r, const struct td_facts *f, const struct td_diagnosis *d)
@@ -86,6 +100,18 @@ static void on_finish(struct td_flow *flow, void *arg)
 	if (!td_diagnosis_ok(&d))
 		r->any_failure = true;
 	export_flow(r, flow, &d);
+	r->decided++;
+	if (r->flush_each)
+		fflush(stdout);
+}
+
+/* The time rules, about every EXPIRE_EVERY seconds of capture time. */
+static void expire(struct run *r, double now)
+{
+	if (now < r->next_expire)
+		return;
+	r->next_expire = now + EXPIRE_EVERY;
+	td_conntrack_expire(r->ct, now, &r->to);
 }
 
 /* -w: hold a copy of the packet until its connection's verdict. One the
@@ -116,6 +142,12 @@ static void on_packet(void *arg, int dlt, uint64_t frame, double ts, const uint8
 	size_t iplen;
 	r->sum.packets++;
 	r->sum.bytes += wirelen;
+	if (caplen < wirelen)
+		r->sum.packets_cut++;
+	/* Before the packet: a connection that timed out before it arrived
+	 * is decided without it, as it would be live. */
+	if (ts >= r->next_expire)
+		expire(r, ts);
 	if (td_link_decode(dlt, data, caplen, &ip, &iplen) != TD_E_OK)
 		return;
 	enum td_err e = td_pkt_decode(&p, ip, iplen);
@@ -146,24 +178,67 @@ static double now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+static void print_status(struct run *r, double now)
+{
+	struct td_status st = { .now = now, .sum = &r->sum, .decided = r->decided,
+				.memory = td_memcap_in_use() };
+	r->sum.received = r->counts.received;
+	r->sum.dropped = r->counts.dropped;
+	r->sum.ifdropped = r->counts.ifdropped;
+	td_conntrack_stats(r->ct, &st.ct);
+	td_status_print(stderr, &st);
+}
+
+/* Between packets: the status line, and live, time passing on an idle link. */
+static void on_tick(void *arg, unsigned why, double now)
+{
+	struct run *r = arg;
+	if (why & TD_TICK_STATS)
+		print_status(r, now);
+	if ((why & TD_TICK_IDLE) && r->o->iface)
+		expire(r, now);
+}
+
+static void read_live(struct run *r, const struct td_capture_opts *co)
+{
+	char err[512];
+	const struct td_options *o = r->o;
+	r->file = o->iface;
+	r->sum.files = 1;
+	r->sum.live = true;
+	enum td_capture_end end = td_capture_live(o->iface, co, err, sizeof(err));
+	if (end == TD_CAPTURE_NO_OPEN) {
+		/* Nothing was captured: the error is the whole answer. */
+		td_error("%s", err);
+		r->live_failed = true;
+	} else if (end == TD_CAPTURE_BROKEN) {
+		td_error("%s: %s", o->iface, err);
+		r->sum.files_failed++;
+	}
+	if (r->sum.packets_cut)
+		td_error("warning: %llu packets were longer than the snap length (-s %d) and were cut",
+			 (unsigned long long)r->sum.packets_cut, co->snaplen);
+}
+
 static void read_inputs(struct run *r, const struct td_capture_opts *co)
 {
 	char err[512];
 	const struct td_options *o = r->o;
 	if (o->iface) {
-		r->file = o->iface;
-		r->sum.files = 1;
-		if (!td_capture_live(o->iface, co, err, sizeof(err))) {
-			td_error("%s: %s", o->iface, err);
-			r->sum.files_failed++;
-		}
+		read_live(r, co);
 		return;
 	}
-	for (int i = 0; i < o->n_files; i++) {
+	/* -Z with files: they are read with that user's rights. */
+	if (o->drop_user && !td_privdrop(o->drop_user, err, sizeof(err))) {
+		td_error("%s", err);
+		r->live_failed = true;
+		return;
+	}
+	for (int i = 0; i < o->n_files && !td_capture_stopped(); i++) {
 		r->file = o->files[i];
 		r->file_index = (uint32_t)i;
 		r->sum.files++;
-		if (!td_capture_file(o->files[i], co, err, sizeof(err))) {
+		if (td_capture_file(o->files[i], co, err, sizeof(err)) != TD_CAPTURE_DONE) {
 			td_error("%s: %s", strcmp(o->files[i], "-") ? o->files[i] : "(stdin)", err);
 			r->sum.files_failed++;
 		}
@@ -319,10 +394,12 @@ static int nids_streams(const struct td_options *o)
 /* The report goes out in many small pieces: into a file or a pipe, a
  * 256 KiB buffer makes them few write(2)s. A terminal keeps stdio's line
  * buffering, so each connection shows as it is finished. */
-static void buffer_stdout(void)
+static void buffer_stdout(bool line)
 {
 	static char buf[1 << 18];
-	if (!isatty(STDOUT_FILENO))
+	if (line)
+		setvbuf(stdout, NULL, _IOLBF, 0); /* -l: as tcpdump's */
+	else if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, buf, _IOFBF, sizeof(buf));
 }
 
@@ -331,7 +408,7 @@ int td_analyze(const struct td_options *o)
 	static struct run r;
 	char err[256];
 	double t0 = now();
-	buffer_stdout();
+	buffer_stdout(o->line_buffered);
 	memset(&r, 0, sizeof(r));
 	r.o = o;
 	if (!(r.rules = load_rules(o)))
@@ -372,7 +449,14 @@ int td_analyze(const struct td_options *o)
 		return 2;
 	}
 	struct td_capture_opts co = { .filter = o->filter, .max_packets = o->count,
-				      .on_packet = on_packet, .arg = &r };
+				      .packets = &r.packets_total, .snaplen = o->snaplen,
+				      .no_promisc = o->no_promisc, .drop_user = o->drop_user,
+				      .counts = &r.counts, .on_packet = on_packet, .on_tick = on_tick,
+				      .arg = &r };
+	r.to = (struct td_timeouts){ .handshake = o->hs_timeout, .idle = o->idle_timeout,
+				     .grace = DECIDED_GRACE };
+	r.flush_each = o->iface || o->line_buffered;
+	td_capture_signals(o->stats_interval);
 	read_inputs(&r, &co);
 	/* libnids hands over what it still holds, then every flow is finished. */
 	td_reasm_exit();
@@ -383,6 +467,11 @@ int td_analyze(const struct td_options *o)
 	td_rules_free(r.rules);
 	close_export(&r);
 	r.sum.seconds = now() - t0;
+	if (r.live_failed)
+		return 2;
+	r.sum.received = r.counts.received;
+	r.sum.dropped = r.counts.dropped;
+	r.sum.ifdropped = r.counts.ifdropped;
 	if (o->json)
 		td_report_json_summary(stdout, &r.sum);
 	else

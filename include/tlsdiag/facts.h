@@ -343,6 +343,7 @@ struct td_facts {
 	uint32_t caps_hit;           /* bit (1 << enum td_cap) per cap reached */
 	uint16_t max_certs;          /* certificates kept per chain (--max-certs) */
 	bool open_at_end;            /* still open when its capture file ended */
+	bool stalled;                /* with open_at_end: decided by --handshake-timeout instead */
 	bool iphttps_given;          /* --iphttps: the user says it is IP-HTTPS */
 	double capture_end_ts;       /* the time of that file's last packet */
 	struct td_tcp_facts tcp;
