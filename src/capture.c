@@ -5,6 +5,7 @@
  * packet before the damage has been handed on.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -130,6 +131,17 @@ static bool check_link(pcap_t *p, char *err, size_t errlen)
 	return false;
 }
 
+/* Live, the device is non-blocking and the wait is ours: libpcap's own
+ * wait neither ends at its timeout in immediate mode nor returns on a
+ * signal, and an idle link must still tick (stalled handshakes, --stats,
+ * SIGUSR1). A signal ends the poll early (EINTR), which is the point. */
+static void wait_packets(pcap_t *p)
+{
+	struct pollfd pfd = { .fd = pcap_get_selectable_fd(p), .events = POLLIN };
+	if (pfd.fd >= 0)
+		(void)poll(&pfd, 1, 200);
+}
+
 static enum td_capture_end loop(pcap_t *p, const struct td_capture_opts *o, bool live, char *err,
 				 size_t errlen)
 {
@@ -143,7 +155,8 @@ static enum td_capture_end loop(pcap_t *p, const struct td_capture_opts *o, bool
 		if (g_stats_req | g_reopen_req)
 			tick(o, p, live, 0);
 		if (rc == 0) {
-			tick(o, p, live, TD_TICK_IDLE); /* live timeout: time passes */
+			wait_packets(p);
+			tick(o, p, live, TD_TICK_IDLE); /* live: time passes, packets or not */
 			continue;
 		}
 		double ts = (double)h->ts.tv_sec + (double)h->ts.tv_usec / (live ? 1e6 : 1e9);
@@ -267,13 +280,16 @@ static pcap_t *open_live(const char *iface, const struct td_capture_opts *o, cha
 	}
 	pcap_set_snaplen(p, o->snaplen > 0 ? o->snaplen : TD_CAPTURE_SNAPLEN);
 	pcap_set_promisc(p, !o->no_promisc);
-	/* A timeout even in immediate mode: an idle link still ticks, so
-	 * stalled handshakes are decided and signals are seen. */
 	pcap_set_timeout(p, 200);
 	pcap_set_immediate_mode(p, 1);
 	int rc = pcap_activate(p);
 	if (rc < 0) {
 		activate_error(p, rc, iface, err, errlen);
+		pcap_close(p);
+		return NULL;
+	}
+	if (pcap_setnonblock(p, 1, ebuf) != 0) {
+		snprintf(err, errlen, "cannot capture on \"%s\": %s", iface, ebuf);
 		pcap_close(p);
 		return NULL;
 	}

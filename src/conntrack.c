@@ -409,6 +409,8 @@ void td_conntrack_stats(const struct td_conntrack *ct, struct td_conntrack_stats
 	*st = ct->st;
 }
 
+static bool decided(const struct td_flow *f);
+
 static void stop_collecting(struct td_flow *f, enum td_dir dir, enum td_cap cap)
 {
 	td_facts_cap(f->facts, cap);
@@ -435,14 +437,25 @@ void td_flow_data(struct td_flow *f, enum td_dir dir, const uint8_t *data, size_
 			td_tls_set_midstream(f->tls);
 	}
 	td_tls_feed(f->tls, f->facts, dir, data, len, frame, ts);
-	if (td_tls_dir_done(f->tls, f->facts, dir)) {
+	if (td_tls_dir_done(f->tls, f->facts, dir))
 		f->collecting[dir] = false;
-		/* Both directions said all the verdict needs: decided. */
-		if (!f->collecting[!dir] && !f->decided_ts)
-			f->decided_ts = ts;
-	} else if (f->fed[dir] == f->lim->max_bytes) {
+	else if (f->fed[dir] == f->lim->max_bytes)
 		stop_collecting(f, dir, TD_CAP_BYTES);
-	}
+	if (!f->decided_ts && decided(f))
+		f->decided_ts = ts;
+}
+
+/* Has the handshake an outcome the rest of the connection will not change?
+ * Both Finished seen (what follows within the grace, a client's alert
+ * after its name check, still counts), or both directions read to the end
+ * the verdict needs (with NULL encryption: the HTTP heads too, so that
+ * case waits for them). */
+static bool decided(const struct td_flow *f)
+{
+	const struct td_tls_facts *t = f->facts->tls;
+	if (!f->collecting[0] && !f->collecting[1])
+		return true;
+	return t && !t->null_plaintext && t->dir[TD_DIR_C2S].finished_seen && t->dir[TD_DIR_S2C].finished_seen;
 }
 
 /* Report a flow now, before TCP ends it, and keep it as a tombstone: its
