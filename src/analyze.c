@@ -21,6 +21,7 @@
 #include "tlsdiag/privdrop.h"
 #include "tlsdiag/reasm.h"
 #include "tlsdiag/report.h"
+#include "tlsdiag/rotate.h"
 #include "tlsdiag/rules.h"
 #include "tlsdiag/status.h"
 #include "tlsdiag/x509.h"
@@ -46,6 +47,7 @@ struct run {
 	uint64_t decided;       /* connections reported so far */
 	uint64_t packets_total; /* -c counts across all inputs */
 	struct td_capture_counts counts;
+	struct td_rotate rot;   /* -w's current name, -G and -C */
 };
 
 /* Seconds of capture time between two looks at the time rules. */
@@ -64,6 +66,34 @@ static void check_expected(struct run *r, const struct td_facts *f, const struct
 		 f->id, f->file, (unsigned long long)f->tcp.first_frame, d->category);
 }
 
+/* -w: go on in the next file (SIGHUP: the same name again, after a log
+ * rotation moved the old one away). A failure is said once; nothing more
+ * is written and the exit status is 2. */
+static void reopen_export(struct run *r, const char *name)
+{
+	char err[256];
+	if (!r->exp || r->write_failed)
+		return;
+	if (!td_export_reopen(r->exp, name, err, sizeof(err))) {
+		td_error("%s: %s", name, err);
+		r->write_failed = r->sum.write_failed = true;
+	}
+}
+
+/* -G: a new period begins; called with capture time (live: the clock). */
+static void rotate_by_time(struct run *r, double now)
+{
+	if (r->rot.next && now >= r->rot.next)
+		reopen_export(r, td_rotate_next(&r->rot, now, false));
+}
+
+/* -C: the current file is full. */
+static void rotate_by_size(struct run *r, double now)
+{
+	if (r->rot.bytes && td_export_file_bytes(r->exp) >= r->rot.bytes)
+		reopen_export(r, td_rotate_next(&r->rot, now, true));
+}
+
 /* -w: the verdict decides whether the held packets are written; they are
  * freed in every case (the flow's pkts belong to this callback). */
 static void export_flow(struct run *r, struct td_flow *flow, const struct td_diagnosis *d)
@@ -74,6 +104,7 @@ static void export_flow(struct run *r, struct td_flow *flow, const struct td_dia
 		struct td_export_label l = { .conn = flow->facts->id, .category = d->category,
 					     .windows_error = d->windows_error };
 		td_export_write(r->exp, flow->pkts, &l);
+		rotate_by_size(r, flow->facts->tcp.last_ts);
 	}
 	td_export_drop(r->exp, &flow->pkts);
 }
@@ -148,6 +179,10 @@ static void on_packet(void *arg, int dlt, uint64_t frame, double ts, const uint8
 	 * is decided without it, as it would be live. */
 	if (ts >= r->next_expire)
 		expire(r, ts);
+	if (r->rot.next && r->sum.packets == 1 && !r->o->iface)
+		td_rotate_align(&r->rot, ts);
+	if (r->rot.next && ts >= r->rot.next)
+		rotate_by_time(r, ts);
 	if (td_link_decode(dlt, data, caplen, &ip, &iplen) != TD_E_OK)
 		return;
 	enum td_err e = td_pkt_decode(&p, ip, iplen);
@@ -195,8 +230,12 @@ static void on_tick(void *arg, unsigned why, double now)
 	struct run *r = arg;
 	if (why & TD_TICK_STATS)
 		print_status(r, now);
-	if ((why & TD_TICK_IDLE) && r->o->iface)
+	if ((why & TD_TICK_IDLE) && r->o->iface) {
 		expire(r, now);
+		rotate_by_time(r, now);
+	}
+	if (why & TD_TICK_REOPEN)
+		reopen_export(r, r->rot.name);
 }
 
 static void read_live(struct run *r, const struct td_capture_opts *co)
@@ -354,9 +393,12 @@ static bool open_export(struct run *r)
 	}
 	const char *const *names = o->iface ? &o->iface : (const char *const *)o->files;
 	size_t n = o->iface ? 1 : (size_t)o->n_files;
-	r->exp = td_export_open(o->write_file, names, n, o->max_write_packets, err, sizeof(err));
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	td_rotate_init(&r->rot, o->write_file, o->rotate_seconds, (uint64_t)o->rotate_mb << 20, (double)t.tv_sec);
+	r->exp = td_export_open(r->rot.name, names, n, o->max_write_packets, err, sizeof(err));
 	if (!r->exp) {
-		td_error("%s: %s", o->write_file, err);
+		td_error("%s: %s", r->rot.name, err);
 		return false;
 	}
 	return true;
@@ -374,8 +416,8 @@ static void close_export(struct run *r)
 	r->sum.write_file = r->o->write_file;
 	r->sum.written_connections = st.connections;
 	r->sum.written_packets = st.packets;
-	if (!td_export_close(r->exp, err, sizeof(err))) {
-		td_error("%s: %s", r->o->write_file, err);
+	if (!td_export_close(r->exp, err, sizeof(err)) && !r->write_failed) {
+		td_error("%s: %s", r->rot.name, err);
 		r->write_failed = r->sum.write_failed = true;
 	}
 	r->exp = NULL;

@@ -103,6 +103,9 @@ static void help(void)
 	       "  -w, --write FILE         write the packets of every connection not diagnosed\n"
 	       "                           ok to FILE (pcapng), for Wireshark\n"
 	       "      --write-all          with -w: the packets of every analyzed connection\n"
+	       "  -C MB                    with -w: a new file after MB megabytes (FILE, FILE1 ...)\n"
+	       "  -G SECONDS               with -w: a new file every SECONDS; FILE is a strftime\n"
+	       "                           pattern (fail-%%Y%%m%%d-%%H.pcapng); SIGHUP reopens FILE\n"
 	       "      --max-write-packets N  packets held for -w at once (default %d)\n"
 	       "\n",
 	       TD_CAPTURE_SNAPLEN, TD_DEFAULT_HS_TIMEOUT, TD_DEFAULT_IDLE_TIMEOUT,
@@ -255,7 +258,7 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 	o->hs_timeout = TD_DEFAULT_HS_TIMEOUT;
 	o->idle_timeout = TD_DEFAULT_IDLE_TIMEOUT;
 	int c;
-	while ((c = getopt_long(argc, argv, "f:p:i:c:w:r:s:Z:DlhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:p:i:c:w:r:s:Z:C:G:DlhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			o->filter = optarg;
@@ -343,6 +346,16 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 			break;
 		case 'w':
 			o->write_file = optarg;
+			break;
+		case 'C':
+			if (!parse_size(optarg, 1, 1048576, &n))
+				return usage("bad -C (1 to 1048576 MB):", optarg);
+			o->rotate_mb = n;
+			break;
+		case 'G':
+			if (!parse_size(optarg, 1, 31536000, &n))
+				return usage("bad -G (1 to 31536000 seconds):", optarg);
+			o->rotate_seconds = (unsigned)n;
 			break;
 		case OPT_WRITE_ALL:
 			o->write_all = true;
@@ -435,6 +448,8 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 		return TD_OPTS_RUN;
 	if (o->write_all && !o->write_file)
 		return usage("--write-all needs -w FILE; got", "--write-all");
+	if ((o->rotate_mb || o->rotate_seconds) && !o->write_file)
+		return usage("-C and -G need -w FILE; got", o->rotate_mb ? "-C" : "-G");
 	if (o->iface)
 		return live_args(argc, argv, o);
 	if (!file_list(argc, argv, o))

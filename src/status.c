@@ -49,7 +49,7 @@ void td_status_print(FILE *out, const struct td_status *st)
 	b.n = 0;
 	clock_part(&b, st->now);
 	packets_part(&b, s);
-	put(&b, "; connections %zu open, %llu decided", st->ct.live, (unsigned long long)st->decided);
+	put(&b, "; connections %zu held, %llu decided", st->ct.live, (unsigned long long)st->decided);
 	if (st->ct.dropped_flows + st->ct.dropped_memory)
 		put(&b, ", %llu not tracked", (unsigned long long)(st->ct.dropped_flows + st->ct.dropped_memory));
 	for (size_t i = 0; i < s->n_categories; i++)

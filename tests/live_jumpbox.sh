@@ -15,6 +15,8 @@ ns="tdlive$$"
 ip netns add "$ns" 2>/dev/null || skip_all "network namespaces unavailable (tests/live.sh covers lo)"
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
+mkdir "$tmp/w"
+chown nobody "$tmp/w" # -w files made after -Z (SIGHUP, -G) are made as nobody
 pids=""
 hveth="tdh$$"
 sveth="tds$$"
@@ -67,7 +69,7 @@ wait_for 'ip netns exec "$ns" ss -Htln "sport = :$port" | grep -q . && ip netns 
 
 # tlsdiag on the host's end, as nobody, a status line every second, the
 # filter as trailing words, and a time bound of its own (the watchdog).
-"$TLSDIAG" -i "$hveth" -Z nobody --stats 1 --handshake-timeout 2 -p "$port-$closed" -w "$tmp/fail.pcapng" \
+"$TLSDIAG" -i "$hveth" -Z nobody --stats 1 --handshake-timeout 2 -p "$port-$closed" -w "$tmp/w/fail.pcapng" \
 	tcp and host "$srv" >"$tmp/out" 2>"$tmp/err" &
 td=$!
 pids="$pids $td"
@@ -119,12 +121,22 @@ sleep 0.5
 after=$(grep -c "^tlsdiag: [0-9:]* packets" "$tmp/err")
 [ "$after" -gt "$before" ]
 ok $? "SIGUSR1 prints a status line at once ($before -> $after lines)"
-tail -1 "$tmp/err" | grep -Eq "packets [0-9]+ \(kernel drops 0, interface drops 0, cut 0\); connections [0-9]+ open, [0-9]+ decided.*tcp-refused 1.*; memory [0-9.]+ MiB"
+tail -1 "$tmp/err" | grep -Eq "packets [0-9]+ \(kernel drops 0, interface drops 0, cut 0\); connections [0-9]+ held, [0-9]+ decided.*tcp-refused 1.*; memory [0-9.]+ MiB"
 ok $? "the status line: packets, drops, connections, categories, memory ($(tail -1 "$tmp/err"))"
 [ "$(grep -c "^tlsdiag: [0-9:]* packets" "$tmp/err")" -ge 3 ]
 ok $? "--stats 1 prints a line every second"
 
-# 4. Traffic the trailing filter excludes: another address in the namespace.
+# 4. Log rotation: the -w file moved away, SIGHUP, the next failure goes
+# into a new file of the same name.
+wait_for '[ -s "$tmp/w/fail.pcapng" ] && tcpdump -r "$tmp/w/fail.pcapng" -n 2>/dev/null | grep -q .' 20
+mv "$tmp/w/fail.pcapng" "$tmp/w/fail.1.pcapng"
+kill -HUP "$td"
+wait_for '[ -e "$tmp/w/fail.pcapng" ]' 20
+ok $? "SIGHUP reopens the -w file (made again, as the dropped user)"
+timeout 3 openssl s_client -connect "$srv:$closed" </dev/null >/dev/null 2>&1
+wait_for '[ "$(grep -c "diagnosis: tcp-refused" "$tmp/out")" -ge 2 ]' 20
+
+# 5. Traffic the trailing filter excludes: another address in the namespace.
 ip netns exec "$ns" ip addr add 10.213.7.3/24 dev "$sveth"
 timeout 3 openssl s_client -connect "10.213.7.3:$closed" </dev/null >/dev/null 2>&1
 sleep 0.5
@@ -138,17 +150,21 @@ ok $? "SIGINT ends the capture with a summary; failures make the status 1 (exit 
 ok $? "the trailing words are the BPF filter: 10.213.7.3 is not analyzed"
 grep -Eq "^   capture: [0-9]+ packets received, 0 dropped by the kernel, 0 by the interface" "$tmp/out"
 ok $? "the summary has the device's counters ($(grep '^   capture:' "$tmp/out"))"
-[ "$(grep -c '^#[0-9]' "$tmp/out")" -eq 3 ]
+[ "$(grep -c '^#[0-9]' "$tmp/out")" -eq 4 ]
 ok $? "each connection is reported once, tombstones absorb the late packets ($(grep -c '^#[0-9]' "$tmp/out") blocks)"
-if command -v tcpdump >/dev/null 2>&1; then
-	n=$(tcpdump -r "$tmp/fail.pcapng" -n 2>/dev/null | wc -l)
-	[ "$n" -gt 0 ]
-	ok $? "tcpdump reads the -w file ($n packets)"
-fi
-if command -v tshark >/dev/null 2>&1; then
-	n=$(tshark -r "$tmp/fail.pcapng" 2>/dev/null | wc -l)
-	[ "$n" -gt 0 ]
-	ok $? "tshark reads the -w file ($n packets)"
-fi
+for f in fail.1.pcapng fail.pcapng; do
+	if command -v tcpdump >/dev/null 2>&1; then
+		n=$(tcpdump -r "$tmp/w/$f" -n 2>/dev/null | wc -l)
+		[ "$n" -gt 0 ]
+		ok $? "tcpdump reads the -w file $f ($n packets)"
+	fi
+	if command -v tshark >/dev/null 2>&1; then
+		n=$(tshark -r "$tmp/w/$f" 2>/dev/null | wc -l)
+		[ "$n" -gt 0 ]
+		ok $? "tshark reads the -w file $f ($n packets)"
+	fi
+done
+[ "$(stat -c %U "$tmp/w/fail.pcapng")" = nobody ]
+ok $? "the reopened file belongs to the dropped user"
 sed 's/^/# /' "$tmp/err" | tail -5
 done_testing

@@ -28,6 +28,8 @@ struct td_options {
 	size_t max_memory_mib;   /* heap in use beyond which new work is refused */
 	const char *write_file;  /* -w: the packets of failed connections go there */
 	bool write_all;          /* --write-all: of every analyzed connection */
+	size_t rotate_mb;        /* -C: a new -w file after this many MB, 0: never */
+	unsigned rotate_seconds; /* -G: a new -w file every this many seconds, 0: never */
 	size_t max_write_packets;/* packets held for -w at once */
 	const char *iface;       /* live capture */
 	uint64_t count;          /* stop after this many packets, all inputs (0: no limit) */

@@ -11,7 +11,7 @@
 struct td_status {
 	double now;                        /* wall clock, seconds since the epoch */
 	const struct td_run_summary *sum;  /* packets, capture counters, categories */
-	struct td_conntrack_stats ct;      /* connections open (live) and seen */
+	struct td_conntrack_stats ct;      /* connections held (open, or reported and not yet over) */
 	uint64_t decided;                  /* connections reported */
 	size_t memory;                     /* heap in use, bytes */
 };
