@@ -19,6 +19,7 @@
 #include "tlsdiag/packet.h"
 #include "tlsdiag/presize.h"
 #include "tlsdiag/privdrop.h"
+#include "tlsdiag/progress.h"
 #include "tlsdiag/reasm.h"
 #include "tlsdiag/report.h"
 #include "tlsdiag/rotate.h"
@@ -48,6 +49,7 @@ struct run {
 	uint64_t packets_total; /* -c counts across all inputs */
 	struct td_capture_counts counts;
 	struct td_rotate rot;   /* -w's current name, -G and -C */
+	struct td_progress progress; /* files on a terminal */
 };
 
 /* Seconds of capture time between two looks at the time rules. */
@@ -116,12 +118,17 @@ static void on_finish(struct td_flow *flow, void *arg)
 	flow->facts->iphttps_given = r->o->iphttps;
 	td_facts_derive(flow->facts);
 	td_x509_analyze(r->x509, flow->facts);
-	if (r->o->explain && !r->o->json)
+	bool show = r->o->quiet == 0;
+	td_progress_clear(&r->progress);
+	if (r->o->explain && !r->o->json && show)
 		printf("#%u rules:\n", flow->facts->id);
-	td_rules_eval(r->rules, flow->facts, &d, r->o->explain ? (r->o->json ? stderr : stdout) : NULL);
-	if (r->o->json)
+	td_rules_eval(r->rules, flow->facts, &d, r->o->explain && show ? (r->o->json ? stderr : stdout) : NULL);
+	/* -q: the failures only; -qq: nothing but the summary. */
+	if (r->o->quiet == 1 && !td_diagnosis_ok(&d))
+		show = true;
+	if (show && r->o->json)
 		td_report_json_flow(stdout, flow->facts, &d);
-	else
+	else if (show)
 		td_report_text_flow(stdout, flow->facts, &d);
 	if (r->o->n_expect)
 		check_expected(r, flow->facts, &d);
@@ -164,6 +171,16 @@ static void feed_reasm(struct td_flow *flow, const struct td_pkt *p)
 		td_reasm_packet(p);
 }
 
+static double now(void);
+
+/* Every 1024 packets: the progress line (it redraws twice a second). */
+static void show_progress(struct run *r)
+{
+	uint64_t pos, size;
+	if (td_capture_position(&pos, &size))
+		td_progress_update(&r->progress, r->file, pos, size, r->decided, now());
+}
+
 static void on_packet(void *arg, int dlt, uint64_t frame, double ts, const uint8_t *data, size_t caplen,
 		      size_t wirelen)
 {
@@ -179,6 +196,8 @@ static void on_packet(void *arg, int dlt, uint64_t frame, double ts, const uint8
 	 * is decided without it, as it would be live. */
 	if (ts >= r->next_expire)
 		expire(r, ts);
+	if (r->progress.out && (r->sum.packets & 1023) == 0)
+		show_progress(r);
 	if (r->rot.next && r->sum.packets == 1 && !r->o->iface)
 		td_rotate_align(&r->rot, ts);
 	if (r->rot.next && ts >= r->rot.next)
@@ -502,7 +521,9 @@ int td_analyze(const struct td_options *o)
 				     .grace = o->iface ? DECIDED_GRACE : 0 };
 	r.flush_each = o->iface || o->line_buffered;
 	td_capture_signals(o->stats_interval);
+	td_progress_init(&r.progress, stderr, o->no_progress || o->iface || o->quiet > 2);
 	read_inputs(&r, &co);
+	td_progress_clear(&r.progress);
 	/* libnids hands over what it still holds, then every flow is finished. */
 	td_reasm_exit();
 	collect_stats(&r);

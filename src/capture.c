@@ -20,6 +20,7 @@
  * else (pcap_breakloop is async-signal-safe: it sets a flag and, live,
  * wakes the poll). */
 static pcap_t *volatile g_cur;
+static uint64_t g_cur_size; /* the file being read: its size, 0 unknown (stdin) */
 static volatile sig_atomic_t g_stop, g_stats_req, g_reopen_req;
 
 static void on_stop(int sig)
@@ -56,6 +57,18 @@ void td_capture_signals(unsigned stats_interval)
 		sigaction(SIGALRM, &flag, NULL);
 		setitimer(ITIMER_REAL, &it, NULL);
 	}
+}
+
+bool td_capture_position(uint64_t *pos, uint64_t *size)
+{
+	pcap_t *p = g_cur;
+	FILE *fp = p ? pcap_file(p) : NULL;
+	off_t at = fp && g_cur_size ? ftello(fp) : -1;
+	if (at < 0)
+		return false;
+	*pos = (uint64_t)at;
+	*size = g_cur_size;
+	return true;
 }
 
 bool td_capture_stopped(void)
@@ -206,6 +219,7 @@ static pcap_t *open_file(const char *path, char *err, size_t errlen)
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct stat st;
 	pcap_t *p;
+	g_cur_size = 0;
 	if (strcmp(path, "-") == 0) {
 		big_buffer(stdin);
 		p = pcap_fopen_offline_with_tstamp_precision(stdin, PCAP_TSTAMP_PRECISION_NANO, ebuf);
@@ -223,6 +237,7 @@ static pcap_t *open_file(const char *path, char *err, size_t errlen)
 			snprintf(err, errlen, "empty file, not a capture");
 			return NULL;
 		}
+		g_cur_size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 		/* Opened here, so that a refusal (permission) is errno's, once. */
 		FILE *fp = fopen(path, "rb");
 		if (!fp) {

@@ -17,7 +17,7 @@ enum { OPT_PROXY_PORT = 256, OPT_JSON, OPT_MAX_CONN, OPT_MAX_HS, OPT_LIST_FACTS,
        OPT_SYSTEM_CA, OPT_SERVER_NAME, OPT_IPHTTPS, OPT_EXPECT_ISSUER, OPT_EXPECT_FP, OPT_DUMP_CERTS, OPT_INSPECTION,
        OPT_FRESH, OPT_RULES, OPT_NO_DEFAULT_RULES, OPT_LIST_RULES, OPT_EXPLAIN, OPT_EXPECT,
        OPT_MAX_CERTS, OPT_MAX_BYTES, OPT_MAX_MEMORY, OPT_WRITE_ALL, OPT_MAX_WRITE, OPT_STATS, OPT_NO_PROMISC,
-       OPT_HS_TIMEOUT, OPT_IDLE_TIMEOUT };
+       OPT_HS_TIMEOUT, OPT_IDLE_TIMEOUT, OPT_NO_PROGRESS };
 
 static const struct option long_opts[] = {
 	{ "filter", required_argument, NULL, 'f' },
@@ -34,6 +34,8 @@ static const struct option long_opts[] = {
 	{ "stats", required_argument, NULL, OPT_STATS },
 	{ "handshake-timeout", required_argument, NULL, OPT_HS_TIMEOUT },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "max-connections", required_argument, NULL, OPT_MAX_CONN },
 	{ "max-handshake", required_argument, NULL, OPT_MAX_HS },
 	{ "max-certs", required_argument, NULL, OPT_MAX_CERTS },
@@ -90,6 +92,9 @@ static void help(void)
 	       "                           (before any packet is read; files: before reading)\n"
 	       "      --stats SECONDS      a status line on stderr every SECONDS (SIGUSR1: now)\n"
 	       "  -l                       line-buffered output (each verdict as it is written)\n"
+	       "  -q, --quiet              only the connections not diagnosed ok; -qq: only the\n"
+	       "                           summary\n"
+	       "      --no-progress        no progress line for files on a terminal (stderr)\n"
 	       "      --handshake-timeout SECONDS  decide a handshake with no packet for this\n"
 	       "                           long (default %u; 0: only at the end of the input)\n"
 	       "      --idle-timeout SECONDS  retire a decided connection with no packet for this\n"
@@ -258,7 +263,7 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 	o->hs_timeout = TD_DEFAULT_HS_TIMEOUT;
 	o->idle_timeout = TD_DEFAULT_IDLE_TIMEOUT;
 	int c;
-	while ((c = getopt_long(argc, argv, "f:p:i:c:w:r:s:Z:C:G:DlhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:p:i:c:w:r:s:Z:C:G:DlqhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			o->filter = optarg;
@@ -311,6 +316,13 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 			break;
 		case 'l':
 			o->line_buffered = true;
+			break;
+		case 'q':
+			if (o->quiet < 2)
+				o->quiet++;
+			break;
+		case OPT_NO_PROGRESS:
+			o->no_progress = true;
 			break;
 		case OPT_HS_TIMEOUT:
 			if (!parse_size(optarg, 0, 86400, &n))

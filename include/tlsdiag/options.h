@@ -40,6 +40,8 @@ struct td_options {
 	const char *drop_user;   /* -Z USER */
 	unsigned stats_interval; /* --stats SECONDS, 0: none */
 	bool line_buffered;      /* -l */
+	unsigned quiet;          /* -q: 1 failures only, 2 (-qq) the summary only */
+	bool no_progress;        /* --no-progress */
 	unsigned hs_timeout;     /* --handshake-timeout SECONDS, 0: none */
 	unsigned idle_timeout;   /* --idle-timeout SECONDS, 0: none */
 	char *read_files[64];     /* -r, before the file arguments */
