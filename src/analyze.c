@@ -24,6 +24,7 @@
 #include "tlsdiag/report.h"
 #include "tlsdiag/rotate.h"
 #include "tlsdiag/rules.h"
+#include "tlsdiag/servers.h"
 #include "tlsdiag/status.h"
 #include "tlsdiag/x509.h"
 #include "tlsdiag/x509_cache.h"
@@ -50,6 +51,7 @@ struct run {
 	struct td_capture_counts counts;
 	struct td_rotate rot;   /* -w's current name, -G and -C */
 	struct td_progress progress; /* files on a terminal */
+	struct td_servers servers;   /* the summary by server */
 };
 
 /* Seconds of capture time between two looks at the time rules. */
@@ -134,6 +136,7 @@ static void on_finish(struct td_flow *flow, void *arg)
 		check_expected(r, flow->facts, &d);
 	td_reasm_flow_end(flow);
 	td_summary_count(&r->sum, d.category);
+	td_servers_count(&r->servers, &r->sum, flow->facts, d.category);
 	td_summary_caps(&r->sum, flow->facts->caps_hit);
 	if (!td_diagnosis_ok(&d))
 		r->any_failure = true;
@@ -540,8 +543,10 @@ int td_analyze(const struct td_options *o)
 	r.sum.ifdropped = r.counts.ifdropped;
 	if (o->json)
 		td_report_json_summary(stdout, &r.sum);
-	else
+	else {
 		td_report_text_summary(stdout, &r.sum);
+		td_servers_text(stdout, &r.servers, &r.sum);
+	}
 	fflush(stdout);
 	if (r.sum.files_failed || r.write_failed)
 		return 2;
