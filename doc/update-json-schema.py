@@ -143,6 +143,8 @@ summary = obj({
     "connections_not_tracked": INT, "connections_not_tracked_memory": INT, "stray_packets": INT,
     "peak_connections": INT,
     "libnids": obj({"streams": INT, "warnings": INT, "evicted": INT}, ["streams", "warnings", "evicted"]),
+    "capture": obj({"received": INT, "dropped": INT, "ifdropped": INT, "cut": INT},
+                   ["received", "dropped", "ifdropped", "cut"]),
     "seconds": {"type": "number", "minimum": 0},
     "categories": counts,
     "caps": counts,

@@ -5,20 +5,116 @@
  * packet before the damage has been handed on.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
 #include <pcap/pcap.h>
 #include "tlsdiag/capture.h"
+#include "tlsdiag/privdrop.h"
 
-static pcap_t *volatile g_live;
+/* Set by the handlers, read between two packets: a handler does nothing
+ * else (pcap_breakloop is async-signal-safe: it sets a flag and, live,
+ * wakes the poll). */
+static pcap_t *volatile g_cur;
+static uint64_t g_cur_size; /* the file being read: its size, 0 unknown (stdin) */
+static volatile sig_atomic_t g_stop, g_stats_req, g_reopen_req;
 
-static void on_signal(int sig)
+static void on_stop(int sig)
 {
 	(void)sig;
-	if (g_live)
-		pcap_breakloop(g_live);
+	g_stop = 1;
+	if (g_cur)
+		pcap_breakloop(g_cur);
+}
+
+static void on_flag(int sig)
+{
+	if (sig == SIGHUP)
+		g_reopen_req = 1;
+	else
+		g_stats_req = 1; /* SIGUSR1, SIGALRM */
+}
+
+void td_capture_signals(unsigned stats_interval)
+{
+	/* SA_RESTART: a read(2) of stdin interrupted by the timer must go on,
+	 * not end the capture as a read error. */
+	struct sigaction stop = { .sa_handler = on_stop, .sa_flags = SA_RESTART };
+	struct sigaction flag = { .sa_handler = on_flag, .sa_flags = SA_RESTART };
+	sigemptyset(&stop.sa_mask);
+	sigemptyset(&flag.sa_mask);
+	sigaction(SIGINT, &stop, NULL);
+	sigaction(SIGTERM, &stop, NULL);
+	sigaction(SIGUSR1, &flag, NULL);
+	sigaction(SIGHUP, &flag, NULL);
+	if (stats_interval) {
+		struct itimerval it = { .it_interval = { .tv_sec = stats_interval },
+					.it_value = { .tv_sec = stats_interval } };
+		sigaction(SIGALRM, &flag, NULL);
+		setitimer(ITIMER_REAL, &it, NULL);
+	}
+}
+
+bool td_capture_position(uint64_t *pos, uint64_t *size)
+{
+	pcap_t *p = g_cur;
+	FILE *fp = p ? pcap_file(p) : NULL;
+	off_t at = fp && g_cur_size ? ftello(fp) : -1;
+	if (at < 0)
+		return false;
+	*pos = (uint64_t)at;
+	*size = g_cur_size;
+	return true;
+}
+
+bool td_capture_stopped(void)
+{
+	return g_stop;
+}
+
+static double wall_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void read_counts(pcap_t *p, struct td_capture_counts *c)
+{
+	struct pcap_stat ps;
+	if (!c || pcap_stats(p, &ps) != 0)
+		return;
+	c->live = true;
+	c->received = ps.ps_recv;
+	c->dropped = ps.ps_drop;
+	c->ifdropped = ps.ps_ifdrop;
+}
+
+/* Between two packets: what the signals asked for, and live, the device's
+ * counters. */
+static void tick(const struct td_capture_opts *o, pcap_t *p, bool live, unsigned why)
+{
+	if (g_stats_req) {
+		g_stats_req = 0;
+		why |= TD_TICK_STATS;
+	}
+	if (g_reopen_req) {
+		g_reopen_req = 0;
+		why |= TD_TICK_REOPEN;
+	}
+	if (live)
+		read_counts(p, o->counts);
+	if (o->on_tick && why)
+		o->on_tick(o->arg, why, wall_now());
+}
+
+static bool limit_reached(const struct td_capture_opts *o)
+{
+	return g_stop || (o->max_packets && o->packets && *o->packets >= o->max_packets);
 }
 
 static bool set_filter(pcap_t *p, const char *expr, char *err, size_t errlen)
@@ -48,26 +144,55 @@ static bool check_link(pcap_t *p, char *err, size_t errlen)
 	return false;
 }
 
-static bool loop(pcap_t *p, const struct td_capture_opts *o, bool nano, char *err, size_t errlen)
+/* Live, the device is non-blocking and the wait is ours: libpcap's own
+ * wait neither ends at its timeout in immediate mode nor returns on a
+ * signal, and an idle link must still tick (stalled handshakes, --stats,
+ * SIGUSR1). A signal ends the poll early (EINTR), which is the point. */
+static void wait_packets(pcap_t *p)
+{
+	struct pollfd pfd = { .fd = pcap_get_selectable_fd(p), .events = POLLIN };
+	if (pfd.fd >= 0)
+		(void)poll(&pfd, 1, 200);
+}
+
+static enum td_capture_end loop(pcap_t *p, const struct td_capture_opts *o, bool live, char *err,
+				 size_t errlen)
 {
 	int dlt = pcap_datalink(p);
 	uint64_t frame = 0;
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	int rc;
-	while ((rc = pcap_next_ex(p, &h, &data)) >= 0) {
-		if (rc == 0)
-			continue; /* live timeout */
-		double ts = (double)h->ts.tv_sec + (double)h->ts.tv_usec / (nano ? 1e9 : 1e6);
+	int rc = 0;
+	/* One load of two flags per packet: the loop stays cheap. */
+	while (!limit_reached(o) && (rc = pcap_next_ex(p, &h, &data)) >= 0) {
+		if (g_stats_req | g_reopen_req)
+			tick(o, p, live, 0);
+		if (rc == 0) {
+			wait_packets(p);
+			tick(o, p, live, TD_TICK_IDLE); /* live: time passes, packets or not */
+			continue;
+		}
+		double ts = (double)h->ts.tv_sec + (double)h->ts.tv_usec / (live ? 1e6 : 1e9);
+		if (o->packets)
+			++*o->packets;
 		o->on_packet(o->arg, dlt, ++frame, ts, data, h->caplen, h->len);
-		if (o->max_packets && frame >= o->max_packets)
-			return true;
 	}
+	if (live)
+		read_counts(p, o->counts);
 	if (rc == PCAP_ERROR) {
 		snprintf(err, errlen, "%s (after frame %llu)", pcap_geterr(p), (unsigned long long)frame);
-		return false;
+		return TD_CAPTURE_BROKEN;
 	}
-	return true; /* PCAP_ERROR_BREAK: end of file, or interrupted */
+	return TD_CAPTURE_DONE; /* PCAP_ERROR_BREAK: end of file, or interrupted */
+}
+
+/* Read p to its end (or a stop), reachable by the stop signals meanwhile. */
+static enum td_capture_end run(pcap_t *p, const struct td_capture_opts *o, bool live, char *err, size_t errlen)
+{
+	g_cur = p;
+	enum td_capture_end end = loop(p, o, live, err, errlen);
+	g_cur = NULL;
+	return end;
 }
 
 /* libpcap reads a capture through stdio, a packet header and a packet at a
@@ -87,11 +212,14 @@ static void big_buffer(FILE *fp)
 	}
 }
 
-bool td_capture_file(const char *path, const struct td_capture_opts *o, char *err, size_t errlen)
+/* Open a capture file ('-': stdin) with nanosecond timestamps; NULL with
+ * the reason in err. */
+static pcap_t *open_file(const char *path, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct stat st;
 	pcap_t *p;
+	g_cur_size = 0;
 	if (strcmp(path, "-") == 0) {
 		big_buffer(stdin);
 		p = pcap_fopen_offline_with_tstamp_precision(stdin, PCAP_TSTAMP_PRECISION_NANO, ebuf);
@@ -99,21 +227,22 @@ bool td_capture_file(const char *path, const struct td_capture_opts *o, char *er
 		/* Say why in our words: libpcap repeats the path in its own. */
 		if (stat(path, &st) != 0) {
 			snprintf(err, errlen, "%s", strerror(errno));
-			return false;
+			return NULL;
 		}
 		if (S_ISDIR(st.st_mode)) {
 			snprintf(err, errlen, "is a directory");
-			return false;
+			return NULL;
 		}
 		if (st.st_size == 0) {
 			snprintf(err, errlen, "empty file, not a capture");
-			return false;
+			return NULL;
 		}
+		g_cur_size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 		/* Opened here, so that a refusal (permission) is errno's, once. */
 		FILE *fp = fopen(path, "rb");
 		if (!fp) {
 			snprintf(err, errlen, "%s", strerror(errno));
-			return false;
+			return NULL;
 		}
 		big_buffer(fp);
 		p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
@@ -126,41 +255,115 @@ bool td_capture_file(const char *path, const struct td_capture_opts *o, char *er
 			snprintf(err, errlen, "not a pcap or pcapng capture (unknown file format)");
 		else
 			snprintf(err, errlen, "%s", ebuf[0] ? ebuf : "cannot open");
-		return false;
 	}
-	bool ok = check_link(p, err, errlen) && set_filter(p, o->filter, err, errlen) &&
-		  loop(p, o, true, err, errlen);
-	pcap_close(p);
-	return ok;
+	return p;
 }
 
-bool td_capture_live(const char *iface, const struct td_capture_opts *o, char *err, size_t errlen)
+enum td_capture_end td_capture_file(const char *path, const struct td_capture_opts *o, char *err, size_t errlen)
+{
+	pcap_t *p = open_file(path, err, errlen);
+	if (!p)
+		return TD_CAPTURE_NO_OPEN;
+	enum td_capture_end end = TD_CAPTURE_NO_OPEN;
+	if (check_link(p, err, errlen) && set_filter(p, o->filter, err, errlen))
+		end = run(p, o, false, err, errlen);
+	pcap_close(p);
+	return end;
+}
+
+/* pcap_activate's answer in the words an analyst needs: which interface,
+ * and what to do about it. */
+static void activate_error(pcap_t *p, int rc, const char *iface, char *err, size_t errlen)
+{
+	const char *detail = rc == PCAP_ERROR ? pcap_geterr(p) : pcap_statustostr(rc);
+	if (rc == PCAP_ERROR_NO_SUCH_DEVICE)
+		snprintf(err, errlen, "no such interface \"%s\" (tlsdiag -D lists them)", iface);
+	else if (rc == PCAP_ERROR_PERM_DENIED)
+		snprintf(err, errlen, "no permission to capture on \"%s\": run as root, or give the program "
+			 "the capabilities (setcap cap_net_raw,cap_net_admin=eip): %s", iface, detail);
+	else
+		snprintf(err, errlen, "cannot capture on \"%s\": %s", iface, detail);
+}
+
+static pcap_t *open_live(const char *iface, const struct td_capture_opts *o, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *p = pcap_create(iface, ebuf);
 	if (!p) {
-		snprintf(err, errlen, "%s", ebuf);
-		return false;
+		snprintf(err, errlen, "cannot capture on \"%s\": %s", iface, ebuf);
+		return NULL;
 	}
-	pcap_set_snaplen(p, 262144);
+	pcap_set_snaplen(p, o->snaplen > 0 ? o->snaplen : TD_CAPTURE_SNAPLEN);
+	pcap_set_promisc(p, !o->no_promisc);
 	pcap_set_timeout(p, 200);
 	pcap_set_immediate_mode(p, 1);
 	int rc = pcap_activate(p);
 	if (rc < 0) {
-		snprintf(err, errlen, "%s", rc == PCAP_ERROR ? pcap_geterr(p) : pcap_statustostr(rc));
+		activate_error(p, rc, iface, err, errlen);
 		pcap_close(p);
+		return NULL;
+	}
+	if (pcap_setnonblock(p, 1, ebuf) != 0) {
+		snprintf(err, errlen, "cannot capture on \"%s\": %s", iface, ebuf);
+		pcap_close(p);
+		return NULL;
+	}
+	return p;
+}
+
+enum td_capture_end td_capture_live(const char *iface, const struct td_capture_opts *o, char *err, size_t errlen)
+{
+	pcap_t *p = open_live(iface, o, err, errlen);
+	if (!p)
+		return TD_CAPTURE_NO_OPEN;
+	enum td_capture_end end = TD_CAPTURE_NO_OPEN;
+	/* The device is open: root is no longer needed, and no packet has
+	 * been parsed yet. */
+	if (check_link(p, err, errlen) && set_filter(p, o->filter, err, errlen) &&
+	    (!o->drop_user || td_privdrop(o->drop_user, err, errlen)))
+		end = run(p, o, true, err, errlen);
+	pcap_close(p);
+	return end;
+}
+
+/* tcpdump -D's flags, in its words. */
+static void device_flags(FILE *out, bpf_u_int32 f)
+{
+	const char *sep = " [";
+	static const struct { bpf_u_int32 bit; const char *name; } names[] = {
+		{ PCAP_IF_UP, "Up" }, { PCAP_IF_RUNNING, "Running" },
+		{ PCAP_IF_WIRELESS, "Wireless" }, { PCAP_IF_LOOPBACK, "Loopback" },
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (f & names[i].bit) {
+			fprintf(out, "%s%s", sep, names[i].name);
+			sep = ", ";
+		}
+	}
+	if (strcmp(sep, ", ") == 0)
+		fputc(']', out);
+}
+
+bool td_capture_list(FILE *out, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_if_t *all;
+	if (pcap_findalldevs(&all, ebuf) != 0) {
+		snprintf(err, errlen, "cannot list interfaces: %s", ebuf);
 		return false;
 	}
-	bool ok = check_link(p, err, errlen) && set_filter(p, o->filter, err, errlen);
-	if (ok) {
-		struct sigaction sa = { .sa_handler = on_signal };
-		sigemptyset(&sa.sa_mask);
-		g_live = p;
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		ok = loop(p, o, false, err, errlen);
-		g_live = NULL;
+	int n = 0;
+	for (pcap_if_t *d = all; d; d = d->next) {
+		fprintf(out, "%d.%s", ++n, d->name);
+		if (d->description)
+			fprintf(out, " (%s)", d->description);
+		device_flags(out, d->flags);
+		fputc('\n', out);
 	}
-	pcap_close(p);
-	return ok;
+	pcap_freealldevs(all);
+	if (n == 0) {
+		snprintf(err, errlen, "no interface to capture on (are you root?)");
+		return false;
+	}
+	return true;
 }

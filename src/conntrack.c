@@ -148,7 +148,7 @@ static void unlink_flow(struct td_conntrack *ct, struct td_flow *f)
 static void td_conntrack_finish(struct td_conntrack *ct, struct td_flow *f)
 {
 	unlink_flow(ct, f);
-	if (!f->ignored)
+	if (!f->ignored && !f->reported)
 		ct->on_finish(f, ct->arg);
 	td_tls_free(f->tls);
 	td_tls_snap_free(f->snap);
@@ -371,8 +371,8 @@ struct td_flow *td_conntrack_packet(struct td_conntrack *ct, const struct td_pkt
 		f->snap = td_tls_snap_new();
 	if (f->snap && !f->ignored)
 		td_tls_snap_segment(f->snap, f->facts, dir, p);
-	if (f->ignored) {
-		/* Counted, never analyzed: it ends when TCP says so. */
+	if (f->ignored || f->reported) {
+		/* Counted, never analyzed (again): it ends when TCP says so. */
 		if (flow_over(f))
 			td_conntrack_finish(ct, f);
 		return NULL;
@@ -410,6 +410,8 @@ void td_conntrack_stats(const struct td_conntrack *ct, struct td_conntrack_stats
 	*st = ct->st;
 }
 
+static bool decided(const struct td_flow *f);
+
 static void stop_collecting(struct td_flow *f, enum td_dir dir, enum td_cap cap)
 {
 	td_facts_cap(f->facts, cap);
@@ -440,4 +442,84 @@ void td_flow_data(struct td_flow *f, enum td_dir dir, const uint8_t *data, size_
 		f->collecting[dir] = false;
 	else if (f->fed[dir] == f->lim->max_bytes)
 		stop_collecting(f, dir, TD_CAP_BYTES);
+	if (!f->decided_ts && decided(f))
+		f->decided_ts = ts;
+}
+
+/* Has the handshake an outcome the rest of the connection will not change?
+ * Both Finished seen (what follows within the grace, a client's alert
+ * after its name check, still counts), or both directions read to the end
+ * the verdict needs (with NULL encryption: the HTTP heads too, so that
+ * case waits for them). */
+static bool decided(const struct td_flow *f)
+{
+	const struct td_tls_facts *t = f->facts->tls;
+	if (!f->collecting[0] && !f->collecting[1])
+		return true;
+	return t && !t->null_plaintext && t->dir[TD_DIR_C2S].finished_seen && t->dir[TD_DIR_S2C].finished_seen;
+}
+
+/* Report a flow now, before TCP ends it, and keep it as a tombstone: its
+ * late packets must not start a connection of their own ("started before
+ * the capture"). What the verdict no longer needs is freed at once. */
+static void report_early(struct td_conntrack *ct, struct td_flow *f)
+{
+	ct->on_finish(f, ct->arg);
+	f->reported = true;
+	f->reasm_active = false; /* the finish callback had libnids forget it */
+	f->collecting[0] = f->collecting[1] = false;
+	td_tls_free(f->tls);
+	f->tls = NULL;
+	td_tls_snap_free(f->snap);
+	f->snap = NULL;
+	ct->st.early++;
+}
+
+/* No answer to the SYN yet: clients retransmit it for a while (Windows
+ * waits 3, 6 then 12 s; Linux doubles from 1 s up to 32 s), so waiting
+ * less than that would cut one attempt in two. */
+#define SYN_PATIENCE 35.0
+
+static double handshake_limit(const struct td_flow *f, double handshake)
+{
+	const struct td_tcp_facts *t = &f->facts->tcp;
+	bool syn_phase = t->syn_count && !t->synack_frame && !t->bytes[0] && !t->bytes[1];
+	return syn_phase && handshake < SYN_PATIENCE ? SYN_PATIENCE : handshake;
+}
+
+/* Decided by time: as if the capture had ended now, marked stalled. */
+static void stall(struct td_conntrack *ct, struct td_flow *f, double now)
+{
+	f->facts->open_at_end = true;
+	f->facts->stalled = true;
+	f->facts->capture_end_ts = now;
+	ct->st.stalled++;
+	report_early(ct, f);
+}
+
+static void expire_one(struct td_conntrack *ct, struct td_flow *f, double now, const struct td_timeouts *to)
+{
+	double idle = now - f->facts->tcp.last_ts;
+	if (f->ignored || f->reported) {
+		if (to->idle > 0 && idle >= to->idle) {
+			ct->st.retired++;
+			td_conntrack_finish(ct, f);
+		}
+		return;
+	}
+	if (f->decided_ts && to->grace > 0 && now - f->decided_ts >= to->grace)
+		report_early(ct, f);
+	else if (!f->decided_ts && to->handshake > 0 && idle >= handshake_limit(f, to->handshake))
+		stall(ct, f, now);
+	else if (to->idle > 0 && idle >= to->idle)
+		stall(ct, f, now); /* decided long ago without grace: idle all the same */
+}
+
+void td_conntrack_expire(struct td_conntrack *ct, double now, const struct td_timeouts *to)
+{
+	struct td_flow *next;
+	for (struct td_flow *f = ct->oldest; f; f = next) {
+		next = f->next; /* f may be freed */
+		expire_one(ct, f, now, to);
+	}
 }

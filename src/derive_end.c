@@ -117,7 +117,7 @@ static struct ending find_ending(const struct td_facts *f)
 	    !payload_between(f, e.frame, tcp->rst_frame))
 		e.how = "reset";
 	if (!e.frame && f->open_at_end)
-		e.how = "capture-end";
+		e.how = f->stalled ? "stalled" : "capture-end";
 	return e;
 }
 
@@ -261,7 +261,7 @@ void td_derive_end(struct td_facts *f)
 	last_messages(f, e.frame, d);
 	d->end_after_server_flight = server_flight_done(t, e.frame);
 	d->end_client_flight = client_flight_sent(t, e.frame);
-	if (!strcmp(e.how, "capture-end") && f->capture_end_ts > f->tcp.last_ts)
+	if ((!strcmp(e.how, "capture-end") || !strcmp(e.how, "stalled")) && f->capture_end_ts > f->tcp.last_ts)
 		d->end_open_for = f->capture_end_ts - f->tcp.last_ts;
 	d->client_carried_on = d->handshake_complete && t && t->dir[TD_DIR_C2S].app_records > 0 &&
 			       (t->dir[TD_DIR_S2C].app_records > 0 || !strcmp(e.how, "completed"));

@@ -72,6 +72,7 @@ struct td_export {
 	size_t n_ifaces, cap_ifaces;
 	size_t max_held;
 	int err; /* errno of the first failed write; 0 while all is well */
+	uint64_t file_bytes; /* written to the current file (-C) */
 	struct td_export_stats st;
 };
 
@@ -84,6 +85,7 @@ static void out(struct td_export *x, const void *p, size_t n)
 	errno = 0;
 	if (fwrite(p, 1, n, x->f) != n)
 		x->err = errno ? errno : EIO;
+	x->file_bytes += n;
 }
 
 static void out_u16(struct td_export *x, uint16_t v)
@@ -359,6 +361,42 @@ struct td_export *td_export_open(const char *path, const char *const *names, siz
 	return x;
 }
 
+/* Flush and close the current file, keeping its first error. */
+static void close_file(struct td_export *x)
+{
+	errno = 0;
+	if (fflush(x->f) != 0 && !x->err)
+		x->err = errno ? errno : EIO;
+	errno = 0;
+	if (fclose(x->f) != 0 && !x->err)
+		x->err = errno ? errno : EIO;
+	x->f = NULL;
+}
+
+bool td_export_reopen(struct td_export *x, const char *path, char *err, size_t errlen)
+{
+	close_file(x);
+	if (x->err) {
+		snprintf(err, errlen, "cannot write: %s", strerror(x->err));
+		return false;
+	}
+	if (!(x->f = fopen(path, "wb"))) {
+		x->err = errno ? errno : EIO;
+		snprintf(err, errlen, "cannot create: %s", strerror(x->err));
+		return false;
+	}
+	/* A new file is a new section: its interfaces are described again. */
+	x->n_ifaces = 0;
+	x->file_bytes = 0;
+	write_shb(x);
+	return true;
+}
+
+uint64_t td_export_file_bytes(const struct td_export *x)
+{
+	return x->file_bytes;
+}
+
 void td_export_stats(const struct td_export *x, struct td_export_stats *st)
 {
 	*st = x->st;
@@ -369,12 +407,8 @@ bool td_export_close(struct td_export *x, char *err, size_t errlen)
 	if (!x)
 		return true;
 	/* Buffered bytes meet the disk (and a full disk) at the flush. */
-	errno = 0;
-	if (fflush(x->f) != 0 && !x->err)
-		x->err = errno ? errno : EIO;
-	errno = 0;
-	if (fclose(x->f) != 0 && !x->err)
-		x->err = errno ? errno : EIO;
+	if (x->f)
+		close_file(x);
 	int e = x->err;
 	free(x->ifaces);
 	free(x);

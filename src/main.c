@@ -1,6 +1,20 @@
 /* tlsdiag: parse the options, run the analysis, return its exit status. */
+#include <stdio.h>
 #include "tlsdiag/analyze.h"
+#include "tlsdiag/capture.h"
+#include "tlsdiag/diag.h"
 #include "tlsdiag/options.h"
+
+/* -D: the interfaces, as tcpdump lists them. */
+static int list_interfaces(void)
+{
+	char err[512];
+	if (!td_capture_list(stdout, err, sizeof(err))) {
+		td_error("%s", err);
+		return 2;
+	}
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -13,5 +27,7 @@ int main(int argc, char **argv)
 	case TD_OPTS_RUN:
 		break;
 	}
+	if (o.list_interfaces)
+		return list_interfaces();
 	return o.list_rules ? td_list_rules(&o) : td_analyze(&o);
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "tlsdiag/options.h"
 #include "tlsdiag/attr.h"
+#include "tlsdiag/capture.h"
 #include "tlsdiag/diag.h"
 #include "tlsdiag/factdesc.h"
 #include "tlsdiag/report_ladder.h"
@@ -16,8 +17,8 @@
 enum { OPT_PROXY_PORT = 256, OPT_JSON, OPT_MAX_CONN, OPT_MAX_HS, OPT_LIST_FACTS, OPT_CA_FILE, OPT_CA_PATH,
        OPT_SYSTEM_CA, OPT_SERVER_NAME, OPT_IPHTTPS, OPT_EXPECT_ISSUER, OPT_EXPECT_FP, OPT_DUMP_CERTS, OPT_INSPECTION,
        OPT_FRESH, OPT_RULES, OPT_NO_DEFAULT_RULES, OPT_LIST_RULES, OPT_EXPLAIN, OPT_EXPECT,
-       OPT_MAX_CERTS, OPT_MAX_BYTES, OPT_MAX_MEMORY, OPT_WRITE_ALL, OPT_MAX_WRITE, OPT_LADDER, OPT_ASCII,
-       OPT_COLOR, OPT_HTML };
+       OPT_MAX_CERTS, OPT_MAX_BYTES, OPT_MAX_MEMORY, OPT_WRITE_ALL, OPT_MAX_WRITE, OPT_STATS, OPT_NO_PROMISC,
+       OPT_HS_TIMEOUT, OPT_IDLE_TIMEOUT, OPT_NO_PROGRESS, OPT_LADDER, OPT_ASCII, OPT_COLOR, OPT_HTML };
 
 static const struct option long_opts[] = {
 	{ "filter", required_argument, NULL, 'f' },
@@ -26,6 +27,16 @@ static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "count", required_argument, NULL, 'c' },
+	{ "list-interfaces", no_argument, NULL, 'D' },
+	{ "snapshot-length", required_argument, NULL, 's' },
+	{ "no-promisc", no_argument, NULL, OPT_NO_PROMISC },
+	{ "no-promiscuous-mode", no_argument, NULL, OPT_NO_PROMISC },
+	{ "relinquish-privileges", required_argument, NULL, 'Z' },
+	{ "stats", required_argument, NULL, OPT_STATS },
+	{ "handshake-timeout", required_argument, NULL, OPT_HS_TIMEOUT },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "max-connections", required_argument, NULL, OPT_MAX_CONN },
 	{ "max-handshake", required_argument, NULL, OPT_MAX_HS },
 	{ "max-certs", required_argument, NULL, OPT_MAX_CERTS },
@@ -62,7 +73,8 @@ static const struct option long_opts[] = {
 static void help(void)
 {
 	printf("Usage: tlsdiag [options] FILE...      analyze capture files ('-' reads stdin)\n"
-	       "       tlsdiag [options] -i INTERFACE  analyze live traffic until interrupted\n"
+	       "       tlsdiag [options] -i INTERFACE [FILTER EXPRESSION]\n"
+	       "                                       analyze live traffic until interrupted\n"
 	       "\n"
 	       "Tells why TLS handshakes failed (DirectAccess IP-HTTPS first): one block per\n"
 	       "TCP connection to the analyzed ports, with its messages, the stage reached and\n"
@@ -73,8 +85,25 @@ static void help(void)
 	       "      --proxy-port LIST    HTTP proxy ports, CONNECT followed (default 8080,3128)\n"
 	       "  -f, --filter EXPR        BPF filter applied to every packet first\n"
 	       "      --json               JSON Lines: one object per connection, a summary last\n"
-	       "  -i, --interface IFACE    capture live on IFACE (Ctrl-C ends and reports)\n"
-	       "  -c, --count N            stop after N packets of each input\n"
+	       "  -i, --interface IFACE    capture live on IFACE (Ctrl-C ends and reports); words\n"
+	       "                           after the options are a BPF filter, as with tcpdump\n"
+	       "  -r FILE                  read FILE (as a file argument; repeatable)\n"
+	       "  -c, --count N            stop after N packets, all inputs together\n"
+	       "  -D, --list-interfaces    list the interfaces -i can capture on, and exit\n"
+	       "  -s, --snapshot-length N  live: bytes kept per packet (default %d)\n"
+	       "      --no-promisc         live: do not put the interface into promiscuous mode\n"
+	       "      --no-promiscuous-mode  the same\n"
+	       "  -Z, --relinquish-privileges USER  live: become USER once the interface is open\n"
+	       "                           (before any packet is read; files: before reading)\n"
+	       "      --stats SECONDS      a status line on stderr every SECONDS (SIGUSR1: now)\n"
+	       "  -l                       line-buffered output (each verdict as it is written)\n"
+	       "  -q, --quiet              only the connections not diagnosed ok; -qq: only the\n"
+	       "                           summary\n"
+	       "      --no-progress        no progress line for files on a terminal (stderr)\n"
+	       "      --handshake-timeout SECONDS  decide a handshake with no packet for this\n"
+	       "                           long (default %u; 0: only at the end of the input)\n"
+	       "      --idle-timeout SECONDS  retire a decided connection with no packet for this\n"
+	       "                           long (default %u; 0: never)\n"
 	       "      --max-connections N  concurrent connections followed (default %d)\n"
 	       "      --max-handshake N    largest handshake message kept, bytes (default 65536)\n"
 	       "      --max-certs N        certificates kept per chain (default %d)\n"
@@ -84,6 +113,9 @@ static void help(void)
 	       "  -w, --write FILE         write the packets of every connection not diagnosed\n"
 	       "                           ok to FILE (pcapng), for Wireshark\n"
 	       "      --write-all          with -w: the packets of every analyzed connection\n"
+	       "  -C MB                    with -w: a new file after MB megabytes (FILE, FILE1 ...)\n"
+	       "  -G SECONDS               with -w: a new file every SECONDS; FILE is a strftime\n"
+	       "                           pattern (fail-%%Y%%m%%d-%%H.pcapng); SIGHUP reopens FILE\n"
 	       "      --max-write-packets N  packets held for -w at once (default %d)\n"
 	       "\n"
 	       "Pictures:\n"
@@ -91,8 +123,12 @@ static void help(void)
 	       "      --ascii              the ladder in ASCII instead of box characters\n"
 	       "      --color WHEN         colour the decisive step: auto (a terminal), always, never\n"
 	       "      --html FILE          a self-contained HTML report: summary, table, ladders\n"
-	       "\n"
-	       "Certificates (judged at the capture's time, never today's):\n"
+	       "\n",
+	       TD_CAPTURE_SNAPLEN, TD_DEFAULT_HS_TIMEOUT, TD_DEFAULT_IDLE_TIMEOUT,
+	       TD_DEFAULT_MAX_CONNECTIONS, TD_DEFAULT_MAX_CERTS, TD_DEFAULT_MAX_BYTES,
+	       TD_DEFAULT_MAX_MEMORY_MIB, TD_DEFAULT_MAX_WRITE_PACKETS);
+	/* Two pieces: C99 promises string literals of 4095 bytes only. */
+	printf("Certificates (judged at the capture's time, never today's):\n"
 	       "      --ca-file FILE       trust anchors the client would have (PEM)\n"
 	       "      --ca-path DIR        the same, as an OpenSSL hashed directory\n"
 	       "      --system-ca          the system's trust store (default: no anchors)\n"
@@ -119,9 +155,7 @@ static void help(void)
 	       "\n"
 	       "Exit status: 0 every connection ok, 1 at least one failure diagnosed,\n"
 	       "2 usage or input error (other inputs are still analyzed).\n"
-	       "See tlsdiag(1) and doc/ for the facts, the JSON schema and the diagnoses.\n",
-	       TD_DEFAULT_MAX_CONNECTIONS, TD_DEFAULT_MAX_CERTS, TD_DEFAULT_MAX_BYTES,
-	       TD_DEFAULT_MAX_MEMORY_MIB, TD_DEFAULT_MAX_WRITE_PACKETS);
+	       "See tlsdiag(1) and doc/ for the facts, the JSON schema and the diagnoses.\n");
 }
 
 static void list_facts(void)
@@ -190,6 +224,54 @@ static enum td_parse_result usage(const char *what, const char *arg)
 	return TD_OPTS_USAGE;
 }
 
+/* -i: the words after the options are a BPF filter expression, joined by
+ * spaces as tcpdump does; -f gives one too, so not both. */
+static enum td_parse_result live_args(int argc, char **argv, struct td_options *o)
+{
+	if (o->n_read_files)
+		return usage("give either -i INTERFACE or capture files, not both; got -r", o->read_files[0]);
+	if (optind == argc)
+		return TD_OPTS_RUN;
+	if (o->filter)
+		return usage("give the filter with -f or after the options, not both; got", argv[optind]);
+	size_t used = 0;
+	for (int i = optind; i < argc; i++) {
+		size_t len = strlen(argv[i]);
+		if (len + 2 > sizeof(o->filter_buf) - used)
+			return usage("filter expression too long (4095 bytes at most):", argv[optind]);
+		if (used)
+			o->filter_buf[used++] = ' ';
+		memcpy(o->filter_buf + used, argv[i], len + 1);
+		used += len;
+	}
+	o->filter = o->filter_buf;
+	return TD_OPTS_RUN;
+}
+
+/* The inputs: -r files first, in order, then the file arguments. */
+static bool file_list(int argc, char **argv, struct td_options *o)
+{
+	size_t n = o->n_read_files + (size_t)(argc - optind);
+	if (o->n_read_files == 0) {
+		o->files = argv + optind;
+		o->n_files = argc - optind;
+		return true;
+	}
+	/* Lives as long as the options (main's static struct): freed at exit. */
+	char **all = calloc(n + 1, sizeof(*all));
+	if (!all) {
+		td_error("out of memory");
+		return false;
+	}
+	for (size_t i = 0; i < o->n_read_files; i++)
+		all[i] = o->read_files[i];
+	for (int i = optind; i < argc; i++)
+		all[o->n_read_files + (size_t)(i - optind)] = argv[i];
+	o->files = all;
+	o->n_files = (int)n;
+	return true;
+}
+
 enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *o)
 {
 	bool ports_set = false, proxy_set = false;
@@ -201,8 +283,10 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 	o->max_bytes = TD_DEFAULT_MAX_BYTES;
 	o->max_memory_mib = TD_DEFAULT_MAX_MEMORY_MIB;
 	o->max_write_packets = TD_DEFAULT_MAX_WRITE_PACKETS;
+	o->hs_timeout = TD_DEFAULT_HS_TIMEOUT;
+	o->idle_timeout = TD_DEFAULT_IDLE_TIMEOUT;
 	int c;
-	while ((c = getopt_long(argc, argv, "f:p:i:c:w:hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:p:i:c:w:r:s:Z:C:G:DlqhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			o->filter = optarg;
@@ -228,6 +312,51 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 				return usage("bad packet count:", optarg);
 			o->count = n;
 			break;
+		case 'r':
+			if (o->n_read_files == TD_ARRAY_LEN(o->read_files))
+				return usage("too many -r (64 at most; give more as arguments):", optarg);
+			o->read_files[o->n_read_files++] = optarg;
+			break;
+		case 's':
+			if (!parse_size(optarg, 0, TD_CAPTURE_SNAPLEN, &n))
+				return usage("bad -s (0 to 262144; 0 is the default):", optarg);
+			o->snaplen = n ? (int)n : TD_CAPTURE_SNAPLEN;
+			o->snaplen_given = true;
+			break;
+		case 'D':
+			o->list_interfaces = true;
+			break;
+		case OPT_NO_PROMISC:
+			o->no_promisc = true;
+			break;
+		case 'Z':
+			o->drop_user = optarg;
+			break;
+		case OPT_STATS:
+			if (!parse_size(optarg, 1, 86400, &n))
+				return usage("bad --stats (1 to 86400 seconds):", optarg);
+			o->stats_interval = (unsigned)n;
+			break;
+		case 'l':
+			o->line_buffered = true;
+			break;
+		case 'q':
+			if (o->quiet < 2)
+				o->quiet++;
+			break;
+		case OPT_NO_PROGRESS:
+			o->no_progress = true;
+			break;
+		case OPT_HS_TIMEOUT:
+			if (!parse_size(optarg, 0, 86400, &n))
+				return usage("bad --handshake-timeout (0 to 86400 seconds):", optarg);
+			o->hs_timeout = (unsigned)n;
+			break;
+		case OPT_IDLE_TIMEOUT:
+			if (!parse_size(optarg, 0, 8640000, &n))
+				return usage("bad --idle-timeout (0 to 8640000 seconds):", optarg);
+			o->idle_timeout = (unsigned)n;
+			break;
 		case OPT_MAX_CONN:
 			if (!parse_size(optarg, 16, 10000000, &o->max_connections))
 				return usage("bad --max-connections (16 to 10000000):", optarg);
@@ -252,6 +381,16 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 			break;
 		case 'w':
 			o->write_file = optarg;
+			break;
+		case 'C':
+			if (!parse_size(optarg, 1, 1048576, &n))
+				return usage("bad -C (1 to 1048576 MB):", optarg);
+			o->rotate_mb = n;
+			break;
+		case 'G':
+			if (!parse_size(optarg, 1, 31536000, &n))
+				return usage("bad -G (1 to 31536000 seconds):", optarg);
+			o->rotate_seconds = (unsigned)n;
 			break;
 		case OPT_WRITE_ALL:
 			o->write_all = true;
@@ -353,20 +492,22 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 	/* The installed, editable inspection list, when there is one. */
 	if (!o->x509.inspection_list && access(TD_PKGDATADIR "/inspection-issuers.txt", R_OK) == 0)
 		o->x509.inspection_list = TD_PKGDATADIR "/inspection-issuers.txt";
-	o->files = argv + optind;
-	o->n_files = argc - optind;
-	if (o->list_rules)
+	if (o->list_rules || o->list_interfaces)
 		return TD_OPTS_RUN;
-	if (!o->iface && o->n_files == 0) {
+	if (o->write_all && !o->write_file)
+		return usage("--write-all needs -w FILE; got", "--write-all");
+	if ((o->rotate_mb || o->rotate_seconds) && !o->write_file)
+		return usage("-C and -G need -w FILE; got", o->rotate_mb ? "-C" : "-G");
+	if (o->iface)
+		return live_args(argc, argv, o);
+	if (!file_list(argc, argv, o))
+		return TD_OPTS_USAGE;
+	if (o->n_files == 0) {
 		td_error("no capture file given (use '-' for stdin, -i for live)");
 		fprintf(stderr, "Try 'tlsdiag --help'.\n");
 		return TD_OPTS_USAGE;
 	}
 	if (o->ladder && o->json)
 		return usage("--ladder draws under the text report, not in JSON; got", "--json");
-	if (o->write_all && !o->write_file)
-		return usage("--write-all needs -w FILE; got", "--write-all");
-	if (o->iface && o->n_files > 0)
-		return usage("give either -i INTERFACE or capture files, not both; got file", o->files[0]);
 	return TD_OPTS_RUN;
 }

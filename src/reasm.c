@@ -220,8 +220,32 @@ void td_reasm_packet6(struct td_flow *f, const struct td_pkt *p)
 	td_reasm_packet(&q);
 }
 
+/* A flow finished while libnids still follows it (decided before its TCP
+ * end): libnids forgets it too, so its buffers go now and its late
+ * segments are not reassembled for nobody. */
+static void forget_stream(const struct td_flow *f)
+{
+	struct tuple4 t = { .source = f->cport, .dest = f->sport };
+	uint8_t c4[4], s4[4];
+	if (f->ipver == 6) {
+		if (!g_map || !f->v6_slot || !td_reasm_map_to4(g_map, f->v6_slot, f->caddr, c4) ||
+		    !td_reasm_map_to4(g_map, f->v6_slot, f->saddr, s4))
+			return;
+	} else {
+		memcpy(c4, f->caddr, 4);
+		memcpy(s4, f->saddr, 4);
+	}
+	memcpy(&t.saddr, c4, 4);
+	memcpy(&t.daddr, s4, 4);
+	struct tcp_stream *a = nids_find_tcp_stream(&t);
+	if (a)
+		nids_free_tcp_stream(a);
+}
+
 void td_reasm_flow_end(struct td_flow *f)
 {
+	if (f->reasm_active && g_dead)
+		forget_stream(f);
 	if (g_map)
 		td_reasm_map_release(g_map, f->v6_slot);
 	f->v6_slot = 0;

@@ -427,6 +427,15 @@ void td_report_json_summary(FILE *out, const struct td_run_summary *s)
 	td_jw_key(&w, "warnings"); td_jw_u64(&w, s->nids_warnings);
 	td_jw_key(&w, "evicted"); td_jw_u64(&w, s->nids_evicted);
 	td_jw_obj_close(&w);
+	if (s->live) {
+		td_jw_key(&w, "capture");
+		td_jw_obj_open(&w);
+		td_jw_key(&w, "received"); td_jw_u64(&w, s->received);
+		td_jw_key(&w, "dropped"); td_jw_u64(&w, s->dropped);
+		td_jw_key(&w, "ifdropped"); td_jw_u64(&w, s->ifdropped);
+		td_jw_key(&w, "cut"); td_jw_u64(&w, s->packets_cut);
+		td_jw_obj_close(&w);
+	}
 	td_jw_key(&w, "seconds"); td_jw_double(&w, s->seconds, 3);
 	td_jw_key(&w, "categories");
 	td_jw_obj_open(&w);

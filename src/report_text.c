@@ -595,6 +595,21 @@ void td_report_text_flow(FILE *out, const struct td_facts *f, const struct td_di
 		fwrite(b.p, 1, b.n, out);
 }
 
+/* Live: what the device passed and lost. Lost packets are a warning: a
+ * connection that lost one may be diagnosed wrong. */
+static void capture_lines(FILE *out, const struct td_run_summary *s)
+{
+	fprintf(out, "   capture: %llu packets received, %llu dropped by the kernel, %llu by the interface",
+		(unsigned long long)s->received, (unsigned long long)s->dropped, (unsigned long long)s->ifdropped);
+	if (s->packets_cut)
+		fprintf(out, "; %llu cut to the snap length", (unsigned long long)s->packets_cut);
+	fputc('\n', out);
+	if (s->dropped || s->ifdropped)
+		fprintf(out, "   warning: %llu packets were lost before tlsdiag saw them: verdicts may be wrong "
+			     "(a lost packet looks like one never sent)\n",
+			(unsigned long long)(s->dropped + s->ifdropped));
+}
+
 void td_report_text_summary(FILE *out, const struct td_run_summary *s)
 {
 	fprintf(out, "== %llu connection%s in %u file%s (%llu packets, %llu bytes, %.3f s)",
@@ -611,6 +626,8 @@ void td_report_text_summary(FILE *out, const struct td_run_summary *s)
 		(unsigned long long)s->nids_streams, s->nids_streams == 1 ? "" : "s",
 		(unsigned long long)s->nids_warnings, s->nids_warnings == 1 ? "" : "s",
 		(unsigned long long)s->nids_evicted, (unsigned long long)s->connections_dropped);
+	if (s->live)
+		capture_lines(out, s);
 	if (s->connections_dropped_memory)
 		fprintf(out, "   connections not tracked because --max-memory was reached: %llu\n",
 			(unsigned long long)s->connections_dropped_memory);

@@ -158,4 +158,50 @@ ok $? "--explain shows each rule, each test with the fact's value, and the match
 "$TLSDIAG" --json --explain "$badcap" 2>/dev/null >"$tmp/out"
 json_lines_ok "$tmp/out"
 ok $? "--json --explain: the explanation goes to stderr, stdout stays JSON Lines"
+# tcpdump conventions (issue 13).
+mc="$cap/multi-connection.pcap"
+"$TLSDIAG" -q "$mc" "$cap/tcp-refused.pcap" >"$tmp/out" 2>&1
+[ "$(grep -c '^#[0-9]' "$tmp/out")" -eq 3 ] && ! grep -q "diagnosis: ok" "$tmp/out" && grep -q "^== 4 connections" "$tmp/out"
+ok $? "-q: only the connections not diagnosed ok, the summary counts them all"
+"$TLSDIAG" -qq "$mc" >"$tmp/out" 2>&1
+! grep -q '^#[0-9]' "$tmp/out" && grep -q "^== 3 connections" "$tmp/out"
+ok $? "-qq: only the summary"
+"$TLSDIAG" -r "$mc" -r "$cap/tcp-refused.pcap" >"$tmp/a" 2>&1
+"$TLSDIAG" "$mc" "$cap/tcp-refused.pcap" >"$tmp/b" 2>&1
+diff "$tmp/a" "$tmp/b" | grep -v " s)$" | grep -q '^[<>]'
+[ $? -ne 0 ]
+ok $? "-r FILE is a file argument"
+"$TLSDIAG" -c 12 "$mc" "$mc" >"$tmp/out" 2>&1
+grep -q "(12 packets" "$tmp/out"
+ok $? "-c counts across all inputs ($(grep '^==' "$tmp/out"))"
+"$TLSDIAG" -i lo -f "tcp" port 443 >"$tmp/out" 2>&1
+[ $? -eq 2 ] && grep -q "with -f or after the options, not both" "$tmp/out"
+ok $? "-i with -f and a trailing filter: refused"
+"$TLSDIAG" -i lo -r "$mc" >"$tmp/out" 2>&1
+[ $? -eq 2 ] && grep -q "either -i INTERFACE or capture files" "$tmp/out"
+ok $? "-i with -r: refused"
+"$TLSDIAG" -D >"$tmp/out" 2>&1
+[ $? -eq 0 ] && grep -q "^[0-9]*\.lo " "$tmp/out" || [ "$(id -u)" -ne 0 ]
+ok $? "-D lists the interfaces, lo among them"
+"$TLSDIAG" --handshake-timeout x "$mc" >"$tmp/out" 2>&1
+[ $? -eq 2 ]
+ok $? "--handshake-timeout needs a number of seconds"
+if command -v script >/dev/null 2>&1; then
+	big="$tmp/big.pcap"
+	python3 - "$mc" "$big" <<'BIG'
+import sys
+d = open(sys.argv[1], "rb").read()
+hdr, body = d[:24], d[24:]
+open(sys.argv[2], "wb").write(hdr + body * 400)
+BIG
+	script -qc "\"$TLSDIAG\" -qq \"$big\"" /dev/null >"$tmp/out" 2>&1
+	grep -q "tlsdiag: .*big.pcap: [0-9]*% (" "$tmp/out"
+	ok $? "on a terminal, a progress line for file input"
+	script -qc "\"$TLSDIAG\" -qq --no-progress \"$big\"" /dev/null >"$tmp/out" 2>&1
+	! grep -q "% (" "$tmp/out"
+	ok $? "--no-progress: none"
+	"$TLSDIAG" -qq "$big" >"$tmp/out" 2>"$tmp/err"
+	! grep -q "% (" "$tmp/err"
+	ok $? "stderr not a terminal: no progress line"
+fi
 done_testing

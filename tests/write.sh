@@ -223,6 +223,23 @@ ln -s in.pcap link.pcap
 [ $? -eq 2 ] && grep -q "is also an input" err && cmp -s in.pcap "$cap/multi-connection.pcap"
 ok $? "-w naming an input (through a symlink) is refused and the input left whole"
 
+# -G 1: a new file each second of capture time (the capture spans more
+# than two), each one whole; -C 1 with a few KB: one file.
+"$TLSDIAG" -w "rot-%s.pcapng" -G 1 --write-all "$cap/multi-connection.pcap" >out 2>err
+n=0
+for f in rot-*.pcapng; do
+	[ -e "$f" ] || continue
+	python3 -c 'import sys; d=open(sys.argv[1],"rb").read(4); sys.exit(d != b"\x0a\x0d\x0d\x0a")' "$f" && n=$((n + 1))
+done
+[ "$n" -ge 2 ] && ! [ -s err ]
+ok $? "-G 1 with a strftime pattern: $n pcapng files, each with its section header"
+"$TLSDIAG" -w rotc.pcapng -C 1 --write-all "$cap/multi-connection.pcap" >out 2>err
+[ -s rotc.pcapng ] && ! [ -e rotc.pcapng1 ]
+ok $? "-C 1: a small capture stays in one file"
+"$TLSDIAG" -C 1 "$cap/multi-connection.pcap" >out 2>err
+[ $? -eq 2 ] && grep -q -- "-C and -G need -w" err
+ok $? "-C without -w is a usage error"
+
 # Without -w nothing changes: no written_ keys.
 "$TLSDIAG" --json "$cap/multi-connection.pcap" | tail -n 1 | grep -q written_
 [ $? -ne 0 ]

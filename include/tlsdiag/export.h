@@ -71,6 +71,13 @@ size_t td_export_count(const struct td_pktlist *list);
 
 void td_export_stats(const struct td_export *x, struct td_export_stats *st);
 
+/* Close the current file and go on in a new one at path (SIGHUP after a
+ * log rotation, -C, -G): a whole pcapng file each. False with a one-line
+ * reason in err when either fails; nothing more is written then. */
+TD_MUST_USE bool td_export_reopen(struct td_export *x, const char *path, char *err, size_t errlen);
+/* Bytes written to the current file so far (-C). */
+uint64_t td_export_file_bytes(const struct td_export *x);
+
 /* Flush and close the file, free the writer. False, with a one-line
  * reason in err, when any write (or the close) failed. */
 TD_MUST_USE bool td_export_close(struct td_export *x, char *err, size_t errlen);

@@ -344,6 +344,7 @@ struct td_facts {
 	uint16_t max_certs;          /* certificates kept per chain (--max-certs) */
 	bool skip_fingerprints;      /* JA3/JA4/JA3S not computed: nothing reads them this run */
 	bool open_at_end;            /* still open when its capture file ended */
+	bool stalled;                /* with open_at_end: decided by --handshake-timeout instead */
 	bool iphttps_given;          /* --iphttps: the user says it is IP-HTTPS */
 	double capture_end_ts;       /* the time of that file's last packet */
 	struct td_tcp_facts tcp;

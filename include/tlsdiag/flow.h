@@ -37,6 +37,8 @@ struct td_flow {
 	bool reasm_primed;           /* started before the capture: libnids was given a handshake */
 	uint32_t v6_slot;            /* IPv6: its pair's slot in the synthetic IPv4 table, 0 none */
 	bool collecting[2];          /* payload still wanted per direction */
+	bool reported;               /* decided before its end: a tombstone that absorbs its late packets */
+	double decided_ts;           /* when both directions had all the verdict needs, 0 before */
 	const struct td_limits *lim;
 	uint64_t fed[2];             /* bytes read per direction */
 	struct td_facts *facts;
@@ -80,6 +82,17 @@ struct td_flow *td_conntrack_find6(struct td_conntrack *ct, const uint8_t a[16],
 /* Finish every flow (end of input). */
 void td_conntrack_flush(struct td_conntrack *ct);
 
+/* The time rules (--handshake-timeout, --idle-timeout), in seconds; 0 off. */
+struct td_timeouts {
+	double handshake;            /* no packet this long, not decided: decided as stalled */
+	double idle;                 /* no packet this long: a reported connection is forgotten */
+	double grace;                /* decided this long ago and still open: reported now */
+};
+/* Apply the time rules at time now (capture time; live, the wall clock):
+ * report what they decide and forget what is idle. Cost: one look at every
+ * flow held, so call it about once a second. */
+void td_conntrack_expire(struct td_conntrack *ct, double now, const struct td_timeouts *to);
+
 struct td_conntrack_stats {
 	uint64_t flows;              /* connections seen */
 	uint64_t dropped_flows;      /* not tracked: the flow cap was reached */
@@ -87,6 +100,9 @@ struct td_conntrack_stats {
 	uint64_t stray_packets;      /* analyzed-port packets of no tracked flow */
 	uint64_t ignored_flows;      /* clients whose source port is an analyzed one, to another port */
 	size_t live, peak;           /* flows held now / at most */
+	uint64_t stalled;            /* decided by --handshake-timeout */
+	uint64_t early;              /* reported before their TCP end (decided, or stalled) */
+	uint64_t retired;            /* forgotten by --idle-timeout */
 };
 void td_conntrack_stats(const struct td_conntrack *ct, struct td_conntrack_stats *st);
 

@@ -13,6 +13,8 @@
 #define TD_DEFAULT_MAX_BYTES (64u << 20)    /* bytes read per direction */
 #define TD_DEFAULT_MAX_MEMORY_MIB 4096      /* heap in use before new work is refused */
 #define TD_DEFAULT_MAX_WRITE_PACKETS 100000 /* packets held for -w at once */
+#define TD_DEFAULT_HS_TIMEOUT 10            /* s without a packet: a handshake is decided */
+#define TD_DEFAULT_IDLE_TIMEOUT 300         /* s without a packet: a connection is retired */
 
 struct td_options {
 	const char *filter;
@@ -26,9 +28,25 @@ struct td_options {
 	size_t max_memory_mib;   /* heap in use beyond which new work is refused */
 	const char *write_file;  /* -w: the packets of failed connections go there */
 	bool write_all;          /* --write-all: of every analyzed connection */
+	size_t rotate_mb;        /* -C: a new -w file after this many MB, 0: never */
+	unsigned rotate_seconds; /* -G: a new -w file every this many seconds, 0: never */
 	size_t max_write_packets;/* packets held for -w at once */
 	const char *iface;       /* live capture */
-	uint64_t count;          /* stop after this many packets (0: no limit) */
+	uint64_t count;          /* stop after this many packets, all inputs (0: no limit) */
+	bool list_interfaces;    /* -D */
+	int snaplen;             /* -s: live, bytes kept per packet (0: the default) */
+	bool snaplen_given;
+	bool no_promisc;         /* --no-promisc */
+	const char *drop_user;   /* -Z USER */
+	unsigned stats_interval; /* --stats SECONDS, 0: none */
+	bool line_buffered;      /* -l */
+	unsigned quiet;          /* -q: 1 failures only, 2 (-qq) the summary only */
+	bool no_progress;        /* --no-progress */
+	unsigned hs_timeout;     /* --handshake-timeout SECONDS, 0: none */
+	unsigned idle_timeout;   /* --idle-timeout SECONDS, 0: none */
+	char *read_files[64];     /* -r, before the file arguments */
+	size_t n_read_files;
+	char filter_buf[4096];   /* -i: the filter words after the options, joined */
 	struct td_x509_opts x509;
 	const char *rule_files[16];  /* --rules, in order: added after the defaults */
 	size_t n_rule_files;

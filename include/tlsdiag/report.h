@@ -22,6 +22,9 @@ struct td_run_summary {
 	uint64_t nids_warnings, nids_streams, nids_evicted;
 	uint64_t nids_by_kind[10];
 	size_t peak_flows;
+	bool live;                           /* -i: the capture counters below are the device's */
+	uint64_t received, dropped, ifdropped; /* pcap_stats: passed the filter, kernel / interface drops */
+	uint64_t packets_cut;                /* live: packets longer than the snap length (-s) */
 	double seconds;
 	char categories[TD_MAX_CATEGORIES][32]; /* copies: rules may be gone by the summary */
 	uint64_t category_counts[TD_MAX_CATEGORIES];

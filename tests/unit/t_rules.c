@@ -1337,10 +1337,10 @@ static void test_default_loads(void)
 	struct td_ruleset *rs = must(td_rules_new());
 	char err[512] = "";
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load (%s)", err);
-	is_int(td_rules_count(rs), 66, "default rules: 53 diagnoses and 13 findings");
+	is_int(td_rules_count(rs), 67, "default rules: 54 diagnoses and 13 findings");
 	/* Loading them again replaces every rule in place. */
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load twice");
-	is_int(td_rules_count(rs), 66, "default rules twice: still 66");
+	is_int(td_rules_count(rs), 67, "default rules twice: still 67");
 	td_rules_free(rs);
 }
 
@@ -2432,6 +2432,21 @@ static void test_default_open_and_odd(const struct td_ruleset *rs)
 	server_hello(f, 5, 0x0303, 0xc02f);
 	server_flight12(f, 5, false);
 	near_miss(rs, f, "stalled-at-capture-end", "incomplete", "the file ended with nothing open");
+
+	/* handshake-stalled: decided by --handshake-timeout, not by the end */
+	f = tcp_flow(true);
+	client_hello(f, 4, MODERN, 3);
+	f->tcp.last_ts = 5;
+	open_at_end(f, 15);
+	f->stalled = true;
+	decides(rs, f, "handshake-stalled", "incomplete", NULL, "no answer to the ClientHello for 10 s");
+	is_str(last.summary, "The handshake stopped at the client-hello stage: no packet for 10 s (--handshake-timeout)",
+	       "default handshake-stalled: summary");
+	f = tcp_flow(true);
+	client_hello(f, 4, MODERN, 3);
+	f->tcp.last_ts = 5;
+	open_at_end(f, 15);
+	near_miss(rs, f, "handshake-stalled", "stalled-at-capture-end", "the capture ended instead");
 }
 
 static void test_default_findings(const struct td_ruleset *rs)
@@ -2532,7 +2547,7 @@ static void test_default_coverage(const struct td_ruleset *rs)
 		}
 	}
 	free(text);
-	is_int(n, 66, "coverage: --list-rules lists the 66 default rules");
+	is_int(n, 67, "coverage: --list-rules lists the 67 default rules");
 	is_int(missing, 0, "coverage: every default rule has a positive case and a near miss");
 }
 
