@@ -811,6 +811,20 @@ const char *td_name_fmt(enum td_registry reg, uint32_t value, char *buf, size_t 
 	return buf;
 }
 
+const char *td_handshake_name(uint16_t type, char *buf, size_t buflen)
+{
+	static const struct { uint8_t type; const char *pretty; } pretty[] = {
+		{ 0, "HelloRequest" }, { 1, "ClientHello" }, { 2, "ServerHello" }, { 4, "NewSessionTicket" },
+		{ 8, "EncryptedExtensions" }, { 11, "Certificate" }, { 12, "ServerKeyExchange" },
+		{ 13, "CertificateRequest" }, { 14, "ServerHelloDone" }, { 15, "CertificateVerify" },
+		{ 16, "ClientKeyExchange" }, { 20, "Finished" }, { 22, "CertificateStatus" }, { 24, "KeyUpdate" },
+	};
+	for (size_t i = 0; i < sizeof(pretty) / sizeof(pretty[0]); i++)
+		if (pretty[i].type == type)
+			return pretty[i].pretty;
+	return td_name_fmt(TD_REG_HANDSHAKE, type, buf, buflen);
+}
+
 bool td_name_value(enum td_registry reg, const char *name, uint32_t *value)
 {
 	const struct registry *r = registry_get(reg);

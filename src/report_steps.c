@@ -56,20 +56,10 @@ static struct td_step *add(struct td_ladder *l, enum td_step_kind kind, uint64_t
 	return s;
 }
 
-/* Registry names are snake_case; arrows carry the names RFCs use. */
 static void message_name(uint16_t type, char *buf, size_t len)
 {
-	static const struct { uint8_t type; const char *pretty; } pretty[] = {
-		{ 0, "HelloRequest" }, { 1, "ClientHello" }, { 2, "ServerHello" }, { 4, "NewSessionTicket" },
-		{ 8, "EncryptedExtensions" }, { 11, "Certificate" }, { 12, "ServerKeyExchange" },
-		{ 13, "CertificateRequest" }, { 14, "ServerHelloDone" }, { 15, "CertificateVerify" },
-		{ 16, "ClientKeyExchange" }, { 20, "Finished" }, { 22, "CertificateStatus" }, { 24, "KeyUpdate" },
-	};
 	char name[64];
-	put(buf, len, "%s", td_name_fmt(TD_REG_HANDSHAKE, type, name, sizeof(name)));
-	for (size_t i = 0; i < TD_ARRAY_LEN(pretty); i++)
-		if (pretty[i].type == type)
-			put(buf, len, "%s", pretty[i].pretty);
+	put(buf, len, "%s", td_handshake_name(type, name, sizeof(name)));
 }
 
 /* The NULL suites first: offering only those is what IP-HTTPS clients do,

@@ -179,22 +179,10 @@ static void client_hello_text(const struct td_client_hello *ch, char *buf, size_
 		append(buf, len, "; ALPN %s", ch->alpn);
 }
 
-/* Registry names are snake_case; show the message names as RFCs do. */
 static void message_name(uint16_t type, char *buf, size_t len)
 {
-	static const struct { uint8_t type; const char *pretty; } pretty[] = {
-		{ 0, "HelloRequest" }, { 1, "ClientHello" }, { 2, "ServerHello" }, { 4, "NewSessionTicket" },
-		{ 8, "EncryptedExtensions" }, { 11, "Certificate" }, { 12, "ServerKeyExchange" },
-		{ 13, "CertificateRequest" }, { 14, "ServerHelloDone" }, { 15, "CertificateVerify" },
-		{ 16, "ClientKeyExchange" }, { 20, "Finished" }, { 22, "CertificateStatus" }, { 24, "KeyUpdate" },
-	};
 	char name[64];
-	for (size_t i = 0; i < TD_ARRAY_LEN(pretty); i++)
-		if (pretty[i].type == type) {
-			td_str_copy(buf, len, pretty[i].pretty);
-			return;
-		}
-	td_str_copy(buf, len, td_name_fmt(TD_REG_HANDSHAKE, type, name, sizeof(name)));
+	td_str_copy(buf, len, td_handshake_name(type, name, sizeof(name)));
 }
 
 static void handshake_text(const struct td_tls_facts *t, const struct td_event *e, char *buf, size_t len)

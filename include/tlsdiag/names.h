@@ -30,6 +30,9 @@ enum td_registry {
 const char *td_name(enum td_registry reg, uint32_t value);
 /* The name, or a fallback spelled into buf ("0x%04x" / "unknown_%u"). Never NULL. */
 const char *td_name_fmt(enum td_registry reg, uint32_t value, char *buf, size_t buflen);
+/* A handshake message type as the RFCs write it ("ClientHello"), else its
+ * registry name ("client_hello"), else the fallback into buf. */
+const char *td_handshake_name(uint16_t type, char *buf, size_t buflen);
 /* A value by its registered name; false when unknown. Used by the rule language. */
 bool td_name_value(enum td_registry reg, const char *name, uint32_t *value);
 
