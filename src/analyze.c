@@ -404,6 +404,28 @@ static bool output_is_input(const struct td_options *o, const char *path)
 	return false;
 }
 
+/* A file tlsdiag writes besides the report (-w, --html): not standard
+ * output (the report is there) and not one of the inputs. */
+static bool output_path_ok(const struct td_options *o, const char *path, const char *opt)
+{
+	if (strcmp(path, "-") == 0) {
+		td_error("%s -: the report is on standard output; give %s a file name", opt, opt);
+		return false;
+	}
+	if (output_is_input(o, path)) {
+		td_error("%s: is also an input: %s would overwrite it", path, opt);
+		return false;
+	}
+	return true;
+}
+
+/* The names of the inputs, for the files' headers and pages. */
+static const char *const *input_names(const struct td_options *o, size_t *n)
+{
+	*n = o->iface ? 1 : (size_t)o->n_files;
+	return o->iface ? &o->iface : (const char *const *)o->files;
+}
+
 /* -w: create the file before any input is read, so a bad path fails at
  * once (exit 2, nothing analyzed) rather than after a long analysis. '-'
  * is refused: the report is on standard output. */
@@ -413,16 +435,10 @@ static bool open_export(struct run *r)
 	char err[256];
 	if (!o->write_file)
 		return true;
-	if (strcmp(o->write_file, "-") == 0) {
-		td_error("-w -: the report is on standard output; give -w a file name");
+	if (!output_path_ok(o, o->write_file, "-w"))
 		return false;
-	}
-	if (output_is_input(o, o->write_file)) {
-		td_error("%s: is also an input: -w would overwrite it", o->write_file);
-		return false;
-	}
-	const char *const *names = o->iface ? &o->iface : (const char *const *)o->files;
-	size_t n = o->iface ? 1 : (size_t)o->n_files;
+	size_t n;
+	const char *const *names = input_names(o, &n);
 	struct timespec t;
 	clock_gettime(CLOCK_REALTIME, &t);
 	td_rotate_init(&r->rot, o->write_file, o->rotate_seconds, (uint64_t)o->rotate_mb << 20, (double)t.tv_sec);
@@ -441,16 +457,10 @@ static bool open_html(struct run *r)
 	char err[256];
 	if (!o->html_file)
 		return true;
-	if (strcmp(o->html_file, "-") == 0) {
-		td_error("--html -: the report is on standard output; give --html a file name");
+	if (!output_path_ok(o, o->html_file, "--html"))
 		return false;
-	}
-	if (output_is_input(o, o->html_file)) {
-		td_error("%s: is also an input: --html would overwrite it", o->html_file);
-		return false;
-	}
-	const char *const *names = o->iface ? &o->iface : (const char *const *)o->files;
-	size_t n = o->iface ? 1 : (size_t)o->n_files;
+	size_t n;
+	const char *const *names = input_names(o, &n);
 	r->html = td_html_open(o->html_file, names, n, err, sizeof(err));
 	if (!r->html) {
 		td_error("%s: %s", o->html_file, err);
