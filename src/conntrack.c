@@ -20,6 +20,7 @@ struct td_conntrack {
 	void *arg;
 	struct td_flow **table;
 	struct td_flow *oldest, *newest;
+	struct td_flow *idlest, *busiest; /* the activity list: least recently active first */
 	uint32_t next_id;
 	double last_ts;              /* the newest packet of the input so far */
 	struct td_conntrack_stats st;
@@ -124,8 +125,41 @@ struct td_flow *td_conntrack_find6(struct td_conntrack *ct, const uint8_t a[16],
 	return lookup(ct, 6, a, aport, b, bport, &dir);
 }
 
+static void activity_unlink(struct td_conntrack *ct, struct td_flow *f)
+{
+	if (f->aprev)
+		f->aprev->anext = f->anext;
+	else
+		ct->idlest = f->anext;
+	if (f->anext)
+		f->anext->aprev = f->aprev;
+	else
+		ct->busiest = f->aprev;
+	f->aprev = f->anext = NULL;
+}
+
+static void activity_append(struct td_conntrack *ct, struct td_flow *f)
+{
+	f->aprev = ct->busiest;
+	if (ct->busiest)
+		ct->busiest->anext = f;
+	else
+		ct->idlest = f;
+	ct->busiest = f;
+}
+
+/* A packet of f: it goes to the busy end (a few pointer writes). */
+static void activity_touch(struct td_conntrack *ct, struct td_flow *f)
+{
+	if (ct->busiest == f)
+		return;
+	activity_unlink(ct, f);
+	activity_append(ct, f);
+}
+
 static void unlink_flow(struct td_conntrack *ct, struct td_flow *f)
 {
+	activity_unlink(ct, f);
 	uint32_t h = hash_key(f->ipver, f->caddr, f->cport, f->saddr, f->sport);
 	for (struct td_flow **pp = &ct->table[h]; *pp; pp = &(*pp)->hnext) {
 		if (*pp == f) {
@@ -205,6 +239,7 @@ static struct td_flow *create(struct td_conntrack *ct, const struct td_pkt *p, b
 	else
 		ct->oldest = f;
 	ct->newest = f;
+	activity_append(ct, f);
 	ct->st.flows++;
 	if (++ct->st.live > ct->st.peak)
 		ct->st.peak = ct->st.live;
@@ -367,6 +402,7 @@ struct td_flow *td_conntrack_packet(struct td_conntrack *ct, const struct td_pkt
 			      ? TD_DIR_C2S : TD_DIR_S2C;
 	}
 	update(f, p, dir);
+	activity_touch(ct, f);
 	if (p->cut && p->payload_wire_len && !f->snap)
 		f->snap = td_tls_snap_new();
 	if (f->snap && !f->ignored)
@@ -497,11 +533,22 @@ static void stall(struct td_conntrack *ct, struct td_flow *f, double now)
 	report_early(ct, f);
 }
 
+/* A reported connection silent this long is forgotten even before
+ * --idle-timeout: its verdict is out, and late packets after such a silence
+ * are rare (a SYN is retransmitted for 35 s at most). Tombstones are most
+ * of the flows a long run holds, so this keeps the tracker small. */
+#define TOMBSTONE_KEEP 60.0
+
+static double tombstone_keep(const struct td_timeouts *to)
+{
+	return to->idle < TOMBSTONE_KEEP ? to->idle : TOMBSTONE_KEEP;
+}
+
 static void expire_one(struct td_conntrack *ct, struct td_flow *f, double now, const struct td_timeouts *to)
 {
 	double idle = now - f->facts->tcp.last_ts;
 	if (f->ignored || f->reported) {
-		if (to->idle > 0 && idle >= to->idle) {
+		if (to->idle > 0 && idle >= (f->reported ? tombstone_keep(to) : to->idle)) {
 			ct->st.retired++;
 			td_conntrack_finish(ct, f);
 		}
@@ -515,11 +562,36 @@ static void expire_one(struct td_conntrack *ct, struct td_flow *f, double now, c
 		stall(ct, f, now); /* decided long ago without grace: idle all the same */
 }
 
+/* The shortest idle time any rule acts on: flows less idle than this are
+ * left alone. */
+static double least_idle(const struct td_timeouts *to)
+{
+	double m = to->handshake > 0 ? to->handshake : 0;
+	if (to->idle > 0 && (m == 0 || to->idle < m))
+		m = to->idle;
+	return m;
+}
+
 void td_conntrack_expire(struct td_conntrack *ct, double now, const struct td_timeouts *to)
 {
 	struct td_flow *next;
-	for (struct td_flow *f = ct->oldest; f; f = next) {
-		next = f->next; /* f may be freed */
+	if (to->grace > 0) {
+		/* Decided flows are due by their decision's time, not their
+		 * activity: every flow is looked at (live: a few times a second
+		 * of real time, whatever the packet rate). */
+		for (struct td_flow *f = ct->oldest; f; f = next) {
+			next = f->next; /* f may be freed */
+			expire_one(ct, f, now, to);
+		}
+		return;
+	}
+	/* Only the idle end of the activity list: the walk stops at the first
+	 * flow that no rule can touch yet. */
+	double m = least_idle(to);
+	if (m <= 0)
+		return;
+	for (struct td_flow *f = ct->idlest; f && now - f->facts->tcp.last_ts >= m; f = next) {
+		next = f->anext;
 		expire_one(ct, f, now, to);
 	}
 }

@@ -47,6 +47,7 @@ struct td_flow {
 	struct td_pktlist *pkts;     /* -w: packets held until the verdict; the finish callback's */
 	struct td_flow *hnext;       /* hash chain */
 	struct td_flow *prev, *next; /* all flows, oldest first */
+	struct td_flow *aprev, *anext; /* all flows, least recently active first (the time rules) */
 };
 
 /* Which ports are analyzed: TLS ports and HTTP proxy ports. */
