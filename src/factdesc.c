@@ -162,7 +162,7 @@ const struct td_fact_desc td_facts_table[] = {
 	ROW("tcp.bytes_client", TD_FT_U64, C(tcp.bytes[0]), .doc = "TCP payload bytes sent by the client"),
 	ROW("tcp.bytes_server", TD_FT_U64, C(tcp.bytes[1]), .doc = "TCP payload bytes sent by the server"),
 	ROW("tcp.midstream", TD_FT_BOOL, C(tcp.midstream), .doc = "no SYN seen: it started before the capture"),
-	ROW("tcp.by_content", TD_FT_BOOL, C(tcp.by_content),
+	ROW("tcp.by_content", TD_FT_BOOL, C(tcp.by_content), .omit_zero = true,
 	    .doc = "on no analyzed port: followed from its first client payload, a TLS or SSLv2 ClientHello"),
 	ROW("tcp.reassembled", TD_FT_BOOL, C(tcp.reassembled), .doc = "libnids followed the stream"),
 	ROW("tcp.snapped_packets", TD_FT_U64, C(tcp.snapped_packets), .omit_zero = true,
