@@ -231,7 +231,9 @@ static void on_packet(void *arg, int dlt, uint64_t frame, double ts, const uint8
 	hold_packet(r, flow, &(struct td_export_pkt){ .frame = frame, .ts = ts, .file_index = r->file_index,
 						      .dlt = dlt, .data = data, .caplen = caplen,
 						      .wirelen = wirelen });
-	if (flow->facts->tcp.midstream)
+	/* libnids saw no SYN: a connection that started before the capture,
+	 * or one found by content, whose SYN went to a port not followed. */
+	if (flow->facts->tcp.midstream || flow->by_content)
 		td_reasm_midstream(flow, &p);
 	feed_reasm(flow, &p);
 	td_conntrack_settle(r->ct, flow);

@@ -18,6 +18,7 @@ struct td_conntrack {
 	const struct td_limits *lim;
 	td_finish_fn on_finish;
 	void *arg;
+	size_t content_live;         /* flows held that were found by content */
 	struct td_flow **table;
 	struct td_flow *oldest, *newest;
 	struct td_flow *idlest, *busiest; /* the activity list: least recently active first */
@@ -182,6 +183,8 @@ static void unlink_flow(struct td_conntrack *ct, struct td_flow *f)
 static void td_conntrack_finish(struct td_conntrack *ct, struct td_flow *f)
 {
 	unlink_flow(ct, f);
+	if (f->by_content)
+		ct->content_live--;
 	if (!f->ignored && !f->reported)
 		ct->on_finish(f, ct->arg);
 	td_tls_free(f->tls);
@@ -345,6 +348,39 @@ static bool looks_like_client_opening(const struct td_pkt *p)
 	return false;
 }
 
+/* The first client bytes of a connection on no analyzed port: a TLS
+ * handshake record holding a ClientHello (version 3.x), or an SSLv2-format
+ * CLIENT-HELLO (2-byte header, type 1, version 2 or 3.x). Six bytes decide;
+ * nothing else on such a port is ever followed. */
+static bool opens_with_client_hello(const uint8_t *d, size_t n)
+{
+	if (n >= 6 && d[0] == 0x16 && d[1] == 3 && d[2] <= 4 && d[5] == 1)
+		return true;
+	return n >= 5 && (d[0] & 0x80) && d[2] == 1 && ((d[3] == 0 && d[4] == 2) || (d[3] == 3 && d[4] <= 4));
+}
+
+/* TLS by content: a packet on no analyzed port is looked up only while
+ * some flow was found that way, and gets a flow of its own only when it
+ * carries a ClientHello. The cost for other traffic is one test of its
+ * first bytes per data packet, no allocation. */
+static struct td_flow *by_content(struct td_conntrack *ct, const struct td_pkt *p, const char *file)
+{
+	enum td_dir dir;
+	struct td_flow *f = ct->content_live ? lookup(ct, p->ipver, p->src, p->sport, p->dst, p->dport, &dir) : NULL;
+	if (f)
+		return f;
+	if (!p->payload_len || (p->flags & (TD_TCP_SYN | TD_TCP_RST)) || !(p->flags & TD_TCP_ACK) ||
+	    !opens_with_client_hello(p->payload, p->payload_len))
+		return NULL;
+	if (!(f = create(ct, p, true, file)))
+		return NULL;
+	f->by_content = true;
+	f->facts->tcp.by_content = true;
+	ct->content_live++;
+	ct->st.content_flows++;
+	return f;
+}
+
 /* A flow for a packet that has none: from a SYN to an analyzed port, or
  * (started before the capture) from its first payload. A client whose
  * source port happens to be an analyzed one, talking to a port that is
@@ -381,25 +417,35 @@ static struct td_flow *new_flow(struct td_conntrack *ct, const struct td_pkt *p,
 	return f;
 }
 
+static enum td_dir dir_of(const struct td_flow *f, const struct td_pkt *p)
+{
+	bool from_client = p->sport == f->cport && !memcmp(p->src, f->caddr, p->ipver == 6 ? 16 : 4);
+	return from_client ? TD_DIR_C2S : TD_DIR_S2C;
+}
+
 struct td_flow *td_conntrack_packet(struct td_conntrack *ct, const struct td_pkt *p, const char *file)
 {
 	if (p->ts > ct->last_ts)
 		ct->last_ts = p->ts;
 	bool to_server = td_port_in(ct->ports->tls, p->dport) || td_port_in(ct->ports->proxy, p->dport);
 	bool from_server = td_port_in(ct->ports->tls, p->sport) || td_port_in(ct->ports->proxy, p->sport);
-	if (!to_server && !from_server)
-		return NULL;
 	enum td_dir dir = TD_DIR_C2S;
-	struct td_flow *f = lookup(ct, p->ipver, p->src, p->sport, p->dst, p->dport, &dir);
-	if (f && new_connection(f, p, dir) && !f->reasm_active) {
-		td_conntrack_finish(ct, f);
-		f = NULL;
-	}
-	if (!f) {
-		if (!(f = new_flow(ct, p, to_server, file)))
+	struct td_flow *f;
+	if (!to_server && !from_server) {
+		if (!ct->ports->by_content || !(f = by_content(ct, p, file)))
 			return NULL;
-		dir = (p->sport == f->cport && !memcmp(p->src, f->caddr, p->ipver == 6 ? 16 : 4))
-			      ? TD_DIR_C2S : TD_DIR_S2C;
+		dir = dir_of(f, p);
+	} else {
+		f = lookup(ct, p->ipver, p->src, p->sport, p->dst, p->dport, &dir);
+		if (f && new_connection(f, p, dir) && !f->reasm_active) {
+			td_conntrack_finish(ct, f);
+			f = NULL;
+		}
+		if (!f) {
+			if (!(f = new_flow(ct, p, to_server, file)))
+				return NULL;
+			dir = dir_of(f, p);
+		}
 	}
 	update(f, p, dir);
 	activity_touch(ct, f);

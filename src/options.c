@@ -18,12 +18,14 @@ enum { OPT_PROXY_PORT = 256, OPT_JSON, OPT_MAX_CONN, OPT_MAX_HS, OPT_LIST_FACTS,
        OPT_SYSTEM_CA, OPT_SERVER_NAME, OPT_IPHTTPS, OPT_EXPECT_ISSUER, OPT_EXPECT_FP, OPT_DUMP_CERTS, OPT_INSPECTION,
        OPT_FRESH, OPT_RULES, OPT_NO_DEFAULT_RULES, OPT_LIST_RULES, OPT_EXPLAIN, OPT_EXPECT,
        OPT_MAX_CERTS, OPT_MAX_BYTES, OPT_MAX_MEMORY, OPT_WRITE_ALL, OPT_MAX_WRITE, OPT_STATS, OPT_NO_PROMISC,
-       OPT_HS_TIMEOUT, OPT_IDLE_TIMEOUT, OPT_NO_PROGRESS, OPT_LADDER, OPT_ASCII, OPT_COLOR, OPT_HTML };
+       OPT_HS_TIMEOUT, OPT_IDLE_TIMEOUT, OPT_NO_PROGRESS, OPT_LADDER, OPT_ASCII, OPT_COLOR, OPT_HTML,
+       OPT_ONLY_PORTS };
 
 static const struct option long_opts[] = {
 	{ "filter", required_argument, NULL, 'f' },
 	{ "port", required_argument, NULL, 'p' },
 	{ "proxy-port", required_argument, NULL, OPT_PROXY_PORT },
+	{ "only-ports", no_argument, NULL, OPT_ONLY_PORTS },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "count", required_argument, NULL, 'c' },
@@ -83,6 +85,9 @@ static void help(void)
 	       "Options:\n"
 	       "  -p, --port LIST          TLS ports to analyze (default 443; e.g. 443,8443,9000-9010)\n"
 	       "      --proxy-port LIST    HTTP proxy ports, CONNECT followed (default 8080,3128)\n"
+	       "      --only-ports         only the -p and proxy ports: no TLS found by content on\n"
+	       "                           other ports (default: a connection opening with a\n"
+	       "                           ClientHello is analyzed whatever its port)\n"
 	       "  -f, --filter EXPR        BPF filter applied to every packet first\n"
 	       "      --json               JSON Lines: one object per connection, a summary last\n"
 	       "  -i, --interface IFACE    capture live on IFACE (Ctrl-C ends and reports); words\n"
@@ -274,7 +279,7 @@ static bool file_list(int argc, char **argv, struct td_options *o)
 
 enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *o)
 {
-	bool ports_set = false, proxy_set = false;
+	bool ports_set = false, proxy_set = false, only_ports = false;
 	size_t n;
 	memset(o, 0, sizeof(*o));
 	o->max_connections = TD_DEFAULT_MAX_CONNECTIONS;
@@ -300,6 +305,9 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 			proxy_set = true;
 			if (!td_ports_parse(optarg, o->ports.proxy))
 				return usage("bad proxy port list:", optarg);
+			break;
+		case OPT_ONLY_PORTS:
+			only_ports = true;
 			break;
 		case OPT_JSON:
 			o->json = true;
@@ -485,6 +493,7 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 	}
 	if (!ports_set)
 		td_portset_add(o->ports.tls, 443, 443);
+	o->ports.by_content = !only_ports;
 	if (!proxy_set) {
 		td_portset_add(o->ports.proxy, 8080, 8080);
 		td_portset_add(o->ports.proxy, 3128, 3128);

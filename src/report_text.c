@@ -377,6 +377,9 @@ static void header(struct tb *out, const struct td_facts *f)
 		tb_f(out, "  payload not followed: %s\n", f->tcp.not_reassembled_why);
 	else if (f->tcp.midstream)
 		midstream_line(out, f);
+	else if (f->tcp.by_content)
+		tb_f(out, "  TLS found by content (port %u not analyzed): followed from its ClientHello, frame %llu\n",
+			f->tcp.server_port, (unsigned long long)f->tcp.first_frame);
 }
 
 static void cert_lines(struct tb *out, const struct td_cert_info *c, size_t i)

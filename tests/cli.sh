@@ -91,9 +91,14 @@ ok $? "connections are numbered across files"
 "$TLSDIAG" -f "tcp port 1" "$okcap" >"$tmp/out" 2>&1
 grep -q "^== 0 connections" "$tmp/out"
 ok $? "-f filters packets before analysis"
-"$TLSDIAG" -p 8443 "$okcap" >"$tmp/out" 2>&1
+"$TLSDIAG" -p 8443 --only-ports "$okcap" >"$tmp/out" 2>&1
 grep -q "^== 0 connections" "$tmp/out"
-ok $? "-p selects the analyzed ports"
+ok $? "-p with --only-ports selects the analyzed ports"
+"$TLSDIAG" -p 8443 "$okcap" >"$tmp/out" 2>&1
+grep -q "^== 1 connection" "$tmp/out" && grep -q "TLS found by content (port 443 not analyzed)" "$tmp/out"
+ok $? "-p without --only-ports: TLS on another port is found by its ClientHello"
+"$TLSDIAG" -p 8443 --json "$okcap" | grep -q '"by_content":true'
+ok $? "--json: tcp.by_content on a connection found by content"
 "$TLSDIAG" --json "$okcap" "$badcap" >"$tmp/out" 2>&1
 json_lines_ok "$tmp/out" && [ "$(grep -c '"type":"flow"' "$tmp/out")" -eq 2 ] &&
 	tail -n 1 "$tmp/out" | grep -q '"type":"summary"'

@@ -89,7 +89,7 @@ ok $? "--filter 'ip proto 41' keeps the 6in4 connections ($n): the filter sees t
 ok $? "IPv4 and IPv6 captures of the same connections in one run: 6 connections, each followed apart"
 
 # Tunnels are followed only to the analyzed port: the inner TCP port decides.
-n=$("$TLSDIAG" --json -p 8443 "$tmp/multi-connection-teredo.pcap" | grep -c '"type":"flow"')
+n=$("$TLSDIAG" --json -p 8443 --only-ports "$tmp/multi-connection-teredo.pcap" | grep -c '"type":"flow"')
 [ "$n" -eq 0 ]
-ok $? "Teredo: -p 8443 finds none of the inner port-443 connections ($n)"
+ok $? "Teredo: -p 8443 --only-ports finds none of the inner port-443 connections ($n)"
 done_testing

@@ -119,6 +119,7 @@ struct td_tcp_facts {
 	uint64_t bytes[2];           /* TCP payload bytes per direction (enum td_dir) */
 	uint64_t first_data_frame[2];
 	bool midstream;              /* no SYN seen: started before the capture */
+	bool by_content;             /* on no analyzed port: followed from its ClientHello (TLS by content) */
 	bool reassembled;            /* libnids followed the stream */
 	bool ipv6_table_full;        /* IPv6: no synthetic IPv4 pair was free for libnids */
 	uint64_t snapped_packets;    /* packets the capture cut short (snap length) */

@@ -35,6 +35,7 @@ struct td_flow {
 	bool ignored;                /* a client on an analyzed source port: followed, not reported */
 	bool reasm_done;             /* libnids closed, reset or dropped its stream */
 	bool reasm_primed;           /* started before the capture: libnids was given a handshake */
+	bool by_content;             /* on no analyzed port: found by its ClientHello */
 	uint32_t v6_slot;            /* IPv6: its pair's slot in the synthetic IPv4 table, 0 none */
 	bool collecting[2];          /* payload still wanted per direction */
 	bool reported;               /* decided before its end: a tombstone that absorbs its late packets */
@@ -54,6 +55,7 @@ struct td_flow {
 struct td_portset {
 	uint8_t tls[65536 / 8];
 	uint8_t proxy[65536 / 8];
+	bool by_content;             /* also TLS on any other port, known by its ClientHello */
 };
 void td_portset_add(uint8_t *bits, uint16_t lo, uint16_t hi);
 bool td_port_in(const uint8_t *bits, uint16_t port);
@@ -100,6 +102,7 @@ struct td_conntrack_stats {
 	uint64_t dropped_memory;     /* not tracked: --max-memory was reached */
 	uint64_t stray_packets;      /* analyzed-port packets of no tracked flow */
 	uint64_t ignored_flows;      /* clients whose source port is an analyzed one, to another port */
+	uint64_t content_flows;      /* on no analyzed port, followed because they open with TLS */
 	size_t live, peak;           /* flows held now / at most */
 	uint64_t stalled;            /* decided by --handshake-timeout */
 	uint64_t early;              /* reported before their TCP end (decided, or stalled) */

@@ -51,7 +51,10 @@ static struct td_options g_opts_json, g_opts_text;
 static void options(struct td_options *o, bool json)
 {
 	memset(o, 0, sizeof(*o));
-	td_portset_add(o->ports.tls, 1, 65535);
+	/* The text run: every port analyzed. The JSON run: ports below 1024,
+	 * the others found by content (src/conntrack.c by_content()). */
+	td_portset_add(o->ports.tls, 1, json ? 1023 : 65535);
+	o->ports.by_content = json;
 	td_portset_add(o->ports.proxy, 8080, 8080);
 	td_portset_add(o->ports.proxy, 3128, 3128);
 	o->json = json;
