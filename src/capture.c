@@ -140,7 +140,9 @@ static bool check_link(pcap_t *p, char *err, size_t errlen)
 	int dlt = pcap_datalink(p);
 	if (td_link_supported(dlt))
 		return true;
-	snprintf(err, errlen, "unsupported link type %s (%d)", td_link_name(dlt), dlt);
+	char known[512];
+	td_link_list(known, sizeof(known));
+	snprintf(err, errlen, "unsupported link type %s (%d); tlsdiag reads %s", td_link_name(dlt), dlt, known);
 	return false;
 }
 

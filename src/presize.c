@@ -10,8 +10,8 @@
 #include "tlsdiag/packet.h"
 #include "tlsdiag/presize.h"
 
-/* IPv6, 6in4, Teredo: the decoder finds the TCP header (the translation
- * for libnids makes each a stream of its own). */
+/* IPv6 and the tunnels (6in4, IP in IP, UDP, GRE): the decoder finds the
+ * TCP header (the translation for libnids makes each a stream of its own). */
 static bool may_open_stream_other(const uint8_t *ip, size_t len)
 {
 	struct td_pkt p = { 0 };
@@ -26,7 +26,7 @@ static bool may_open_stream_other(const uint8_t *ip, size_t len)
 /* Could this IP packet make libnids open a stream? */
 static bool may_open_stream(const uint8_t *ip, size_t len)
 {
-	if (len >= 20 && (ip[0] >> 4 == 6 || (ip[0] >> 4 == 4 && (ip[9] == 41 || ip[9] == 17))))
+	if (len >= 20 && (ip[0] >> 4 == 6 || (ip[0] >> 4 == 4 && (ip[9] == 41 || ip[9] == 17 || ip[9] == 47 || ip[9] == 4))))
 		return may_open_stream_other(ip, len);
 	if (len < 20 || ip[0] >> 4 != 4 || ip[9] != 6)
 		return false; /* not TCP */
