@@ -12,7 +12,10 @@
 # OUTDIR/fuzz_x509   the certificates of the TLS <= 1.2 Certificate messages found there
 # OUTDIR/fuzz_packet the IP packets (Ethernet header cut off) of the IPv6 variants
 #                    tests/v6/make-v6.py makes of a few captures (extension headers,
-#                    fragments, 6in4, Teredo, IPv4-mapped); those variants also join
+#                    fragments, 6in4, Teredo, IPv4-mapped), and the frames, behind
+#                    fuzz_packet.c's link-type byte, of the link-layer and tunnel
+#                    variants tests/relink.py makes (MPLS, PPPoE, NFLOG, GRE,
+#                    ERSPAN, VXLAN, GENEVE, nested); all those variants also join
 #                    OUTDIR/fuzz_pcap
 # OUTDIR/fuzz_rules  rules/iphttps.rules, the ```rules examples of doc/rules.md and the
 #                    rule files tests/cli.sh writes, each also one byte longer (the other
@@ -58,6 +61,31 @@ while pos + 16 <= len(d):
     n += 1
     if len(frame) > 14 and n <= 24:
         open("%s-%02d" % (sys.argv[2], n), "wb").write(frame[14:])
+EOF2
+	done
+done
+
+# Link-layer and tunnel variants (tests/relink.py): whole captures for
+# fuzz_pcap, their frames behind the link-type byte for fuzz_packet (the
+# index into fuzz_packet.c's table: 0 Ethernet, 5 PPP, 7 PPPoE, 8 NFLOG).
+for c in multi-connection tcp-reset-after-hello; do
+	[ -f "$src/captures/$c.pcap" ] || continue
+	for k in vlan:0 mpls:0 mpls-pw:0 pppoe:0 gre-key:0 gretap:0 erspan1:0 erspan2:0 erspan3:0 \
+		vxlan:0 vxlan6:0 geneve:0 nested:0 gre4:0 ppp:5 pppoe-dlt:7 nflog:8 sll:1 sll2:2 null:3; do
+		kind=${k%%:*}
+		python3 "$src/tests/relink.py" "$src/captures/$c.pcap" "$out/fuzz_pcap/link-$kind-$c.pcap" "$kind" || continue
+		python3 - "$out/fuzz_pcap/link-$kind-$c.pcap" "$out/fuzz_packet/link-$kind-$c" "${k##*:}" <<'EOF2'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+sel = bytes([int(sys.argv[3])])
+pos, n = 24, 0
+while pos + 16 <= len(d):
+    incl = struct.unpack("<I", d[pos + 8:pos + 12])[0]
+    frame = d[pos + 16:pos + 16 + incl]
+    pos += 16 + incl
+    n += 1
+    if n <= 12:
+        open("%s-%02d" % (sys.argv[2], n), "wb").write(sel + frame)
 EOF2
 	done
 done
