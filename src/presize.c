@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "tlsdiag/capture_decomp.h"
 #include "tlsdiag/packet.h"
 #include "tlsdiag/presize.h"
 
@@ -49,7 +50,9 @@ static size_t count_file(const char *path, size_t stop)
 	const u_char *data;
 	static char buf[1 << 18]; /* as in capture.c: few read(2)s */
 	size_t n = 0;
-	FILE *fp = fopen(path, "rb");
+	char err[256];
+	struct td_decomp *d;
+	FILE *fp = td_decomp_fopen(path, &d, err, sizeof(err)); /* gzip, zstd: read through */
 	if (!fp)
 		return stop; /* the analysis says why; the table is sized safe */
 	setvbuf(fp, buf, _IOFBF, sizeof(buf));
