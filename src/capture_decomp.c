@@ -315,7 +315,8 @@ FILE *td_decomp_wrap(FILE *raw, bool own_raw, enum td_codec c, const uint8_t *pr
 	}
 	d->raw = raw;
 	d->codec = c;
-	memcpy(d->pre, pre, npre);
+	if (npre)
+		memcpy(d->pre, pre, npre); /* pre may be NULL when npre is 0 */
 	d->npre = npre;
 	if (!start(d, err, errlen)) {
 		release(d); /* raw not owned yet: the caller closes it */

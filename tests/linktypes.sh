@@ -36,6 +36,21 @@ for cap in iphttps-null-ok.pcap iphttps-client-cert-empty.pcap; do
 	ok $? "$cap in 5 nested GRE tunnels: not opened ($n flows)"
 done
 
+# Real tunnels (captures/gen/make-tunnels.sh): the filter sees the carrier,
+# the ports are the inner ones.
+vx="$SRCDIR/captures/vxlan-underlay.pcap"
+n=$("$TLSDIAG" --json -p 443,8443 -f 'udp port 4789' "$vx" | grep -c '"type":"flow"')
+[ "$n" -eq 2 ]
+ok $? "vxlan-underlay: -f 'udp port 4789' keeps both connections ($n)"
+n=$("$TLSDIAG" --json -p 443,8443 -f tcp "$vx" | grep -c '"type":"flow"')
+[ "$n" -eq 0 ]
+ok $? "vxlan-underlay: -f tcp keeps none: no packet is TCP outside ($n)"
+flows=$("$TLSDIAG" --json -p 8443 --only-ports "$vx" | grep '"type":"flow"')
+[ "$(echo "$flows" | grep -c .)" -eq 1 ] && echo "$flows" | grep -q '"server":{"ip":"192.168.77.2","port":8443}'
+ok $? "vxlan-underlay: -p 8443 --only-ports follows the inner 192.168.77.2:8443 connection alone"
+"$TLSDIAG" --json "$SRCDIR/captures/nflog-loopback.pcap" | grep '"type":"flow"' | grep -q '"server":{"ip":"127.0.0.1","port":443}.*tunnel.test'
+ok $? "nflog-loopback: the ok connection's SNI is read from the NFLOG payload"
+
 # A link type no row decodes: one line naming the file, the type and what is read.
 python3 - "$tmp/bt.pcap" <<'EOF'
 import struct, sys

@@ -16,7 +16,7 @@
 #                    fuzz_packet.c's link-type byte, of the link-layer and tunnel
 #                    variants tests/relink.py makes (MPLS, PPPoE, NFLOG, GRE,
 #                    ERSPAN, VXLAN, GENEVE, nested); all those variants also join
-#                    OUTDIR/fuzz_pcap
+#                    OUTDIR/fuzz_pcap, with gzip and zstd copies of two captures
 # OUTDIR/fuzz_rules  rules/iphttps.rules, the ```rules examples of doc/rules.md and the
 #                    rule files tests/cli.sh writes, each also one byte longer (the other
 #                    parity: with and without the built-in rules, see fuzz_rules.c)
@@ -88,6 +88,18 @@ while pos + 16 <= len(d):
         open("%s-%02d" % (sys.argv[2], n), "wb").write(sel + frame)
 EOF2
 	done
+done
+
+# Compressed captures (gzip, zstd, several members): the decompressing
+# reader of src/capture_decomp.c under fuzz_pcap.
+for c in multi-connection tls13-ok; do
+	[ -f "$src/captures/$c.pcap" ] || continue
+	command -v gzip >/dev/null 2>&1 && gzip -c "$src/captures/$c.pcap" >"$out/fuzz_pcap/gz-$c.pcap.gz"
+	command -v zstd >/dev/null 2>&1 && zstd -q -c "$src/captures/$c.pcap" >"$out/fuzz_pcap/zst-$c.pcap.zst"
+	if command -v gzip >/dev/null 2>&1; then
+		head -c 2000 "$src/captures/$c.pcap" | gzip -c >"$out/fuzz_pcap/gz2-$c.pcap.gz"
+		tail -c +2001 "$src/captures/$c.pcap" | gzip -c >>"$out/fuzz_pcap/gz2-$c.pcap.gz"
+	fi
 done
 
 have_tshark=1
