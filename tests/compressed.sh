@@ -144,6 +144,30 @@ printf '\377\377\377\377\377\377\377\377\377\377\377\377' |
 	dd of="$tmp/bad.zst" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
 check_damaged "$tmp/bad.zst" "zstd -dcq" "corrupt zstd data: " "a zstd file overwritten in the middle"
 
+# A small gzip and zstd file cut at every 23rd length: each run ends with
+# one error line and exit 2, or (a cut exactly after the last stream) 0/1.
+gzip -c "$SRCDIR/captures/tls13-ok.pcap" >"$tmp/s.gz"
+zstd -q -c "$SRCDIR/captures/tls13-ok.pcap" >"$tmp/s.zst"
+bad=0
+runs=0
+for f in s.gz s.zst; do
+	size=$(wc -c <"$tmp/$f")
+	cut=1
+	while [ "$cut" -lt "$size" ]; do
+		head -c "$cut" "$tmp/$f" >"$tmp/cutn"
+		"$TLSDIAG" "$tmp/cutn" >/dev/null 2>"$tmp/err"
+		rc=$?
+		runs=$((runs + 1))
+		if [ "$rc" -ne 2 ] || [ "$(wc -l <"$tmp/err")" -ne 1 ] || ! grep -q "cutn: truncated" "$tmp/err"; then
+			bad=$((bad + 1))
+			echo "# $f cut at $cut: exit $rc: $(head -c 300 "$tmp/err")"
+		fi
+		cut=$((cut + 23))
+	done
+done
+[ "$bad" -eq 0 ]
+ok $? "gzip and zstd cut at $runs lengths: each one error line \"truncated\", exit 2"
+
 # What is not a capture, compressed or not.
 check_refused() { # FILE REASON WHAT
 	"$TLSDIAG" "$1" >/dev/null 2>"$tmp/err"
