@@ -135,6 +135,7 @@ static const char *message_name(const struct td_event *ev)
 	case TD_EV_HTTP_REQUEST: return "http_request";
 	case TD_EV_HTTP_RESPONSE: return "http_response";
 	case TD_EV_NON_TLS: return "non_tls";
+	case TD_EV_PREAMBLE: return ev->code ? "preamble_answer" : "preamble_command";
 	default: return NULL;
 	}
 }

@@ -249,6 +249,11 @@ static void other(const struct td_tls_facts *t, const struct td_event *e, struct
 		put(s->label, sizeof(s->label), "cap reached");
 		put(s->detail[0], sizeof(s->detail[0]), "a message larger than --max-handshake");
 		break;
+	case TD_EV_PREAMBLE:
+		put(s->label, sizeof(s->label), "%s", e->code ? t->preamble.text : t->preamble.command);
+		put(s->detail[0], sizeof(s->detail[0]), "%s %s", t->preamble.protocol,
+		    !e->code ? "upgrade command" : t->preamble.accepted ? "accepted" : "refused");
+		break;
 	case TD_EV_PARSE_ERROR:
 		put(s->label, sizeof(s->label), "malformed");
 		put(s->detail[0], sizeof(s->detail[0]), "%s", t->dir[e->dir & 1].parse_error_text);
@@ -419,6 +424,8 @@ static const struct {
 	{ "proxy.response.", TD_DIR_S2C, "HTTP/" },
 	{ "http.request.", TD_DIR_C2S, NULL },
 	{ "proxy.request.", TD_DIR_C2S, NULL },
+	{ "preamble.answer.", TD_DIR_S2C, NULL },
+	{ "preamble.command.", TD_DIR_C2S, NULL },
 };
 
 static size_t first_at(const struct td_ladder *l, uint64_t frame)

@@ -297,6 +297,13 @@ static void event_text(const struct td_tls_facts *t, const struct td_event *e, c
 	case TD_EV_NON_TLS:
 		snprintf(buf, len, "not TLS: \"%s\"", t->non_tls_line[e->dir]);
 		break;
+	case TD_EV_PREAMBLE:
+		if (e->code)
+			snprintf(buf, len, "%s answer: \"%s\" (%s)", t->preamble.protocol, t->preamble.text,
+				 t->preamble.accepted ? "accepted" : "refused");
+		else
+			snprintf(buf, len, "%s upgrade: \"%s\"", t->preamble.protocol, t->preamble.command);
+		break;
 	case TD_EV_SSLV2_HELLO:
 		if (e->dir == TD_DIR_S2C)
 			snprintf(buf, len, "SSLv2 ServerHello (SSLv2 is not followed further)");
@@ -378,8 +385,10 @@ static void header(struct tb *out, const struct td_facts *f)
 	else if (f->tcp.midstream)
 		midstream_line(out, f);
 	else if (f->tcp.by_content)
-		tb_f(out, "  TLS found by content (port %u not analyzed): followed from its ClientHello, frame %llu\n",
-			f->tcp.server_port, (unsigned long long)f->tcp.first_frame);
+		tb_f(out, "  TLS found by content (port %u not analyzed): followed from its %s, frame %llu\n",
+			f->tcp.server_port,
+			f->tls && f->tls->preamble.command_frame == f->tcp.first_frame ? "upgrade command" : "ClientHello",
+			(unsigned long long)f->tcp.first_frame);
 }
 
 static void cert_lines(struct tb *out, const struct td_cert_info *c, size_t i)
