@@ -626,11 +626,13 @@ static void mysql_message(struct td_preamble *p, struct td_facts *f, enum td_dir
 	char text[TD_STR_LINE];
 	put(text, sizeof(text), "SSL request (CLIENT_SSL), capabilities 0x%08x", caps);
 	command(p, f, text, frame, ts);
-	/* The server's answer is the offer it made in its greeting; its next
-	 * bytes are TLS, or nothing. */
+	/* The server's answer is the offer it made in its greeting (when the
+	 * flow was followed from it); its next bytes are TLS, or nothing. */
+	if (!p->mysql_greeting_frame)
+		return;
 	put(text, sizeof(text), "greeting of %s, %s", p->mysql_version[0] ? p->mysql_version : "the server",
-		 p->mysql_ssl ? "CLIENT_SSL offered" : "no CLIENT_SSL");
-	answer(p, f, p->mysql_ssl, false, 0, text, p->mysql_greeting_frame ? p->mysql_greeting_frame : frame, ts);
+	    p->mysql_ssl ? "CLIENT_SSL offered" : "no CLIENT_SSL");
+	answer(p, f, p->mysql_ssl, false, 0, text, p->mysql_greeting_frame, ts);
 }
 
 /* ------------------------------------------------------------ RDP (MS-RDPBCGR 2.2.1.1, 2.2.1.2) */
