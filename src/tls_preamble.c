@@ -44,6 +44,9 @@ struct td_preamble {
 	bool cmd_seen, answered, wanted;
 	uint32_t after_refusal;  /* client messages since the refusal */
 	char imap_tag[32];
+	uint32_t client_lines;   /* SMTP, FTP, NNTP: commands sent ... */
+	uint32_t replies;        /* ... and final replies to them: pipelining pairs them in order */
+	uint32_t cmd_index;      /* which command was the upgrade */
 	int32_t ldap_id;
 	bool pg_started;         /* PostgreSQL: the StartupMessage went: typed messages follow */
 	bool mysql_ssl;          /* MySQL: the greeting offered SSL */
@@ -289,6 +292,7 @@ static void line_client(struct td_preamble *p, struct td_facts *f, const uint8_t
 {
 	if (p->cmd_seen)
 		return;
+	p->client_lines++;
 	enum td_pre_proto c = line_command(s, n);
 	bool ok = false;
 	switch (p->proto) {
@@ -309,6 +313,7 @@ static void line_client(struct td_preamble *p, struct td_facts *f, const uint8_t
 	}
 	char text[TD_STR_LINE];
 	td_first_line(s, n, text, sizeof(text));
+	p->cmd_index = p->client_lines;
 	command(p, f, text, frame, ts);
 }
 
@@ -325,11 +330,20 @@ static bool irc_numeric(const uint8_t *s, size_t n, uint32_t *code)
 static void line_server(struct td_preamble *p, struct td_facts *f, const uint8_t *s, size_t n,
 			uint64_t frame, double ts)
 {
+	uint32_t code = 0;
+	/* A final reply line (not "250-"): it answers the oldest command not
+	 * answered yet; one before any command is the greeting. */
+	if ((p->proto == TD_PRE_SMTP || p->proto == TD_PRE_FTP || p->proto == TD_PRE_NNTP || p->proto == TD_PRE_LINE) &&
+	    three_digits(s, n, &code) && !(n > 3 && s[3] == '-')) {
+		if (p->replies >= p->client_lines)
+			return;
+		if (++p->replies != p->cmd_index || !p->cmd_seen)
+			return;
+	}
 	if (!p->cmd_seen || p->answered)
 		return;
 	char text[TD_STR_LINE];
 	td_first_line(s, n, text, sizeof(text));
-	uint32_t code = 0;
 	switch (p->proto) {
 	case TD_PRE_IMAP: {
 		size_t w = first_word(s, n);
@@ -355,7 +369,7 @@ static void line_server(struct td_preamble *p, struct td_facts *f, const uint8_t
 	}
 	if ((p->proto == TD_PRE_IRC || p->proto == TD_PRE_LINE) && irc_numeric(s, n, &code)) {
 		p->proto = TD_PRE_IRC;
-		if (code == 670 || code == 691 || code >= 400)
+		if (code == 670 || code == 691 || ((code == 421 || code == 451) && memmem_ci(s, n, " STARTTLS")))
 			answer(p, f, code == 670, true, code, text, frame, ts);
 		return;
 	}
