@@ -760,17 +760,19 @@ static size_t socks_frame(struct td_preamble *p, enum td_dir dir, const uint8_t 
 			p->socks_ver = b[0];
 		}
 		if (p->socks_ver == 4) {
+			/* The user id, then (4a) the host name: NUL-terminated, 255 bytes at most. */
 			if (n < 9)
 				return 0;
-			const uint8_t *nul = memchr(b + 8, 0, n - 8);
-			if (!nul)
-				return n >= 8 + 256 ? (*bad = true, 0) : 0;
-			want = (size_t)(nul - b) + 1;
+			size_t at = 8;
 			bool v4a = b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] != 0;
-			if (!v4a)
-				return want;
-			nul = want < n ? memchr(b + want, 0, n - want) : NULL;
-			return nul ? (size_t)(nul - b) + 1 : (n - want >= 256 ? (*bad = true, 0) : 0);
+			for (int field = 0; field < (v4a ? 2 : 1); field++) {
+				size_t look = n - at < 256 ? n - at : 256;
+				const uint8_t *nul = look ? memchr(b + at, 0, look) : NULL;
+				if (!nul)
+					return look == 256 ? (*bad = true, 0) : 0;
+				at = (size_t)(nul - b) + 1;
+			}
+			return at;
 		}
 		if (p->s5_client_step == 0)
 			want = n >= 2 ? 2 + (size_t)b[1] : SIZE_MAX;
