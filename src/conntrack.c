@@ -413,6 +413,9 @@ static struct td_flow *by_content(struct td_conntrack *ct, const struct td_pkt *
 		td_preamble_free(f->pre);
 		if (!(f->pre = td_preamble_new(cmd, true)))
 			f->ignored = true;
+		/* A SOCKS request's bytes are less telling than a STARTTLS line:
+		 * reported once refused, or once TLS goes through the tunnel. */
+		f->starttls_port = cmd == TD_PRE_SOCKS;
 	}
 	f->by_content = true;
 	f->facts->tcp.by_content = true;

@@ -186,6 +186,20 @@ static enum td_pre_proto line_command(const uint8_t *d, size_t n)
 	return TD_PRE_NONE;
 }
 
+/* A SOCKS4 CONNECT alone: version 4, command 1, a port, then the user id
+ * (and for 4a, 0.0.0.x, the host name), each NUL-terminated, and nothing
+ * after them. */
+static bool socks4_request(const uint8_t *d, size_t n)
+{
+	if (n < 9 || d[0] != 4 || d[1] != 1 || (d[2] == 0 && d[3] == 0) || d[n - 1] != 0)
+		return false;
+	bool v4a = d[4] == 0 && d[5] == 0 && d[6] == 0 && d[7] != 0;
+	size_t nuls = 0;
+	for (size_t i = 8; i < n; i++)
+		nuls += d[i] == 0;
+	return nuls == (v4a ? 2u : 1u);
+}
+
 enum td_pre_proto td_preamble_command(const uint8_t *d, size_t n)
 {
 	const uint8_t *nl;
@@ -195,6 +209,8 @@ enum td_pre_proto td_preamble_command(const uint8_t *d, size_t n)
 		return TD_PRE_MYSQL;
 	if (n < 6 || n > 96)
 		return TD_PRE_NONE;
+	if (socks4_request(d, n))
+		return TD_PRE_SOCKS;
 	if (d[0] == 0x30 && memmem_ci(d, n, LDAP_STARTTLS_OID))
 		return TD_PRE_LDAP;
 	if (d[n - 1] == '\n' && (nl = memchr(d, '\n', n)) == d + n - 1)
@@ -331,6 +347,7 @@ static void line_server(struct td_preamble *p, struct td_facts *f, const uint8_t
 			uint64_t frame, double ts)
 {
 	uint32_t code = 0;
+	n = trim(s, n);
 	/* A final reply line (not "250-"): it answers the oldest command not
 	 * answered yet; one before any command is the greeting. */
 	if ((p->proto == TD_PRE_SMTP || p->proto == TD_PRE_FTP || p->proto == TD_PRE_NNTP || p->proto == TD_PRE_LINE) &&

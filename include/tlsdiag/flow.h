@@ -37,7 +37,8 @@ struct td_flow {
 	bool reasm_done;             /* libnids closed, reset or dropped its stream */
 	bool reasm_primed;           /* started before the capture: libnids was given a handshake */
 	bool by_content;             /* on no analyzed port: found by its ClientHello or upgrade command */
-	bool starttls_port;          /* on a STARTTLS port only: reported once its preamble asks for TLS */
+	bool starttls_port;          /* on a STARTTLS port only (or a SOCKS request found by content):
+				      * reported once its preamble asks for TLS */
 	uint32_t v6_slot;            /* IPv6: its pair's slot in the synthetic IPv4 table, 0 none */
 	bool collecting[2];          /* payload still wanted per direction */
 	bool reported;               /* decided before its end: a tombstone that absorbs its late packets */
