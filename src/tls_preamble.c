@@ -6,9 +6,9 @@
  * buffer of its own; each message is read through the bounds-checked
  * reader. The client's upgrade command and the server's answer become
  * tls.preamble facts. A direction turns TLS at a message boundary: the
- * server's after it accepted, the client's when its next bytes are a
- * ClientHello (also after a refusal: some clients send it anyway, and that
- * is worth seeing). What does not parse stops the direction: a preamble is
+ * server's after it accepted, the client's when its next byte starts a
+ * handshake record (also after a refusal: some clients send their
+ * ClientHello anyway, and that is worth seeing). What does not parse stops the direction: a preamble is
  * never "fixed", and TLS after it is still found by content.
  */
 #include <stdarg.h>
@@ -146,21 +146,6 @@ static const uint8_t *memmem_ci(const uint8_t *h, size_t hn, const char *needle)
 		if (strncasecmp((const char *)h + i, needle, nn) == 0)
 			return h + i;
 	return NULL;
-}
-
-/* A strict ClientHello test: a handshake record of version 3.x whose first
- * message is a ClientHello, or an SSLv2-format hello. */
-static bool client_hello(const uint8_t *d, size_t n)
-{
-	if (n >= 6 && d[0] == 0x16 && d[1] == 3 && d[2] <= 4 && d[5] == 1)
-		return true;
-	return n >= 5 && (d[0] & 0x80) && d[2] == 1 && ((d[3] == 0 && d[4] == 2) || (d[3] == 3 && d[4] <= 4));
-}
-
-/* A TLS record header: handshake or alert, version 3.x. */
-static bool tls_record(const uint8_t *d, size_t n)
-{
-	return n >= 3 && (d[0] == 0x16 || d[0] == 0x15) && d[1] == 3 && d[2] <= 4;
 }
 
 /* ------------------------------------------------------------ the upgrade command by content */
@@ -960,22 +945,23 @@ static void on_message(struct td_preamble *p, struct td_facts *f, enum td_dir di
 
 enum handoff { H_NO, H_YES, H_WAIT };
 
-/* At a message boundary: do TLS bytes start here? */
+/* At a message boundary: do TLS bytes start here? The first byte decides
+ * (a handshake record, 0x16; the server's alert, 0x15), so that how the
+ * bytes were cut into segments never changes where a message ends. No
+ * preamble message starts so: lines are text, and the binary ones start
+ * with a tag, a version or a length that is not 0x16 where TLS may follow. */
 static enum handoff handoff(const struct td_preamble *p, enum td_dir dir, const uint8_t *b, size_t n)
 {
 	const struct pdir *d = &p->d[dir];
 	if (d->tls_next)
 		return H_YES;
-	if (dir == TD_DIR_C2S) {
-		if (client_hello(b, n))
-			return H_YES;
-		return n < 6 && (b[0] == 0x16 || (b[0] & 0x80)) ? H_WAIT : H_NO;
-	}
+	if (!n)
+		return H_WAIT;
+	if (dir == TD_DIR_C2S)
+		return b[0] == 0x16 ? H_YES : H_NO;
 	/* The server: TLS records after the client's TLS began, whatever the
 	 * answer said (or when there was none this parser knew). */
-	if (p->d[TD_DIR_C2S].state == TD_PRE_TLS && tls_record(b, n))
-		return H_YES;
-	return n < 3 && (b[0] == 0x16 || b[0] == 0x15) && p->d[TD_DIR_C2S].state == TD_PRE_TLS ? H_WAIT : H_NO;
+	return p->d[TD_DIR_C2S].state == TD_PRE_TLS && (b[0] == 0x16 || b[0] == 0x15) ? H_YES : H_NO;
 }
 
 size_t td_preamble_feed(struct td_preamble *p, struct td_facts *f, enum td_dir dir, const uint8_t *data,
