@@ -583,6 +583,13 @@ void td_flow_data(struct td_flow *f, enum td_dir dir, const uint8_t *data, size_
 	if (len > f->lim->max_bytes - f->fed[dir])
 		len = (size_t)(f->lim->max_bytes - f->fed[dir]);
 	f->fed[dir] += len;
+	/* On an analyzed port, a connection that opens like a STARTTLS one (a
+	 * greeting, EHLO, an upgrade command: a port given with -p) has its
+	 * preamble read too. */
+	enum td_pre_proto open;
+	if (!f->pre && !f->tls && !f->facts->on_proxy_port &&
+	    (open = td_preamble_opening(dir, data, len)) != TD_PRE_NONE)
+		f->pre = td_preamble_new(open, dir == TD_DIR_C2S && td_preamble_command(data, len) != TD_PRE_NONE);
 	if (f->pre && td_preamble_state(f->pre, dir) != TD_PRE_TLS && !preamble(f, dir, &data, &len, frame, ts)) {
 		if (!f->decided_ts && decided(f))
 			f->decided_ts = ts;

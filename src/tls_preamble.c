@@ -205,6 +205,25 @@ enum td_pre_proto td_preamble_command(const uint8_t *d, size_t n)
 	return TD_PRE_NONE;
 }
 
+enum td_pre_proto td_preamble_opening(enum td_dir dir, const uint8_t *d, size_t n)
+{
+	if (dir == TD_DIR_C2S) {
+		if (starts_with(d, n, "EHLO ") || starts_with(d, n, "HELO ") || starts_with(d, n, "LHLO "))
+			return TD_PRE_SMTP;
+		return td_preamble_command(d, n);
+	}
+	uint32_t code;
+	if (n < 5 || !memchr(d, '\n', n))
+		return TD_PRE_NONE;
+	if (starts_with(d, n, "* OK "))
+		return TD_PRE_IMAP;
+	if (starts_with(d, n, "+OK"))
+		return TD_PRE_POP3;
+	if (three_digits(d, n, &code) && (code == 220 || code == 200 || code == 201))
+		return TD_PRE_LINE; /* SMTP, FTP or NNTP: the command and its answer tell */
+	return TD_PRE_NONE;
+}
+
 /* ------------------------------------------------------------ facts */
 
 struct td_preamble *td_preamble_new(enum td_pre_proto proto, bool at_command)
@@ -297,8 +316,13 @@ static void line_client(struct td_preamble *p, struct td_facts *f, const uint8_t
 	enum td_pre_proto c = line_command(s, n);
 	bool ok = false;
 	switch (p->proto) {
-	case TD_PRE_SMTP: case TD_PRE_NNTP: case TD_PRE_IRC: case TD_PRE_LINE:
+	case TD_PRE_SMTP: case TD_PRE_NNTP: case TD_PRE_IRC:
 		ok = c == TD_PRE_LINE;
+		break;
+	case TD_PRE_LINE:
+		ok = c == TD_PRE_LINE || c == TD_PRE_FTP;
+		if (c == TD_PRE_FTP)
+			p->proto = TD_PRE_FTP;
 		break;
 	case TD_PRE_IMAP: case TD_PRE_POP3: case TD_PRE_FTP:
 		ok = c == p->proto;
@@ -959,9 +983,14 @@ static enum handoff handoff(const struct td_preamble *p, enum td_dir dir, const 
 		return H_WAIT;
 	if (dir == TD_DIR_C2S)
 		return b[0] == 0x16 ? H_YES : H_NO;
-	/* The server: TLS records after the client's TLS began, whatever the
-	 * answer said (or when there was none this parser knew). */
-	return p->d[TD_DIR_C2S].state == TD_PRE_TLS && (b[0] == 0x16 || b[0] == 0x15) ? H_YES : H_NO;
+	/* The server, once the client's TLS began: its TLS records, whatever
+	 * the answer said (or when there was none this parser knew); and
+	 * anything at all when no upgrade was asked for (a client speaking TLS
+	 * at once after a greeting): that answers the ClientHello, and the TLS
+	 * stream says whether it is TLS. */
+	if (p->d[TD_DIR_C2S].state != TD_PRE_TLS)
+		return H_NO;
+	return !p->cmd_seen || b[0] == 0x16 || b[0] == 0x15 ? H_YES : H_NO;
 }
 
 size_t td_preamble_feed(struct td_preamble *p, struct td_facts *f, enum td_dir dir, const uint8_t *data,

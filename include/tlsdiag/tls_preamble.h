@@ -28,6 +28,11 @@ enum td_pre_proto td_preamble_port(uint16_t port);
  * protocol, or TD_PRE_NONE. Cheap: a length test and a few compares. */
 enum td_pre_proto td_preamble_command(const uint8_t *d, size_t n);
 
+/* The first payload of a connection on an analyzed port: a server
+ * greeting ("220 ", "* OK ", "+OK") or a client opening (EHLO, or an
+ * upgrade command) that says a preamble comes. Its protocol, or TD_PRE_NONE. */
+enum td_pre_proto td_preamble_opening(enum td_dir dir, const uint8_t *d, size_t n);
+
 struct td_preamble;
 /* at_command: the flow starts at the client's upgrade command (found by
  * td_preamble_command), not at its beginning. */

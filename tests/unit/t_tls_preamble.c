@@ -269,11 +269,42 @@ static void test_plain(void)
 	td_facts_free(f);
 }
 
+/* A client speaking TLS at once after an SMTP greeting (implicit TLS to
+ * a STARTTLS port): what the server sends next answers the ClientHello and
+ * goes to the TLS stream, which can say it is not TLS. */
+static void test_implicit_tls(void)
+{
+	static const char greeting[] = "220 mail.contoso.test ESMTP\r\n", answer[] = "500 5.5.1 what?\r\n";
+	static const uint8_t ch[] = { 0x16, 3, 1, 0, 5, 1, 0, 0, 1, 0 };
+	struct td_facts *f = td_facts_new();
+	struct td_preamble *p = td_preamble_new(td_preamble_opening(TD_DIR_S2C, (const uint8_t *)greeting,
+								     sizeof(greeting) - 1), false);
+	const uint8_t *held;
+	size_t held_len;
+	size_t used = td_preamble_feed(p, f, TD_DIR_S2C, (const uint8_t *)greeting, sizeof(greeting) - 1, 4, 1.0, &held,
+				       &held_len);
+	ok(used == sizeof(greeting) - 1 && td_preamble_state(p, TD_DIR_S2C) == TD_PRE_PLAIN, "implicit TLS: greeting read");
+	used = td_preamble_feed(p, f, TD_DIR_C2S, ch, sizeof(ch), 6, 1.0, &held, &held_len);
+	ok(td_preamble_state(p, TD_DIR_C2S) == TD_PRE_TLS && held_len + sizeof(ch) - used == sizeof(ch),
+	   "implicit TLS: the ClientHello goes to TLS whole");
+	used = td_preamble_feed(p, f, TD_DIR_S2C, (const uint8_t *)answer, sizeof(answer) - 1, 7, 1.0, &held, &held_len);
+	ok(td_preamble_state(p, TD_DIR_S2C) == TD_PRE_TLS && held_len + sizeof(answer) - 1 - used == sizeof(answer) - 1,
+	   "implicit TLS: the server's plaintext answer goes to the TLS stream");
+	ok(!f->tls->preamble.command_frame && !f->tls->preamble.protocol[0], "implicit TLS: no preamble facts claimed");
+	td_preamble_free(p);
+	td_facts_free(f);
+	is_int(td_preamble_opening(TD_DIR_C2S, (const uint8_t *)"EHLO x\r\n", 8), TD_PRE_SMTP, "opening: EHLO");
+	is_int(td_preamble_opening(TD_DIR_S2C, (const uint8_t *)"* OK ready\r\n", 12), TD_PRE_IMAP, "opening: IMAP greeting");
+	is_int(td_preamble_opening(TD_DIR_S2C, (const uint8_t *)"SSH-2.0-OpenSSH\r\n", 17), TD_PRE_NONE,
+	       "opening: an SSH banner is none");
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
 		check(&scenarios[i]);
 	test_command();
 	test_plain();
+	test_implicit_tls();
 	return done_testing();
 }
