@@ -235,10 +235,17 @@ static void other(const struct td_tls_facts *t, const struct td_event *e, struct
 		put(s->detail[0], sizeof(s->detail[0]), "\"%s\"", t->non_tls_line[e->dir & 1]);
 		break;
 	case TD_EV_SSLV2_HELLO:
-		if (e->dir == TD_DIR_S2C)
+		if (e->code >= 0x100) {
+			put(s->label, sizeof(s->label), "SSLv2 Error");
+			put(s->detail[0], sizeof(s->detail[0]), "code %u", e->code - 0x100u);
+		} else if (e->code == 2) {
+			put(s->label, sizeof(s->label), "SSLv2 ClientMasterKey");
+			put(s->detail[0], sizeof(s->detail[0]), "%s", t->sslv2.cipher);
+		} else if (e->dir == TD_DIR_S2C) {
 			put(s->label, sizeof(s->label), "SSLv2 ServerHello");
-		else
+		} else {
 			client_hello(&t->ch, s);
+		}
 		break;
 	case TD_EV_UNKNOWN_RECORD:
 		put(s->label, sizeof(s->label), "record of type %s",

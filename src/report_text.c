@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include "tlsdiag/tls_sslv2.h"
 #include "tlsdiag/attr.h"
 #include "tlsdiag/report.h"
 #include "tlsdiag/names.h"
@@ -179,6 +180,25 @@ static void client_hello_text(const struct td_client_hello *ch, char *buf, size_
 		append(buf, len, "; ALPN %s", ch->alpn);
 }
 
+/* SSLv2 messages: the hello of either side, CLIENT-MASTER-KEY, ERROR. */
+static void sslv2_text(const struct td_tls_facts *t, const struct td_event *e, char *buf, size_t len)
+{
+	const struct td_sslv2_facts *s = &t->sslv2;
+	if (e->code >= TD_SSLV2_EV_ERROR)
+		snprintf(buf, len, "SSLv2 Error %s", td_sslv2_error_name((uint16_t)(e->code - TD_SSLV2_EV_ERROR)));
+	else if (e->code == 4)
+		snprintf(buf, len, "SSLv2 ServerHello%s: %s", s->session_id_hit ? " (session resumed)" : "",
+			 s->server_ciphers[0] ? s->server_ciphers : "no cipher kinds");
+	else if (e->code == 2)
+		snprintf(buf, len, "SSLv2 ClientMasterKey %s", s->cipher);
+	else if (e->code == 0 && e->dir == TD_DIR_C2S && t->ch.version == 0x0002)
+		snprintf(buf, len, "SSLv2 ClientHello: %s", s->client_ciphers[0] ? s->client_ciphers : "no cipher kinds");
+	else if (e->code == 0 && e->dir == TD_DIR_C2S)
+		client_hello_text(&t->ch, buf, len);
+	else
+		snprintf(buf, len, "SSLv2 message type %u", e->code);
+}
+
 static void message_name(uint16_t type, char *buf, size_t len)
 {
 	char name[64];
@@ -305,10 +325,7 @@ static void event_text(const struct td_tls_facts *t, const struct td_event *e, c
 			snprintf(buf, len, "%s upgrade: \"%s\"", t->preamble.protocol, t->preamble.command);
 		break;
 	case TD_EV_SSLV2_HELLO:
-		if (e->dir == TD_DIR_S2C)
-			snprintf(buf, len, "SSLv2 ServerHello (SSLv2 is not followed further)");
-		else
-			client_hello_text(&t->ch, buf, len);
+		sslv2_text(t, e, buf, len);
 		break;
 	case TD_EV_UNKNOWN_RECORD:
 		snprintf(buf, len, "record of type %s, %u bytes",

@@ -255,6 +255,20 @@ struct td_preamble_facts {
 	char target[TD_STR_NAME];    /* SOCKS: host:port asked for */
 };
 
+/* An SSLv2 session (src/tls_sslv2.c). */
+struct td_sslv2_facts {
+	char client_ciphers[TD_STR_LINE]; /* the CLIENT-HELLO's SSLv2 cipher kinds, by name */
+	bool session_id_hit;         /* SERVER-HELLO: the session was resumed */
+	uint16_t server_version;
+	char server_ciphers[TD_STR_LINE]; /* the SERVER-HELLO's cipher kinds */
+	uint64_t master_key_frame;   /* CLIENT-MASTER-KEY */
+	char cipher[48];             /* the kind the client chose in it */
+	uint32_t encrypted_records[2];
+	uint64_t error_frame;        /* the first ERROR message */
+	uint16_t error_code;
+	uint8_t error_by;            /* enum td_who */
+};
+
 struct td_tls_dir_facts {
 	uint32_t records;
 	uint32_t unknown_records;    /* records of an unknown content type */
@@ -311,6 +325,7 @@ struct td_tls_facts {
 
 	uint64_t sslv2_server_hello_frame; /* the server answered in SSLv2 (not followed further) */
 
+	struct td_sslv2_facts sslv2;
 	struct td_preamble_facts preamble;
 
 	/* Bytes that are not TLS */
