@@ -1337,10 +1337,10 @@ static void test_default_loads(void)
 	struct td_ruleset *rs = must(td_rules_new());
 	char err[512] = "";
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load (%s)", err);
-	is_int(td_rules_count(rs), 69, "default rules: 56 diagnoses and 13 findings");
+	is_int(td_rules_count(rs), 70, "default rules: 57 diagnoses and 13 findings");
 	/* Loading them again replaces every rule in place. */
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load twice");
-	is_int(td_rules_count(rs), 69, "default rules twice: still 69");
+	is_int(td_rules_count(rs), 70, "default rules twice: still 70");
 	td_rules_free(rs);
 }
 
@@ -1558,6 +1558,37 @@ static void test_default_proxy_and_responder(const struct td_ruleset *rs)
 	t->non_tls_frame[0] = 4;
 	snprintf(t->non_tls_line[0], sizeof(t->non_tls_line[0]), "GET / HTTP/1.1");
 	near_miss(rs, f, "non-tls-responder", "incomplete", "the client, not the server, sent non-TLS bytes");
+
+	/* non-tls-after-preamble: found by its ClientHello, answered "500 ..." */
+	f = tcp_flow(true);
+	f->tcp.by_content = true;
+	f->tcp.server_port = 4190;
+	client_hello(f, 4, MODERN, 3);
+	t = tls(f);
+	t->non_tls[1] = true;
+	t->non_tls_frame[1] = 5;
+	snprintf(t->non_tls_line[1], sizeof(t->non_tls_line[1]), "500 5.5.1 Command unrecognized");
+	fin(f, TD_WHO_SERVER, 6);
+	decides(rs, f, "non-tls-after-preamble", "non-tls-responder", NULL, "a 500 to a ClientHello found by content");
+	is_str(last.confidence, "low", "default non-tls-after-preamble: low confidence");
+	f = tcp_flow(true);
+	f->tcp.server_port = 4190;
+	client_hello(f, 4, MODERN, 3);
+	t = tls(f);
+	t->non_tls[1] = true;
+	t->non_tls_frame[1] = 5;
+	snprintf(t->non_tls_line[1], sizeof(t->non_tls_line[1]), "500 5.5.1 Command unrecognized");
+	fin(f, TD_WHO_SERVER, 6);
+	near_miss(rs, f, "non-tls-after-preamble", "non-tls-responder", "followed from the SYN: the ClientHello came first");
+	f = tcp_flow(true);
+	f->tcp.by_content = true;
+	client_hello(f, 4, MODERN, 3);
+	t = tls(f);
+	t->non_tls[1] = true;
+	t->non_tls_frame[1] = 5;
+	snprintf(t->non_tls_line[1], sizeof(t->non_tls_line[1]), "220 mail.contoso.test ESMTP");
+	fin(f, TD_WHO_SERVER, 6);
+	near_miss(rs, f, "non-tls-after-preamble", "non-tls-responder", "a greeting, not an error reply");
 }
 
 static void test_default_after_hello(const struct td_ruleset *rs)
@@ -2611,7 +2642,7 @@ static void test_default_coverage(const struct td_ruleset *rs)
 		}
 	}
 	free(text);
-	is_int(n, 69, "coverage: --list-rules lists the 69 default rules");
+	is_int(n, 70, "coverage: --list-rules lists the 70 default rules");
 	is_int(missing, 0, "coverage: every default rule has a positive case and a near miss");
 }
 
