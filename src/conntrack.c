@@ -234,13 +234,10 @@ static struct td_flow *create(struct td_conntrack *ct, const struct td_pkt *p, b
 	fa->skip_fingerprints = !ct->lim->fingerprints;
 	strncpy(fa->file, file ? file : "", sizeof(fa->file) - 1);
 	fa->on_proxy_port = td_port_in(ct->ports->proxy, f->sport);
-	enum td_pre_proto pre = ct->ports->by_content && !fa->on_proxy_port ? td_preamble_port(f->sport) : TD_PRE_NONE;
-	if (pre != TD_PRE_NONE && !(f->pre = td_preamble_new(pre, false))) {
-		td_facts_free(f->facts);
-		free(f);
-		ct->st.dropped_memory++;
-		return NULL;
-	}
+	/* Its preamble's buffers are made at the first payload: a SYN flood
+	 * to port 25 costs what one to port 443 does. */
+	if (ct->ports->by_content && !fa->on_proxy_port)
+		f->pre_proto = (uint8_t)td_preamble_port(f->sport);
 	fa->tcp.client_ip.family = fa->tcp.server_ip.family = p->ipver;
 	memcpy(fa->tcp.client_ip.addr, f->caddr, alen);
 	memcpy(fa->tcp.server_ip.addr, f->saddr, alen);
@@ -387,6 +384,22 @@ static struct td_flow *starttls_syn(struct td_conntrack *ct, const struct td_pkt
 	return f;
 }
 
+/* A payload to or from a STARTTLS port of a connection whose SYN was not
+ * seen: followed from there (started before the capture), quietly too. */
+static struct td_flow *starttls_midstream(struct td_conntrack *ct, const struct td_pkt *p, const char *file)
+{
+	bool to = td_preamble_port(p->dport) != TD_PRE_NONE;
+	if (!to && td_preamble_port(p->sport) == TD_PRE_NONE)
+		return NULL;
+	struct td_flow *f = create(ct, p, to, file);
+	if (!f)
+		return NULL;
+	f->starttls_port = true;
+	f->facts->tcp.midstream = true;
+	ct->content_live++;
+	return f;
+}
+
 /* TLS by content: a packet on no analyzed port is looked up only while
  * some flow was found that way, and gets a flow of its own only when it
  * carries a ClientHello or an upgrade command (STARTTLS, SSLRequest ...),
@@ -405,7 +418,7 @@ static struct td_flow *by_content(struct td_conntrack *ct, const struct td_pkt *
 	enum td_pre_proto cmd = TD_PRE_NONE;
 	if (!opens_with_client_hello(p->payload, p->payload_len) &&
 	    (cmd = td_preamble_command(p->payload, p->payload_len)) == TD_PRE_NONE)
-		return NULL;
+		return starttls_midstream(ct, p, file);
 	if (!(f = create(ct, p, true, file)))
 		return NULL;
 	if (cmd != TD_PRE_NONE) {
@@ -587,9 +600,12 @@ void td_flow_data(struct td_flow *f, enum td_dir dir, const uint8_t *data, size_
 	 * greeting, EHLO, an upgrade command: a port given with -p) has its
 	 * preamble read too. */
 	enum td_pre_proto open;
-	if (!f->pre && !f->tls && !f->facts->on_proxy_port &&
-	    (open = td_preamble_opening(dir, data, len)) != TD_PRE_NONE)
-		f->pre = td_preamble_new(open, dir == TD_DIR_C2S && td_preamble_command(data, len) != TD_PRE_NONE);
+	bool partial = f->facts->tcp.midstream || f->by_content;
+	if (!f->pre && !f->tls && f->pre_proto)
+		f->pre = td_preamble_new((enum td_pre_proto)f->pre_proto, partial);
+	else if (!f->pre && !f->tls && !f->facts->on_proxy_port &&
+		 (open = td_preamble_opening(dir, data, len)) != TD_PRE_NONE)
+		f->pre = td_preamble_new(open, partial || (dir == TD_DIR_C2S && td_preamble_command(data, len) != TD_PRE_NONE));
 	if (f->pre && td_preamble_state(f->pre, dir) != TD_PRE_TLS && !preamble(f, dir, &data, &len, frame, ts)) {
 		if (!f->decided_ts && decided(f))
 			f->decided_ts = ts;

@@ -40,7 +40,7 @@ struct pdir {
 
 struct td_preamble {
 	enum td_pre_proto proto;
-	bool at_command;
+	bool partial;            /* read from partway through: what came before is unknown */
 	bool cmd_seen, answered, wanted;
 	uint32_t after_refusal;  /* client messages since the refusal */
 	char imap_tag[32];
@@ -226,13 +226,13 @@ enum td_pre_proto td_preamble_opening(enum td_dir dir, const uint8_t *d, size_t 
 
 /* ------------------------------------------------------------ facts */
 
-struct td_preamble *td_preamble_new(enum td_pre_proto proto, bool at_command)
+struct td_preamble *td_preamble_new(enum td_pre_proto proto, bool partial)
 {
 	struct td_preamble *p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
 	p->proto = proto;
-	p->at_command = at_command;
+	p->partial = partial;
 	p->s5_method = 0xff;
 	return p;
 }
@@ -985,12 +985,14 @@ static enum handoff handoff(const struct td_preamble *p, enum td_dir dir, const 
 		return b[0] == 0x16 ? H_YES : H_NO;
 	/* The server, once the client's TLS began: its TLS records, whatever
 	 * the answer said (or when there was none this parser knew); and
-	 * anything at all when no upgrade was asked for (a client speaking TLS
-	 * at once after a greeting): that answers the ClientHello, and the TLS
-	 * stream says whether it is TLS. */
+	 * anything at all when no upgrade was asked for in a connection read
+	 * from its start (a client speaking TLS at once after a greeting):
+	 * that answers the ClientHello, and the TLS stream says whether it is
+	 * TLS. Read from partway, an upgrade may have gone unseen: then the
+	 * server's plaintext is no answer to the ClientHello. */
 	if (p->d[TD_DIR_C2S].state != TD_PRE_TLS)
 		return H_NO;
-	return !p->cmd_seen || b[0] == 0x16 || b[0] == 0x15 ? H_YES : H_NO;
+	return (!p->cmd_seen && !p->partial) || b[0] == 0x16 || b[0] == 0x15 ? H_YES : H_NO;
 }
 
 size_t td_preamble_feed(struct td_preamble *p, struct td_facts *f, enum td_dir dir, const uint8_t *data,

@@ -48,6 +48,7 @@ struct td_flow {
 	struct td_facts *facts;
 	struct td_tls_stream *tls;
 	struct td_preamble *pre;     /* the plaintext before TLS (STARTTLS, SOCKS), or NULL */
+	uint8_t pre_proto;           /* its protocol by the port (enum td_pre_proto): made at the first payload */
 	struct td_tls_snap *snap;    /* record heads of cut segments (snap length) */
 	struct td_pktlist *pkts;     /* -w: packets held until the verdict; the finish callback's */
 	struct td_flow *hnext;       /* hash chain */

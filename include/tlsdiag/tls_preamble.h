@@ -34,9 +34,10 @@ enum td_pre_proto td_preamble_command(const uint8_t *d, size_t n);
 enum td_pre_proto td_preamble_opening(enum td_dir dir, const uint8_t *d, size_t n);
 
 struct td_preamble;
-/* at_command: the flow starts at the client's upgrade command (found by
- * td_preamble_command), not at its beginning. */
-struct td_preamble *td_preamble_new(enum td_pre_proto proto, bool at_command);
+/* partial: the flow is read from partway through (from the client's
+ * upgrade command found by td_preamble_command, or it started before the
+ * capture), so what was said before is not known. */
+struct td_preamble *td_preamble_new(enum td_pre_proto proto, bool partial);
 void td_preamble_free(struct td_preamble *p);
 
 /* Bytes of one direction in stream order. Returns how many of data the

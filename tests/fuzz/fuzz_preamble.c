@@ -6,7 +6,7 @@
  *
  * Input: byte 0 the protocol (modulo TD_PRE__COUNT; 0 picks one by
  * td_preamble_command() on the first segment, as a flow found by content),
- * byte 1 flags (bit 0: the flow starts at the command; bit 1: also feed
+ * byte 1 flags (bit 0: read from partway (at the command); bit 1: also feed
  * every segment one byte at a time into a second preamble and require the
  * same tls.preamble facts), then segments: a control byte (bit 7 the
  * direction, bits 0-6 the length) and that many bytes.
