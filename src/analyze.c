@@ -233,8 +233,10 @@ static void on_packet(void *arg, int dlt, uint64_t frame, double ts, const uint8
 						      .wirelen = wirelen });
 	/* libnids saw no SYN: a connection that started before the capture,
 	 * or one found by content, whose SYN went to a port not followed. */
-	if (flow->facts->tcp.midstream || flow->by_content)
+	if (flow->facts->tcp.midstream || flow->by_content) {
 		td_reasm_midstream(flow, &p);
+		td_reasm_skip_unseen(flow, &p);
+	}
 	feed_reasm(flow, &p);
 	td_conntrack_settle(r->ct, flow);
 }

@@ -556,6 +556,29 @@ static void stop_collecting(struct td_flow *f, enum td_dir dir, enum td_cap cap)
 	f->collecting[dir] = false;
 }
 
+/* The TLS reader, made on first use; a direction whose start is missing
+ * looks for a record boundary first. */
+static struct td_tls_stream *flow_tls(struct td_flow *f)
+{
+	if (f->tls || !(f->tls = td_tls_new(f->facts->on_proxy_port, f->lim->hs_max)))
+		return f->tls;
+	if (f->facts->tcp.midstream)
+		td_tls_set_midstream(f->tls);
+	for (int d = 0; d < 2; d++)
+		if (f->facts->tcp.not_captured[d])
+			td_tls_set_resync(f->tls, (enum td_dir)d);
+	return f->tls;
+}
+
+void td_flow_gap(struct td_flow *f, enum td_dir dir, uint32_t bytes)
+{
+	f->facts->tcp.not_captured[dir] += bytes;
+	/* Without a reader yet, flow_tls() sees the count when it makes one;
+	 * a preamble read from partway through finds its own footing. */
+	if (f->tls && !f->pre)
+		td_tls_set_resync(f->tls, dir);
+}
+
 static void tls_data(struct td_flow *f, enum td_dir dir, const uint8_t *data, size_t len, uint64_t frame,
 		     double ts);
 
@@ -617,12 +640,8 @@ void td_flow_data(struct td_flow *f, enum td_dir dir, const uint8_t *data, size_
 static void tls_data(struct td_flow *f, enum td_dir dir, const uint8_t *data, size_t len, uint64_t frame,
 		     double ts)
 {
-	if (!f->tls) {
-		if (!(f->tls = td_tls_new(f->facts->on_proxy_port, f->lim->hs_max)))
-			return;
-		if (f->facts->tcp.midstream)
-			td_tls_set_midstream(f->tls);
-	}
+	if (!flow_tls(f))
+		return;
 	td_tls_feed(f->tls, f->facts, dir, data, len, frame, ts);
 	if (td_tls_dir_done(f->tls, f->facts, dir))
 		f->collecting[dir] = false;

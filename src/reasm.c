@@ -220,24 +220,30 @@ void td_reasm_packet6(struct td_flow *f, const struct td_pkt *p)
 	td_reasm_packet(&q);
 }
 
-/* A flow finished while libnids still follows it (decided before its TCP
- * end): libnids forgets it too, so its buffers go now and its late
- * segments are not reassembled for nobody. */
-static void forget_stream(const struct td_flow *f)
+/* libnids' stream for a flow, through its synthetic pair for IPv6. */
+static struct tcp_stream *stream_of(const struct td_flow *f)
 {
 	struct tuple4 t = { .source = f->cport, .dest = f->sport };
 	uint8_t c4[4], s4[4];
 	if (f->ipver == 6) {
 		if (!g_map || !f->v6_slot || !td_reasm_map_to4(g_map, f->v6_slot, f->caddr, c4) ||
 		    !td_reasm_map_to4(g_map, f->v6_slot, f->saddr, s4))
-			return;
+			return NULL;
 	} else {
 		memcpy(c4, f->caddr, 4);
 		memcpy(s4, f->saddr, 4);
 	}
 	memcpy(&t.saddr, c4, 4);
 	memcpy(&t.daddr, s4, 4);
-	struct tcp_stream *a = nids_find_tcp_stream(&t);
+	return nids_find_tcp_stream(&t);
+}
+
+/* A flow finished while libnids still follows it (decided before its TCP
+ * end): libnids forgets it too, so its buffers go now and its late
+ * segments are not reassembled for nobody. */
+static void forget_stream(const struct td_flow *f)
+{
+	struct tcp_stream *a = stream_of(f);
 	if (a)
 		nids_free_tcp_stream(a);
 }
@@ -328,6 +334,30 @@ bool td_reasm_midstream(struct td_flow *f, const struct td_pkt *p)
 	inject(s4, f->sport, c4, f->cport, snext - 1, cnext, 0x12);
 	inject(c4, f->cport, s4, f->sport, cnext, snext, 0x10);
 	return true;
+}
+
+/* Further than this past where libnids waits is not a gap but a sequence
+ * number from another connection or a corrupt segment. */
+#define GAP_MAX (1u << 24)
+
+void td_reasm_skip_unseen(struct td_flow *f, const struct td_pkt *p)
+{
+	if (!f->reasm_primed || !p->payload_len || !(p->flags & TD_TCP_ACK))
+		return;
+	struct tcp_stream *a = stream_of(f);
+	if (!a || a->nids_state != NIDS_DATA)
+		return;
+	bool c2s = p->sport == f->cport && memcmp(p->src, f->caddr, p->ipver == 6 ? 16 : 4) == 0;
+	/* libnids keeps what the client sent in a->server, and the sender's
+	 * half holds the sequence number its data starts at. */
+	struct half_stream *snd = c2s ? &a->client : &a->server, *rcv = c2s ? &a->server : &a->client;
+	if (rcv->count || rcv->urg_count || rcv->list)
+		return; /* data of this direction already delivered or queued: a real gap, libnids waits */
+	uint32_t gap = p->seq - snd->first_data_seq;
+	if (gap == 0 || gap > GAP_MAX)
+		return;
+	snd->first_data_seq = p->seq;
+	td_flow_gap(f, c2s ? TD_DIR_C2S : TD_DIR_S2C, gap);
 }
 
 void td_reasm_exit(void)

@@ -383,6 +383,10 @@ static void midstream_line(struct tb *out, const struct td_facts *f)
 		if (t->dir[i].resync_skipped)
 			tb_f(out, "; the %s's first %u bytes passed over to a record boundary",
 				i == TD_DIR_C2S ? "client" : "server", t->dir[i].resync_skipped);
+	for (int i = 0; i < 2; i++)
+		if (f->tcp.not_captured[i])
+			tb_f(out, "; %u bytes the %s sent before the capture started are missing",
+				f->tcp.not_captured[i], i == TD_DIR_C2S ? "client" : "server");
 	tb_c(out, '\n');
 }
 

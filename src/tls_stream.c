@@ -48,6 +48,7 @@ struct dir_state {
 	size_t peek_len;
 	struct td_http_acc *http;
 	bool resync;          /* started before the capture: find a record boundary first */
+	bool picked_up;       /* its start is not in the capture: keys may have changed before it */
 	uint8_t win[REC_HDR]; /* the last bytes looked at while finding it */
 	uint8_t win_len;
 };
@@ -81,6 +82,14 @@ struct td_tls_stream *td_tls_new(bool proxy_port, size_t hs_max)
 void td_tls_set_midstream(struct td_tls_stream *s)
 {
 	s->d[0].resync = s->d[1].resync = true;
+	s->d[0].picked_up = s->d[1].picked_up = true;
+}
+
+void td_tls_set_resync(struct td_tls_stream *s, enum td_dir dir)
+{
+	struct dir_state *d = &s->d[dir];
+	if (d->mode == M_DETECT && !d->peek_len)
+		d->resync = d->picked_up = true;
 }
 
 #define RESYNC_MAX 65536 /* bytes passed over before giving up on finding a record */
@@ -482,8 +491,10 @@ static void record_body(struct feed_ctx *c, uint8_t type, const uint8_t *body, s
 		break;
 	case CT_ALERT:
 		/* An encrypted alert is never 2 bytes (tag or MAC); TLS 1.3 peers
-		 * send plaintext alerts before their keys change. */
-		alert_record(c, body, len, d->keys_changed && !plain_mac && len != 2);
+		 * send plaintext alerts before their keys change. Picked up
+		 * without its start, a stream's ChangeCipherSpec may not be in
+		 * the capture: an alert of another size is encrypted. */
+		alert_record(c, body, len, (d->keys_changed && !plain_mac && len != 2) || (d->picked_up && len != 2));
 		break;
 	case CT_HANDSHAKE:
 		/* RFC 5246 6.2.1: no zero-length handshake fragments. */

@@ -117,6 +117,10 @@ struct td_conntrack_stats {
 void td_conntrack_stats(const struct td_conntrack *ct, struct td_conntrack_stats *st);
 
 /* Payload reassembled by libnids, in order, for one direction. */
+/* bytes of one direction will never come (sent before the capture
+ * started): counted (tcp.*_not_captured), and the TLS reader of that
+ * direction looks for a record boundary. */
+void td_flow_gap(struct td_flow *flow, enum td_dir dir, uint32_t bytes);
 void td_flow_data(struct td_flow *flow, enum td_dir dir, const uint8_t *data, size_t len,
 		  uint64_t frame, double ts);
 

@@ -34,6 +34,13 @@ void td_reasm_packet(const struct td_pkt *p);
  * too, on their synthetic pair. Once per flow; false when p cannot tell
  * (no ACK flag). */
 bool td_reasm_midstream(struct td_flow *f, const struct td_pkt *p);
+/* The first payload p of one direction of such a connection (mid-stream or
+ * found by content), before libnids gets it: when it starts beyond where
+ * libnids waits, the bytes between were sent before the capture started
+ * (a sender's data in flight past the other side's last ACK) and will never
+ * come. libnids is told to go on from p, and the flow that those bytes are
+ * missing (td_flow_gap). */
+void td_reasm_skip_unseen(struct td_flow *f, const struct td_pkt *p);
 /* IPv6 (include/tlsdiag/reasm_map.h): a table of at most max_pairs
  * synthetic IPv4 pairs, after td_reasm_init(); false when out of memory. */
 bool td_reasm_init6(size_t max_pairs);

@@ -25,6 +25,9 @@ void td_tls_free(struct td_tls_stream *s);
  * may be the middle of a record, so they are passed over up to the first
  * plausible record boundary (tls.*.resync_skipped). */
 void td_tls_set_midstream(struct td_tls_stream *s);
+/* The same for one direction whose first bytes were not captured (before
+ * anything of it was read). */
+void td_tls_set_resync(struct td_tls_stream *s, enum td_dir dir);
 
 /* Bytes of one direction, in stream order, delivered with the packet
  * (frame, ts) that completed them. */
