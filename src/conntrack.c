@@ -306,6 +306,27 @@ static void on_fin(struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
 		t->first_fin_by = who;
 }
 
+/* How far each side's captured segments reach: an ACK beyond that
+ * acknowledges bytes the capture does not have (Wireshark's "ACKed segment
+ * that wasn't captured"), a hole in that side's stream (tcp.*_hole). */
+static void track_seq(struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
+{
+	/* A fragment's TCP length is the reassembled packet's, which only
+	 * libnids sees: that flow's sequence space is not followed here. */
+	if (p->fragment)
+		f->seq_unknown = true;
+	if ((p->flags & TD_TCP_RST) || f->seq_unknown)
+		return;
+	uint32_t end = p->seq + (uint32_t)p->payload_wire_len + !!(p->flags & TD_TCP_SYN) + !!(p->flags & TD_TCP_FIN);
+	if (!f->seq_seen[dir] || (int32_t)(end - f->seq_end[dir]) > 0) {
+		f->seq_end[dir] = end;
+		f->seq_seen[dir] = true;
+	}
+	enum td_dir other = dir == TD_DIR_C2S ? TD_DIR_S2C : TD_DIR_C2S;
+	if ((p->flags & TD_TCP_ACK) && f->seq_seen[other] && (int32_t)(p->ack - f->seq_end[other]) > 0)
+		f->facts->tcp.hole[other] = true;
+}
+
 static void update(struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
 {
 	struct td_tcp_facts *t = &f->facts->tcp;
@@ -332,6 +353,7 @@ static void update(struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
 		on_rst(f, p, dir);
 	if (p->flags & TD_TCP_FIN)
 		on_fin(f, p, dir);
+	track_seq(f, p, dir);
 }
 
 /* Is a SYN on a known tuple a new connection (port reuse) rather than a retransmission? */

@@ -120,6 +120,7 @@ struct td_tcp_facts {
 	uint64_t bytes[2];           /* TCP payload bytes per direction (enum td_dir) */
 	uint64_t first_data_frame[2];
 	bool midstream;              /* no SYN seen: started before the capture */
+	bool hole[2];                /* a segment missing from the capture: what followed it was never read */
 	uint32_t not_captured[2];    /* bytes sent before a direction's first captured data, never in the capture */
 	bool by_content;             /* on no analyzed port: followed from its ClientHello (TLS by content) */
 	bool reassembled;            /* libnids followed the stream */

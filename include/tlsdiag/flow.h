@@ -45,6 +45,9 @@ struct td_flow {
 	double decided_ts;           /* when both directions had all the verdict needs, 0 before */
 	const struct td_limits *lim;
 	uint64_t fed[2];             /* bytes read per direction */
+	uint32_t seq_end[2];         /* how far each side's captured segments reach (sequence space) */
+	bool seq_seen[2];            /* seq_end is set: a segment of that side was seen */
+	bool seq_unknown;            /* fragments: seq_end cannot be worked out */
 	struct td_facts *facts;
 	struct td_tls_stream *tls;
 	struct td_preamble *pre;     /* the plaintext before TLS (STARTTLS, SOCKS), or NULL */

@@ -1337,10 +1337,10 @@ static void test_default_loads(void)
 	struct td_ruleset *rs = must(td_rules_new());
 	char err[512] = "";
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load (%s)", err);
-	is_int(td_rules_count(rs), 70, "default rules: 57 diagnoses and 13 findings");
+	is_int(td_rules_count(rs), 72, "default rules: 59 diagnoses and 13 findings");
 	/* Loading them again replaces every rule in place. */
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load twice");
-	is_int(td_rules_count(rs), 70, "default rules twice: still 70");
+	is_int(td_rules_count(rs), 72, "default rules twice: still 72");
 	td_rules_free(rs);
 }
 
@@ -2365,6 +2365,34 @@ static void test_default_open_and_odd(const struct td_ruleset *rs)
 	is_str(last.confidence, "medium", "default ok-snapped: medium (the certificates were not seen)");
 	near_miss(rs, handshake12(MODERN, 3, 0xc02f), "ok-snapped", "ok", "the whole packets");
 
+	/* capture-hole: a segment missing from the capture comes before any
+	 * ending but a completed handshake (an alert too: what it answers may
+	 * be in the hole). */
+	f = tcp_flow(true);
+	client_hello(f, 4, NULL_ONLY, 3);
+	f->tcp.hole[TD_DIR_S2C] = true;
+	alert(f, TD_DIR_S2C, 6, 2, 40);
+	decides(rs, f, "capture-hole", "incomplete", NULL, "the server's flight lost, then its alert");
+	is_str(last.confidence, "medium", "default capture-hole: medium");
+	f = tcp_flow(true);
+	client_hello(f, 4, NULL_ONLY, 3);
+	alert(f, TD_DIR_S2C, 6, 2, 40);
+	near_miss(rs, f, "capture-hole", "null-cipher-rejected", "nothing lost: the alert right after the hello decides");
+	f = tcp_flow(true);
+	client_hello(f, 4, MODERN, 3);
+	server_hello(f, 5, 0x0303, 0xc02f);
+	server_flight12(f, 5, false);
+	f->tcp.hole[TD_DIR_C2S] = true;
+	fin(f, TD_WHO_CLIENT, 6);
+	decides(rs, f, "capture-hole", "incomplete", NULL, "the client's segment lost, then its close");
+
+	/* ok-hole: completed, with a segment missing afterwards. */
+	f = handshake12(MODERN, 3, 0xc02f);
+	f->tcp.hole[TD_DIR_S2C] = true;
+	decides(rs, f, "ok-hole", "ok", NULL, "completed, a later segment lost");
+	is_str(last.confidence, "medium", "default ok-hole: medium (an answer may be in the hole)");
+	near_miss(rs, handshake12(MODERN, 3, 0xc02f), "ok-hole", "ok", "nothing lost");
+
 	/* ok-midstream: a finished handshake picked up after its ClientHello. */
 	f = handshake12(MODERN, 3, 0xc02f);
 	f->tcp.midstream = true;
@@ -2642,7 +2670,7 @@ static void test_default_coverage(const struct td_ruleset *rs)
 		}
 	}
 	free(text);
-	is_int(n, 70, "coverage: --list-rules lists the 70 default rules");
+	is_int(n, 72, "coverage: --list-rules lists the 72 default rules");
 	is_int(missing, 0, "coverage: every default rule has a positive case and a near miss");
 }
 
