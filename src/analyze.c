@@ -191,7 +191,7 @@ static double now(void);
 static void show_progress(struct run *r)
 {
 	uint64_t pos, size;
-	if (td_capture_position(&pos, &size))
+	if (td_capture_position(&pos, &size, &r->progress.compressed))
 		td_progress_update(&r->progress, r->file, pos, size, r->decided, now());
 }
 

@@ -1,8 +1,9 @@
 /*
- * libpcap input: files (pcap and pcapng; '-' is stdin) and live interfaces.
- * The link type is checked before the first packet so an unsupported one is
- * one clear error, and a damaged file stops with its reason after every
- * packet before the damage has been handed on.
+ * libpcap input: files (pcap and pcapng, plain or gzip/zstd-compressed:
+ * src/capture_decomp.c; '-' is stdin) and live interfaces. The link type is
+ * checked before the first packet so an unsupported one is one clear error,
+ * and a damaged file stops with its reason after every packet before the
+ * damage has been handed on.
  */
 #include <errno.h>
 #include <poll.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <pcap/pcap.h>
 #include "tlsdiag/capture.h"
+#include "tlsdiag/capture_decomp.h"
 #include "tlsdiag/privdrop.h"
 
 /* Set by the handlers, read between two packets: a handler does nothing
@@ -21,6 +23,7 @@
  * wakes the poll). */
 static pcap_t *volatile g_cur;
 static uint64_t g_cur_size; /* the file being read: its size, 0 unknown (stdin) */
+static struct td_decomp *g_decomp; /* its decompressor (stdin always has one), or NULL */
 static volatile sig_atomic_t g_stop, g_stats_req, g_reopen_req;
 
 static void on_stop(int sig)
@@ -59,15 +62,17 @@ void td_capture_signals(unsigned stats_interval)
 	}
 }
 
-bool td_capture_position(uint64_t *pos, uint64_t *size)
+bool td_capture_position(uint64_t *pos, uint64_t *size, bool *compressed)
 {
 	pcap_t *p = g_cur;
 	FILE *fp = p ? pcap_file(p) : NULL;
-	off_t at = fp && g_cur_size ? ftello(fp) : -1;
+	/* A compressed file: how far into the compressed bytes, of its size. */
+	off_t at = !fp || !g_cur_size ? -1 : g_decomp ? (off_t)td_decomp_consumed(g_decomp) : ftello(fp);
 	if (at < 0)
 		return false;
 	*pos = (uint64_t)at;
 	*size = g_cur_size;
+	*compressed = g_decomp != NULL;
 	return true;
 }
 
@@ -140,7 +145,9 @@ static bool check_link(pcap_t *p, char *err, size_t errlen)
 	int dlt = pcap_datalink(p);
 	if (td_link_supported(dlt))
 		return true;
-	snprintf(err, errlen, "unsupported link type %s (%d)", td_link_name(dlt), dlt);
+	char known[512];
+	td_link_list(known, sizeof(known));
+	snprintf(err, errlen, "unsupported link type %s (%d); tlsdiag reads %s", td_link_name(dlt), dlt, known);
 	return false;
 }
 
@@ -180,7 +187,10 @@ static enum td_capture_end loop(pcap_t *p, const struct td_capture_opts *o, bool
 	if (live)
 		read_counts(p, o->counts);
 	if (rc == PCAP_ERROR) {
-		snprintf(err, errlen, "%s (after frame %llu)", pcap_geterr(p), (unsigned long long)frame);
+		/* A cut or damaged compressed stream: its reason, not libpcap's
+		 * "Input/output error". */
+		const char *why = td_decomp_error(g_decomp);
+		snprintf(err, errlen, "%s (after frame %llu)", why ? why : pcap_geterr(p), (unsigned long long)frame);
 		return TD_CAPTURE_BROKEN;
 	}
 	return TD_CAPTURE_DONE; /* PCAP_ERROR_BREAK: end of file, or interrupted */
@@ -212,49 +222,71 @@ static void big_buffer(FILE *fp)
 	}
 }
 
+/* stdin: sniffed (a pipe cannot be rewound), then read through a FILE that
+ * gives the sniffed bytes back first and decompresses when they say so. */
+static FILE *open_stdin(char *err, size_t errlen)
+{
+	uint8_t head[TD_DECOMP_SNIFF];
+	big_buffer(stdin);
+	size_t n = fread(head, 1, sizeof(head), stdin);
+	return td_decomp_wrap(stdin, false, td_decomp_sniff(head, n), head, n, &g_decomp, err, errlen);
+}
+
+/* A regular file, checked first so that the reason is ours: libpcap
+ * repeats the path in its own. */
+static FILE *open_path(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "is a directory");
+		return NULL;
+	}
+	if (st.st_size == 0) {
+		snprintf(err, errlen, "empty file, not a capture");
+		return NULL;
+	}
+	g_cur_size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+	/* Opened here, so that a refusal (permission) is errno's, once. */
+	FILE *fp = td_decomp_fopen(path, &g_decomp, err, errlen);
+	if (fp)
+		big_buffer(fp);
+	return fp;
+}
+
+/* libpcap's refusal in words that say what was read. */
+static void open_error(const char *ebuf, char *err, size_t errlen)
+{
+	const char *why = td_decomp_error(g_decomp);
+	const char *codec = g_decomp ? td_decomp_name(td_decomp_codec(g_decomp)) : NULL;
+	if (why)
+		snprintf(err, errlen, "%s", why);
+	/* libpcap's "unknown file format" does not say which formats it knows. */
+	else if (strcmp(ebuf, "unknown file format") == 0)
+		snprintf(err, errlen, "%s%snot a pcap or pcapng capture (unknown file format)",
+			 codec ? codec : "", codec ? "-compressed, but " : "");
+	else
+		snprintf(err, errlen, "%s", ebuf[0] ? ebuf : "cannot open");
+}
+
 /* Open a capture file ('-': stdin) with nanosecond timestamps; NULL with
  * the reason in err. */
 static pcap_t *open_file(const char *path, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	struct stat st;
-	pcap_t *p;
 	g_cur_size = 0;
-	if (strcmp(path, "-") == 0) {
-		big_buffer(stdin);
-		p = pcap_fopen_offline_with_tstamp_precision(stdin, PCAP_TSTAMP_PRECISION_NANO, ebuf);
-	} else {
-		/* Say why in our words: libpcap repeats the path in its own. */
-		if (stat(path, &st) != 0) {
-			snprintf(err, errlen, "%s", strerror(errno));
-			return NULL;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			snprintf(err, errlen, "is a directory");
-			return NULL;
-		}
-		if (st.st_size == 0) {
-			snprintf(err, errlen, "empty file, not a capture");
-			return NULL;
-		}
-		g_cur_size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
-		/* Opened here, so that a refusal (permission) is errno's, once. */
-		FILE *fp = fopen(path, "rb");
-		if (!fp) {
-			snprintf(err, errlen, "%s", strerror(errno));
-			return NULL;
-		}
-		big_buffer(fp);
-		p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
-		if (!p)
-			fclose(fp); /* pcap_close() owns it only once the open succeeded */
-	}
+	g_decomp = NULL;
+	FILE *fp = strcmp(path, "-") == 0 ? open_stdin(err, errlen) : open_path(path, err, errlen);
+	if (!fp)
+		return NULL;
+	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (!p) {
-		/* libpcap's "unknown file format" does not say which formats it knows. */
-		if (strcmp(ebuf, "unknown file format") == 0)
-			snprintf(err, errlen, "not a pcap or pcapng capture (unknown file format)");
-		else
-			snprintf(err, errlen, "%s", ebuf[0] ? ebuf : "cannot open");
+		open_error(ebuf, err, errlen);
+		fclose(fp); /* pcap_close() owns it only once the open succeeded; stdin stays open */
+		g_decomp = NULL;
 	}
 	return p;
 }
@@ -268,6 +300,7 @@ enum td_capture_end td_capture_file(const char *path, const struct td_capture_op
 	if (check_link(p, err, errlen) && set_filter(p, o->filter, err, errlen))
 		end = run(p, o, false, err, errlen);
 	pcap_close(p);
+	g_decomp = NULL; /* freed with the FILE */
 	return end;
 }
 

@@ -9,6 +9,7 @@
 #include "tlsdiag/flow.h"
 #include "tlsdiag/memcap.h"
 #include "tlsdiag/tls.h"
+#include "tlsdiag/tls_preamble.h"
 
 #define BUCKETS (1u << 18)
 
@@ -179,14 +180,22 @@ static void unlink_flow(struct td_conntrack *ct, struct td_flow *f)
 	ct->st.live--;
 }
 
+/* On a STARTTLS port, plain traffic (no upgrade asked for) is no
+ * connection of ours: it is followed, never reported. */
+static bool quiet(const struct td_flow *f)
+{
+	return f->starttls_port && !(f->pre && td_preamble_wanted(f->pre));
+}
+
 /* The one place a flow ends: report it, then free it. */
 static void td_conntrack_finish(struct td_conntrack *ct, struct td_flow *f)
 {
 	unlink_flow(ct, f);
-	if (f->by_content)
+	if (f->by_content || f->starttls_port)
 		ct->content_live--;
-	if (!f->ignored && !f->reported)
+	if (!f->ignored && !f->reported && !quiet(f))
 		ct->on_finish(f, ct->arg);
+	td_preamble_free(f->pre);
 	td_tls_free(f->tls);
 	td_tls_snap_free(f->snap);
 	td_facts_free(f->facts);
@@ -225,6 +234,10 @@ static struct td_flow *create(struct td_conntrack *ct, const struct td_pkt *p, b
 	fa->skip_fingerprints = !ct->lim->fingerprints;
 	strncpy(fa->file, file ? file : "", sizeof(fa->file) - 1);
 	fa->on_proxy_port = td_port_in(ct->ports->proxy, f->sport);
+	/* Its preamble's buffers are made at the first payload: a SYN flood
+	 * to port 25 costs what one to port 443 does. */
+	if (ct->ports->by_content && !fa->on_proxy_port)
+		f->pre_proto = (uint8_t)td_preamble_port(f->sport);
 	fa->tcp.client_ip.family = fa->tcp.server_ip.family = p->ipver;
 	memcpy(fa->tcp.client_ip.addr, f->caddr, alen);
 	memcpy(fa->tcp.server_ip.addr, f->saddr, alen);
@@ -359,21 +372,64 @@ static bool opens_with_client_hello(const uint8_t *d, size_t n)
 	return n >= 5 && (d[0] & 0x80) && d[2] == 1 && ((d[3] == 0 && d[4] == 2) || (d[3] == 3 && d[4] <= 4));
 }
 
+/* A SYN to a STARTTLS port (25, 143, 389 ...): followed from the start,
+ * quietly until its preamble asks for TLS (src/tls_preamble.c). */
+static struct td_flow *starttls_syn(struct td_conntrack *ct, const struct td_pkt *p, const char *file)
+{
+	struct td_flow *f = create(ct, p, true, file);
+	if (!f)
+		return NULL;
+	f->starttls_port = true;
+	ct->content_live++;
+	return f;
+}
+
+/* A payload to or from a STARTTLS port of a connection whose SYN was not
+ * seen: followed from there (started before the capture), quietly too. */
+static struct td_flow *starttls_midstream(struct td_conntrack *ct, const struct td_pkt *p, const char *file)
+{
+	bool to = td_preamble_port(p->dport) != TD_PRE_NONE;
+	if (!to && td_preamble_port(p->sport) == TD_PRE_NONE)
+		return NULL;
+	struct td_flow *f = create(ct, p, to, file);
+	if (!f)
+		return NULL;
+	f->starttls_port = true;
+	f->facts->tcp.midstream = true;
+	ct->content_live++;
+	return f;
+}
+
 /* TLS by content: a packet on no analyzed port is looked up only while
  * some flow was found that way, and gets a flow of its own only when it
- * carries a ClientHello. The cost for other traffic is one test of its
- * first bytes per data packet, no allocation. */
+ * carries a ClientHello or an upgrade command (STARTTLS, SSLRequest ...),
+ * or is a SYN to a STARTTLS port. The cost for other traffic is a test of
+ * its first bytes (and length) per data packet, no allocation. */
 static struct td_flow *by_content(struct td_conntrack *ct, const struct td_pkt *p, const char *file)
 {
 	enum td_dir dir;
 	struct td_flow *f = ct->content_live ? lookup(ct, p->ipver, p->src, p->sport, p->dst, p->dport, &dir) : NULL;
 	if (f)
 		return f;
-	if (!p->payload_len || (p->flags & (TD_TCP_SYN | TD_TCP_RST)) || !(p->flags & TD_TCP_ACK) ||
-	    !opens_with_client_hello(p->payload, p->payload_len))
+	if ((p->flags & (TD_TCP_SYN | TD_TCP_ACK)) == TD_TCP_SYN && td_preamble_port(p->dport) != TD_PRE_NONE)
+		return starttls_syn(ct, p, file);
+	if (!p->payload_len || (p->flags & (TD_TCP_SYN | TD_TCP_RST)) || !(p->flags & TD_TCP_ACK))
 		return NULL;
+	enum td_pre_proto cmd = TD_PRE_NONE;
+	if (!opens_with_client_hello(p->payload, p->payload_len) &&
+	    (cmd = td_preamble_command(p->payload, p->payload_len)) == TD_PRE_NONE)
+		return starttls_midstream(ct, p, file);
 	if (!(f = create(ct, p, true, file)))
 		return NULL;
+	if (cmd != TD_PRE_NONE) {
+		/* From the command on: the port's own guess, if any, gives way. */
+		td_preamble_free(f->pre);
+		if (!(f->pre = td_preamble_new(cmd, true)))
+			f->ignored = true;
+		/* A SOCKS request's bytes are less telling than a STARTTLS line:
+		 * reported once refused, or once TLS goes through the tunnel. */
+		f->starttls_port = cmd == TD_PRE_SOCKS;
+	}
 	f->by_content = true;
 	f->facts->tcp.by_content = true;
 	ct->content_live++;
@@ -500,6 +556,33 @@ static void stop_collecting(struct td_flow *f, enum td_dir dir, enum td_cap cap)
 	f->collecting[dir] = false;
 }
 
+static void tls_data(struct td_flow *f, enum td_dir dir, const uint8_t *data, size_t len, uint64_t frame,
+		     double ts);
+
+/* The plaintext before TLS. False when nothing is left for the TLS
+ * stream; bytes the preamble held that turned out to be TLS go to it
+ * first. A direction the preamble stopped is not read further, and plain
+ * traffic on a STARTTLS port is let go altogether. */
+static bool preamble(struct td_flow *f, enum td_dir dir, const uint8_t **data, size_t *len, uint64_t frame,
+		     double ts)
+{
+	const uint8_t *held;
+	size_t held_len;
+	size_t used = td_preamble_feed(f->pre, f->facts, dir, *data, *len, frame, ts, &held, &held_len);
+	enum td_pre_state st = td_preamble_state(f->pre, dir);
+	if (st == TD_PRE_STOPPED) {
+		f->collecting[dir] = false;
+		if (quiet(f) && td_preamble_state(f->pre, !dir) == TD_PRE_STOPPED)
+			f->collecting[!dir] = false;
+		return false;
+	}
+	if (held_len)
+		tls_data(f, dir, held, held_len, frame, ts);
+	*data += used;
+	*len -= used;
+	return *len > 0 && f->collecting[dir];
+}
+
 void td_flow_data(struct td_flow *f, enum td_dir dir, const uint8_t *data, size_t len,
 		  uint64_t frame, double ts)
 {
@@ -513,6 +596,27 @@ void td_flow_data(struct td_flow *f, enum td_dir dir, const uint8_t *data, size_
 	if (len > f->lim->max_bytes - f->fed[dir])
 		len = (size_t)(f->lim->max_bytes - f->fed[dir]);
 	f->fed[dir] += len;
+	/* On an analyzed port, a connection that opens like a STARTTLS one (a
+	 * greeting, EHLO, an upgrade command: a port given with -p) has its
+	 * preamble read too. */
+	enum td_pre_proto open;
+	bool partial = f->facts->tcp.midstream || f->by_content;
+	if (!f->pre && !f->tls && f->pre_proto)
+		f->pre = td_preamble_new((enum td_pre_proto)f->pre_proto, partial);
+	else if (!f->pre && !f->tls && !f->facts->on_proxy_port &&
+		 (open = td_preamble_opening(dir, data, len)) != TD_PRE_NONE)
+		f->pre = td_preamble_new(open, partial || (dir == TD_DIR_C2S && td_preamble_command(data, len) != TD_PRE_NONE));
+	if (f->pre && td_preamble_state(f->pre, dir) != TD_PRE_TLS && !preamble(f, dir, &data, &len, frame, ts)) {
+		if (!f->decided_ts && decided(f))
+			f->decided_ts = ts;
+		return;
+	}
+	tls_data(f, dir, data, len, frame, ts);
+}
+
+static void tls_data(struct td_flow *f, enum td_dir dir, const uint8_t *data, size_t len, uint64_t frame,
+		     double ts)
+{
 	if (!f->tls) {
 		if (!(f->tls = td_tls_new(f->facts->on_proxy_port, f->lim->hs_max)))
 			return;
@@ -546,10 +650,15 @@ static bool decided(const struct td_flow *f)
  * the capture"). What the verdict no longer needs is freed at once. */
 static void report_early(struct td_conntrack *ct, struct td_flow *f)
 {
-	ct->on_finish(f, ct->arg);
+	if (quiet(f))
+		f->ignored = true;
+	else
+		ct->on_finish(f, ct->arg);
 	f->reported = true;
 	f->reasm_active = false; /* the finish callback had libnids forget it */
 	f->collecting[0] = f->collecting[1] = false;
+	td_preamble_free(f->pre);
+	f->pre = NULL;
 	td_tls_free(f->tls);
 	f->tls = NULL;
 	td_tls_snap_free(f->snap);

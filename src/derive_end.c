@@ -128,13 +128,17 @@ static const char *message_name(const struct td_event *ev)
 		const char *n = td_name(TD_REG_HANDSHAKE, ev->code);
 		return n ? n : "handshake";
 	}
-	case TD_EV_SSLV2_HELLO: return ev->dir == TD_DIR_S2C ? "server_hello" : "client_hello";
+	case TD_EV_SSLV2_HELLO:
+		if (ev->code >= 0x100)
+			return "sslv2_error";
+		return ev->code == 2 ? "client_master_key" : ev->dir == TD_DIR_S2C ? "server_hello" : "client_hello";
 	case TD_EV_CCS: return "change_cipher_spec";
 	case TD_EV_ENCRYPTED_HS: return "encrypted_handshake";
 	case TD_EV_APP_DATA: return "application_data";
 	case TD_EV_HTTP_REQUEST: return "http_request";
 	case TD_EV_HTTP_RESPONSE: return "http_response";
 	case TD_EV_NON_TLS: return "non_tls";
+	case TD_EV_PREAMBLE: return ev->code ? "preamble_answer" : "preamble_command";
 	default: return NULL;
 	}
 }

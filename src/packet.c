@@ -1,20 +1,22 @@
 /*
  * IPv4 / IPv6 and TCP headers, read through the bounds-checked reader.
  * IPv6 extension headers are walked here (the translation for libnids only
- * copies what this file found), and an IPv6 packet carried in IPv4 (6in4)
- * or in UDP port 3544 (Teredo) is peeled one level: a tunnel inside a
- * tunnel is not followed.
+ * copies what this file found), and a packet in a tunnel (6in4, IP in IP,
+ * Teredo, GRE, ERSPAN, VXLAN, GENEVE: src/tunnel.c) is read in place of its
+ * carrier, a few tunnels deep.
  */
 #include <string.h>
 #include "tlsdiag/packet.h"
 #include "tlsdiag/rd.h"
 
 #define PROTO_HOPOPT 0
+#define PROTO_IPIP 4
 #define PROTO_TCP 6
 #define PROTO_UDP 17
 #define PROTO_IPV6 41
 #define PROTO_ROUTING 43
 #define PROTO_FRAGMENT 44
+#define PROTO_GRE 47
 #define PROTO_DSTOPTS 60
 
 /* What an IP header leaves for the next layer. */
@@ -165,71 +167,59 @@ static enum td_err ipv6(struct td_pkt *p, struct td_rd *r, struct l3 *o)
 	return TD_E_OK;
 }
 
-/* The Teredo header (RFC 4380 5.1.1): an authentication indicator, then an
- * origin indication, each optional, then the IPv6 packet. */
-static enum td_err teredo(struct td_rd *r)
+/* Is this next protocol one src/tunnel.c may peel? */
+static bool carrier_proto(uint8_t proto)
 {
-	uint8_t b0, b1;
-	if (td_rd_peek_u8(r, 0, &b0) == TD_E_OK && td_rd_peek_u8(r, 1, &b1) == TD_E_OK &&
-	    b0 == 0 && b1 == 1) {
-		uint8_t id_len, auth_len;
-		TD_TRY(td_rd_skip(r, 2));
-		TD_TRY(td_rd_u8(r, &id_len));
-		TD_TRY(td_rd_u8(r, &auth_len));
-		TD_TRY(td_rd_skip(r, (size_t)id_len + auth_len + 8 + 1)); /* ids, nonce, confirmation */
-	}
-	if (td_rd_peek_u8(r, 0, &b0) == TD_E_OK && td_rd_peek_u8(r, 1, &b1) == TD_E_OK &&
-	    b0 == 0 && b1 == 0)
-		TD_TRY(td_rd_skip(r, 8)); /* port and address of the origin */
-	TD_TRY(td_rd_peek_u8(r, 0, &b0));
-	return b0 >> 4 == 6 ? TD_E_OK : TD_E_FORMAT;
+	return proto == PROTO_IPIP || proto == PROTO_UDP || proto == PROTO_IPV6 || proto == PROTO_GRE;
 }
 
-/* The IPv6 packet a 6in4 or Teredo carrier holds: *inner covers it. */
+/* The IP packet a carrier holds: *inner covers it. */
 static enum td_err tunnel(struct td_pkt *p, struct td_rd *r, const struct l3 *o, struct td_rd *inner)
 {
 	size_t n = td_rd_left(r) < o->l4_wire ? td_rd_left(r) : o->l4_wire;
-	const uint8_t *b;
+	const uint8_t *b, *ip;
+	size_t iplen;
 	if (o->later_frag || p->fragment)
 		return TD_E_FORMAT; /* a fragmented carrier is not reassembled */
 	TD_TRY(td_rd_bytes(r, n, &b));
-	*inner = td_rd_make(b, n);
-	if (o->proto == PROTO_IPV6) {
-		p->encap = TD_ENCAP_6IN4;
-		return TD_E_OK;
-	}
-	uint16_t sport, dport;
-	TD_TRY(td_rd_u16(inner, &sport));
-	TD_TRY(td_rd_u16(inner, &dport));
-	TD_TRY(td_rd_skip(inner, 4));
-	if (sport != TD_TEREDO_PORT && dport != TD_TEREDO_PORT)
-		return TD_E_FORMAT;
-	p->encap = TD_ENCAP_TEREDO;
-	return teredo(inner);
+	TD_TRY(td_tunnel_inner(o->proto, b, n, &p->encap, &ip, &iplen));
+	*inner = td_rd_make(ip, iplen);
+	return TD_E_OK;
 }
 
-/* The IP header(s): r is left at the TCP header, o says what follows. */
+/* The IP header(s): r is left at the TCP header, o says what follows. A
+ * carrier is peeled and its inner packet read in its place, at most
+ * TD_ENCAP_DEPTH times (a GRE in a VXLAN in an MPLS pseudowire is real;
+ * deeper is a loop or an attack). */
 static enum td_err ip_layer(struct td_pkt *p, struct td_rd *r, struct l3 *o)
 {
-	uint8_t v;
-	TD_TRY(td_rd_peek_u8(r, 0, &v));
-	if (v >> 4 == 6)
-		return ipv6(p, r, o);
-	if (v >> 4 != 4)
-		return TD_E_FORMAT;
-	TD_TRY(ipv4(p, r, o));
-	if (o->proto != PROTO_IPV6 && o->proto != PROTO_UDP)
-		return TD_E_OK;
-	struct td_rd inner;
-	TD_TRY(tunnel(p, r, o, &inner));
-	TD_TRY(td_rd_peek_u8(&inner, 0, &v));
-	if (v >> 4 != 6)
-		return TD_E_FORMAT;
-	p->fragment = false;
-	p->ip = inner.p;
-	p->ip_len = td_rd_left(&inner);
-	*r = inner;
-	return ipv6(p, r, o);
+	for (unsigned depth = 0;; depth++) {
+		uint8_t v;
+		TD_TRY(td_rd_peek_u8(r, 0, &v));
+		if (v >> 4 == 6)
+			TD_TRY(ipv6(p, r, o));
+		else if (v >> 4 == 4)
+			TD_TRY(ipv4(p, r, o));
+		else
+			return TD_E_FORMAT;
+		if (!carrier_proto(o->proto))
+			return TD_E_OK;
+		if (depth == TD_ENCAP_DEPTH)
+			return TD_E_FORMAT;
+		struct td_rd inner;
+		TD_TRY(tunnel(p, r, o, &inner));
+		p->encap_depth = (uint8_t)(depth + 1);
+		p->fragment = false;
+		p->frag_id = 0;
+		p->frag_off = 0;
+		p->frag_more = false;
+		memset(p->src, 0, sizeof(p->src)); /* an IPv4 inner packet fills 4 of 16 */
+		memset(p->dst, 0, sizeof(p->dst));
+		p->ip = inner.p;
+		p->ip_len = td_rd_left(&inner);
+		*r = inner;
+		*o = (struct l3){ 0 };
+	}
 }
 
 enum td_err td_pkt_decode(struct td_pkt *p, const uint8_t *ip, size_t iplen)

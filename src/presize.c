@@ -7,11 +7,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "tlsdiag/capture_decomp.h"
 #include "tlsdiag/packet.h"
 #include "tlsdiag/presize.h"
 
-/* IPv6, 6in4, Teredo: the decoder finds the TCP header (the translation
- * for libnids makes each a stream of its own). */
+/* IPv6 and the tunnels (6in4, IP in IP, UDP, GRE): the decoder finds the
+ * TCP header (the translation for libnids makes each a stream of its own). */
 static bool may_open_stream_other(const uint8_t *ip, size_t len)
 {
 	struct td_pkt p = { 0 };
@@ -26,7 +27,7 @@ static bool may_open_stream_other(const uint8_t *ip, size_t len)
 /* Could this IP packet make libnids open a stream? */
 static bool may_open_stream(const uint8_t *ip, size_t len)
 {
-	if (len >= 20 && (ip[0] >> 4 == 6 || (ip[0] >> 4 == 4 && (ip[9] == 41 || ip[9] == 17))))
+	if (len >= 20 && (ip[0] >> 4 == 6 || (ip[0] >> 4 == 4 && (ip[9] == 41 || ip[9] == 17 || ip[9] == 47 || ip[9] == 4))))
 		return may_open_stream_other(ip, len);
 	if (len < 20 || ip[0] >> 4 != 4 || ip[9] != 6)
 		return false; /* not TCP */
@@ -49,7 +50,9 @@ static size_t count_file(const char *path, size_t stop)
 	const u_char *data;
 	static char buf[1 << 18]; /* as in capture.c: few read(2)s */
 	size_t n = 0;
-	FILE *fp = fopen(path, "rb");
+	char err[256];
+	struct td_decomp *d;
+	FILE *fp = td_decomp_fopen(path, &d, err, sizeof(err)); /* gzip, zstd: read through */
 	if (!fp)
 		return stop; /* the analysis says why; the table is sized safe */
 	setvbuf(fp, buf, _IOFBF, sizeof(buf));

@@ -28,8 +28,9 @@ void td_progress_update(struct td_progress *p, const char *name, uint64_t pos, u
 	}
 	p->last = now;
 	double rate = now > p->t0 ? (double)(pos - p->start) / (now - p->t0) : 0;
-	fprintf(p->out, "\r\033[Ktlsdiag: %s: %.0f%% (%.1f of %.1f MiB), %llu connections, %.1f MiB/s",
+	fprintf(p->out, "\r\033[Ktlsdiag: %s: %.0f%% (%.1f of %.1f MiB%s), %llu connections, %.1f MiB/s",
 		name, size ? 100.0 * (double)pos / (double)size : 0.0, mib(pos), mib(size),
+		p->compressed ? " compressed" : "",
 		(unsigned long long)connections, mib((uint64_t)rate));
 	if (rate > 0 && size > pos)
 		fprintf(p->out, ", %.0f s left", (double)(size - pos) / rate);

@@ -235,10 +235,17 @@ static void other(const struct td_tls_facts *t, const struct td_event *e, struct
 		put(s->detail[0], sizeof(s->detail[0]), "\"%s\"", t->non_tls_line[e->dir & 1]);
 		break;
 	case TD_EV_SSLV2_HELLO:
-		if (e->dir == TD_DIR_S2C)
+		if (e->code >= 0x100) {
+			put(s->label, sizeof(s->label), "SSLv2 Error");
+			put(s->detail[0], sizeof(s->detail[0]), "code %u", e->code - 0x100u);
+		} else if (e->code == 2) {
+			put(s->label, sizeof(s->label), "SSLv2 ClientMasterKey");
+			put(s->detail[0], sizeof(s->detail[0]), "%s", t->sslv2.cipher);
+		} else if (e->dir == TD_DIR_S2C) {
 			put(s->label, sizeof(s->label), "SSLv2 ServerHello");
-		else
+		} else {
 			client_hello(&t->ch, s);
+		}
 		break;
 	case TD_EV_UNKNOWN_RECORD:
 		put(s->label, sizeof(s->label), "record of type %s",
@@ -248,6 +255,11 @@ static void other(const struct td_tls_facts *t, const struct td_event *e, struct
 	case TD_EV_CAP:
 		put(s->label, sizeof(s->label), "cap reached");
 		put(s->detail[0], sizeof(s->detail[0]), "a message larger than --max-handshake");
+		break;
+	case TD_EV_PREAMBLE:
+		put(s->label, sizeof(s->label), "%s", e->code ? t->preamble.text : t->preamble.command);
+		put(s->detail[0], sizeof(s->detail[0]), "%s %s", t->preamble.protocol,
+		    !e->code ? "upgrade command" : t->preamble.accepted ? "accepted" : "refused");
 		break;
 	case TD_EV_PARSE_ERROR:
 		put(s->label, sizeof(s->label), "malformed");
@@ -419,6 +431,8 @@ static const struct {
 	{ "proxy.response.", TD_DIR_S2C, "HTTP/" },
 	{ "http.request.", TD_DIR_C2S, NULL },
 	{ "proxy.request.", TD_DIR_C2S, NULL },
+	{ "preamble.answer.", TD_DIR_S2C, NULL },
+	{ "preamble.command.", TD_DIR_C2S, NULL },
 };
 
 static size_t first_at(const struct td_ladder *l, uint64_t frame)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include "tlsdiag/tls_sslv2.h"
 #include "tlsdiag/attr.h"
 #include "tlsdiag/report.h"
 #include "tlsdiag/names.h"
@@ -179,6 +180,25 @@ static void client_hello_text(const struct td_client_hello *ch, char *buf, size_
 		append(buf, len, "; ALPN %s", ch->alpn);
 }
 
+/* SSLv2 messages: the hello of either side, CLIENT-MASTER-KEY, ERROR. */
+static void sslv2_text(const struct td_tls_facts *t, const struct td_event *e, char *buf, size_t len)
+{
+	const struct td_sslv2_facts *s = &t->sslv2;
+	if (e->code >= TD_SSLV2_EV_ERROR)
+		snprintf(buf, len, "SSLv2 Error %s", td_sslv2_error_name((uint16_t)(e->code - TD_SSLV2_EV_ERROR)));
+	else if (e->code == 4)
+		snprintf(buf, len, "SSLv2 ServerHello%s: %s", s->session_id_hit ? " (session resumed)" : "",
+			 s->server_ciphers[0] ? s->server_ciphers : "no cipher kinds");
+	else if (e->code == 2)
+		snprintf(buf, len, "SSLv2 ClientMasterKey %s", s->cipher);
+	else if (e->code == 0 && e->dir == TD_DIR_C2S && t->ch.version == 0x0002)
+		snprintf(buf, len, "SSLv2 ClientHello: %s", s->client_ciphers[0] ? s->client_ciphers : "no cipher kinds");
+	else if (e->code == 0 && e->dir == TD_DIR_C2S)
+		client_hello_text(&t->ch, buf, len);
+	else
+		snprintf(buf, len, "SSLv2 message type %u", e->code);
+}
+
 static void message_name(uint16_t type, char *buf, size_t len)
 {
 	char name[64];
@@ -297,11 +317,15 @@ static void event_text(const struct td_tls_facts *t, const struct td_event *e, c
 	case TD_EV_NON_TLS:
 		snprintf(buf, len, "not TLS: \"%s\"", t->non_tls_line[e->dir]);
 		break;
-	case TD_EV_SSLV2_HELLO:
-		if (e->dir == TD_DIR_S2C)
-			snprintf(buf, len, "SSLv2 ServerHello (SSLv2 is not followed further)");
+	case TD_EV_PREAMBLE:
+		if (e->code)
+			snprintf(buf, len, "%s answer: \"%s\" (%s)", t->preamble.protocol, t->preamble.text,
+				 t->preamble.accepted ? "accepted" : "refused");
 		else
-			client_hello_text(&t->ch, buf, len);
+			snprintf(buf, len, "%s upgrade: \"%s\"", t->preamble.protocol, t->preamble.command);
+		break;
+	case TD_EV_SSLV2_HELLO:
+		sslv2_text(t, e, buf, len);
 		break;
 	case TD_EV_UNKNOWN_RECORD:
 		snprintf(buf, len, "record of type %s, %u bytes",
@@ -378,8 +402,10 @@ static void header(struct tb *out, const struct td_facts *f)
 	else if (f->tcp.midstream)
 		midstream_line(out, f);
 	else if (f->tcp.by_content)
-		tb_f(out, "  TLS found by content (port %u not analyzed): followed from its ClientHello, frame %llu\n",
-			f->tcp.server_port, (unsigned long long)f->tcp.first_frame);
+		tb_f(out, "  TLS found by content (port %u not analyzed): followed from its %s, frame %llu\n",
+			f->tcp.server_port,
+			f->tls && f->tls->preamble.command_frame == f->tcp.first_frame ? "upgrade command" : "ClientHello",
+			(unsigned long long)f->tcp.first_frame);
 }
 
 static void cert_lines(struct tb *out, const struct td_cert_info *c, size_t i)

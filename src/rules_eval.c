@@ -63,7 +63,7 @@ static const char *const diagnosis_categories[] = {
 	"ok", "incomplete", "tcp-timeout", "tcp-refused", "tcp-reset", "non-tls-responder",
 	"proxy-connect-failed", "null-cipher-rejected", "client-cert-missing", "client-cert-untrusted-ca",
 	"tls-inspection", "wrong-backend", "cert-expired", "cert-not-yet-valid", "cert-name-mismatch",
-	"cert-untrusted", "protocol-version", "handshake-failed", NULL,
+	"cert-untrusted", "protocol-version", "handshake-failed", "starttls-refused", NULL,
 };
 static const char *const finding_categories[] = {
 	"no-preauth", "weak-protocol", "weak-dh", "null-cipher", "self-signed", "ecdsa-cert",
@@ -345,6 +345,8 @@ static const struct td_fact_desc *frame_fact_of(const struct td_facts *f, const 
 		{ "x509.client.", "tls.client_certificate.frame" },
 		{ "x509.client_auth.", "tls.certificate_request.frame" },
 		{ "tls.client.", "tls.client_hello.frame" },
+		{ "preamble.accepted", "preamble.answer.frame" }, { "preamble.refused", "preamble.answer.frame" },
+		{ "preamble.", "preamble.command.frame" },
 	};
 	char buf[160];
 	const char *dot = strrchr(name, '.');

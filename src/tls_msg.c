@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "tlsdiag/tls_sslv2.h"
 #include "tlsdiag/tls.h"
 #include "tlsdiag/rd.h"
 #include "tlsdiag/names.h"
@@ -362,6 +363,8 @@ enum td_err td_tls_parse_sslv2_hello(struct td_facts *f, const uint8_t *body, si
 	TD_TRY(td_rd_skip(&r, sid_len));
 	TD_TRY(td_rd_skip(&r, chal_len));
 	ch->session_id_len = (uint8_t)sid_len;
+	/* The SSLv2 cipher kinds, by name (an SSLv2 session goes on with one). */
+	td_sslv2_kinds_text(specs, spec_len, f->tls->sslv2.client_ciphers, sizeof(f->tls->sslv2.client_ciphers));
 	/* Specs whose first byte is 0 are TLS cipher suites (RFC 5246 E.2). */
 	for (size_t i = 0; i + 3 <= spec_len; i += 3) {
 		if (specs[i] != 0)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tlsdiag/tls.h"
+#include "tlsdiag/tls_sslv2.h"
 #include "tlsdiag/http.h"
 #include "tlsdiag/names.h"
 #include "tlsdiag/rd.h"
@@ -24,7 +25,8 @@ enum {
 enum dir_mode {
 	M_DETECT,    /* nothing read yet: TLS, SSLv2, HTTP or something else? */
 	M_TLS,       /* TLS records */
-	M_SSLV2,     /* one SSLv2-format ClientHello record, then TLS */
+	M_SSLV2,     /* one SSLv2-format ClientHello record, then TLS (or an SSLv2 session) */
+	M_SSLV2_SESSION, /* SSLv2 records (src/tls_sslv2.c) */
 	M_HTTP_HEAD, /* an HTTP head on a proxy port (CONNECT and its answer) */
 	M_NON_TLS,   /* not TLS: keep its first line, then stop */
 	M_STOP,      /* nothing more to read in this direction */
@@ -595,8 +597,35 @@ static size_t feed_sslv2(struct feed_ctx *c, const uint8_t *data, size_t len)
 		d->rec_len = 0;
 		/* An SSLv2-compatible hello is followed by TLS records; a
 		 * client offering SSLv2 itself goes on in SSLv2. */
-		d->mode = c->t->ch.version == 0x0002 ? M_STOP : M_TLS;
+		d->mode = c->t->ch.version == 0x0002 ? M_SSLV2_SESSION : M_TLS;
 		break;
+	}
+	return used;
+}
+
+/* SSLv2 records: a 2-byte header (bit 7 set, 15-bit length) or a 3-byte
+ * one (14-bit length, then the padding length), each body to
+ * src/tls_sslv2.c. */
+static size_t feed_sslv2_session(struct feed_ctx *c, const uint8_t *data, size_t len)
+{
+	struct dir_state *d = &c->s->d[c->dir];
+	size_t used = 0;
+	while (used < len) {
+		size_t hdr = d->rec_len && !(d->rec[0] & 0x80) ? 3 : 2;
+		size_t want = d->rec_len < hdr ? hdr
+			      : hdr + (((size_t)d->rec[0] & (hdr == 2 ? 0x7f : 0x3f)) << 8 | d->rec[1]);
+		if (!reserve(&d->rec, &d->rec_cap, want, 3 + 0x7fff)) {
+			parse_error(c, true, "SSLv2 record", TD_E_NOMEM);
+			return used;
+		}
+		size_t k = want - d->rec_len < len - used ? want - d->rec_len : len - used;
+		memcpy(d->rec + d->rec_len, data + used, k);
+		d->rec_len += k;
+		used += k;
+		if (d->rec_len < want || want == hdr)
+			continue; /* more header or body to come (a length, read once the header is whole) */
+		td_sslv2_record(c->f, c->dir, d->rec + hdr, want - hdr, c->frame, c->ts);
+		d->rec_len = 0;
 	}
 	return used;
 }
@@ -650,15 +679,12 @@ static void non_tls(struct feed_ctx *c)
 }
 
 /* An SSLv2 SERVER-HELLO (2-byte header, type 4): an SSLv2 server, not a
- * non-TLS one. SSLv2 sessions are not followed past it. */
+ * non-TLS one; its session is read as such (src/tls_sslv2.c). */
 static void sslv2_server_hello(struct feed_ctx *c, const uint8_t *data, size_t len)
 {
-	size_t body = ((size_t)data[0] & 0x7f) << 8 | data[1];
-	event(c, TD_EV_SSLV2_HELLO, 4, (uint32_t)(body < len - 2 ? body : len - 2), false);
-	c->t->sslv2_server_hello_frame = c->frame;
-	c->t->tls_seen = true;
-	c->s->d[c->dir].mode = M_STOP;
-	dir_release(&c->s->d[c->dir]);
+	(void)data;
+	(void)len;
+	c->s->d[c->dir].mode = M_SSLV2_SESSION;
 }
 
 /* Keep the first line of non-TLS bytes (up to its end or the line cap),
@@ -783,6 +809,9 @@ static void feed_mode(struct feed_ctx *c, const uint8_t *data, size_t len)
 			break;
 		case M_SSLV2:
 			used = feed_sslv2(c, data, len);
+			break;
+		case M_SSLV2_SESSION:
+			used = feed_sslv2_session(c, data, len);
 			break;
 		case M_HTTP_HEAD:
 			used = feed_http_head(c, data, len);

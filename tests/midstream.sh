@@ -62,10 +62,15 @@ for f in sorted(glob.glob(os.path.join(srcdir, 'captures/*.pcap'))):
     name = os.path.basename(f)
     o = opts.get(name, [])
     orig = verdicts(f, o)
-    got = verdicts(variant(f, from_payload=True), o)
-    want = {p: v[0] for p, v in orig.items() if v[3] > 0}
-    have = {p: v[0] for p, v in (got or {}).items()}
-    tap(got is not None and have == want, f'{name} without its SYNs: {sorted(have.values())} = {sorted(want.values())}')
+    data = open(f, 'rb').read()
+    if data[20:24] != b'\x01\0\0\0' or not any(mm.tcp_of(p[2]) for p in mm.packets(data)):
+        # TCP only inside a tunnel, or another link type: the rewriter finds no SYN to drop.
+        tap(True, f'{name} without its SYNs # SKIP no Ethernet/IP/TCP frame to rewrite')
+    else:
+        got = verdicts(variant(f, from_payload=True), o)
+        want = {p: v[0] for p, v in orig.items() if v[3] > 0}
+        have = {p: v[0] for p, v in (got or {}).items()}
+        tap(got is not None and have == want, f'{name} without its SYNs: {sorted(have.values())} = {sorted(want.values())}')
     if name == 'resign-gateway.pcap':
         continue
     wrong = []

@@ -18,6 +18,25 @@ verdicts() { # FILE OPTIONS...
 		sed -n 's/.*"reassembled":\([a-z]*\).*"diagnosis":{"category":"\([^"]*\)".*/\2 \1/p'
 }
 
+# make-v6.py rewrites Ethernet frames of IPv4 TCP: a capture without any
+# (TCP in a tunnel, another link type) has no IPv6 variant to compare.
+rewritable() {
+	python3 - "$1" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+if d[20:24] != b"\x01\0\0\0":
+    sys.exit(1)
+pos = 24
+while pos + 16 <= len(d):
+    incl = struct.unpack_from("<I", d, pos + 8)[0]
+    f = d[pos + 16:pos + 16 + incl]
+    pos += 16 + incl
+    if len(f) > 34 and f[12:14] == b"\x08\x00" and f[23] == 6:
+        sys.exit(0)
+sys.exit(1)
+PY
+}
+
 modes="plain hbh dstopt routing frag 6in4 teredo mapped"
 seen=""
 while read -r capture cats opts; do
@@ -25,6 +44,10 @@ while read -r capture cats opts; do
 	key="$capture $opts"
 	case "$seen" in *"|$key|"*) continue ;; esac
 	seen="$seen|$key|"
+	if ! rewritable "$SRCDIR/captures/$capture"; then
+		ok 0 "$capture as IPv6 # SKIP no Ethernet IPv4 TCP frame to rewrite (a tunnel or another link type)"
+		continue
+	fi
 	eval "set -- $opts"
 	verdicts "$capture" "$@" >"$tmp/v4"
 	for m in $modes; do

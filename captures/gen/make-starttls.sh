@@ -12,10 +12,18 @@
 #       socket answers with a reset, so tlsdiag finds it by content and says
 #       tcp-reset. Right verdict once the preamble is parsed (issue 12 part
 #       4, not done): the server refused STARTTLS. Not in captures/EXPECTED.
+# On the protocols' own ports, followed from the SYN (expected before the run):
+#   starttls-nntp.pcap   119  CAPABILITIES, STARTTLS, 382, TLS                   -> ok
+#   starttls-irc.pcap    6667 STARTTLS, 670, TLS                                 -> ok
+#   starttls-xmpp.pcap   5222 stream, features, <starttls/>, <proceed/>, TLS    -> ok
+#   starttls-xmpp-refused.pcap 5222 <starttls/> answered <failure/>              -> starttls-refused
+#   starttls-mysql.pcap  3306 greeting with CLIENT_SSL, SSL request, TLS         -> ok
 # Run from the top of the tree as root (tcpdump on lo), bounded by timeout:
-#   sh captures/gen/make-starttls.sh
+#   sh captures/gen/make-starttls.sh [NAME ...]   (NAME: only those captures)
 set -eu
+only="$*"
 one() { # name proto port [--refuse]
+	[ -z "$only" ] || case " $only " in *" $1 "*) ;; *) return 0 ;; esac
 	out=captures/$1.pcap
 	timeout 10 tcpdump -i lo -s 0 -w "$out" -U "tcp port $3" 2>/dev/null &
 	dump=$!
@@ -33,3 +41,8 @@ one starttls-smtp smtp 2525
 one starttls-imap imap 1143
 one starttls-pop3 pop3 1110
 one starttls-smtp-refused smtp 2526 --refuse
+one starttls-nntp nntp 119
+one starttls-irc irc 6667
+one starttls-xmpp xmpp 5222
+one starttls-xmpp-refused xmpp 5222 --refuse
+one starttls-mysql mysql 3306

@@ -65,9 +65,10 @@ enum td_capture_end td_capture_live(const char *iface, const struct td_capture_o
 /* SIGINT/SIGTERM, SIGUSR1, SIGHUP and the --stats timer: from now on they
  * set flags (SIGINT/SIGTERM stop the read in progress and every later one). */
 void td_capture_signals(unsigned stats_interval);
-/* The file being read: bytes read so far and its size; false when not
- * known (stdin, a pipe, live). */
-bool td_capture_position(uint64_t *pos, uint64_t *size);
+/* The file being read: bytes read so far and its size (for a compressed
+ * file, its compressed bytes: *compressed says so); false when not known
+ * (stdin, a pipe, live). */
+bool td_capture_position(uint64_t *pos, uint64_t *size, bool *compressed);
 /* Did SIGINT/SIGTERM ask to stop? */
 bool td_capture_stopped(void);
 /* -D: the devices libpcap can open, one a line, as tcpdump lists them. */

@@ -60,6 +60,7 @@ enum td_event_kind {
 	TD_EV_UNKNOWN_RECORD, /* code = content type */
 	TD_EV_CAP,            /* a cap was hit (arg = which, enum td_cap) */
 	TD_EV_PARSE_ERROR,    /* code = handshake type or 0, arg = enum td_err */
+	TD_EV_PREAMBLE,       /* plaintext before TLS: code 0 the upgrade command, 1 the answer */
 };
 
 struct td_event {
@@ -241,6 +242,33 @@ struct td_http_resp {
 	char content_length[24];
 };
 
+/* The plaintext before TLS (STARTTLS and friends, SOCKS; src/tls_preamble.c). */
+struct td_preamble_facts {
+	char protocol[12];           /* smtp, imap, pop3, ftp, ldap, xmpp, nntp, irc, postgresql, mysql, rdp, socks4, socks5 */
+	uint64_t command_frame;      /* the upgrade command (SOCKS: the CONNECT request) */
+	char command[TD_STR_LINE];   /* as text; binary ones described */
+	uint64_t answer_frame;       /* the server's answer to it */
+	uint32_t code;               /* its reply code (SMTP 454, LDAP resultCode, SOCKS reply ...) */
+	bool has_code;
+	char text[TD_STR_LINE];      /* its text */
+	bool accepted, refused;      /* what the answer said; neither before it */
+	char target[TD_STR_NAME];    /* SOCKS: host:port asked for */
+};
+
+/* An SSLv2 session (src/tls_sslv2.c). */
+struct td_sslv2_facts {
+	char client_ciphers[TD_STR_LINE]; /* the CLIENT-HELLO's SSLv2 cipher kinds, by name */
+	bool session_id_hit;         /* SERVER-HELLO: the session was resumed */
+	uint16_t server_version;
+	char server_ciphers[TD_STR_LINE]; /* the SERVER-HELLO's cipher kinds */
+	uint64_t master_key_frame;   /* CLIENT-MASTER-KEY */
+	char cipher[48];             /* the kind the client chose in it */
+	uint32_t encrypted_records[2];
+	uint64_t error_frame;        /* the first ERROR message */
+	uint16_t error_code;
+	uint8_t error_by;            /* enum td_who */
+};
+
 struct td_tls_dir_facts {
 	uint32_t records;
 	uint32_t unknown_records;    /* records of an unknown content type */
@@ -296,6 +324,9 @@ struct td_tls_facts {
 	bool tunnel_open;            /* 2xx to the CONNECT: TLS follows */
 
 	uint64_t sslv2_server_hello_frame; /* the server answered in SSLv2 (not followed further) */
+
+	struct td_sslv2_facts sslv2;
+	struct td_preamble_facts preamble;
 
 	/* Bytes that are not TLS */
 	bool non_tls[2];

@@ -16,6 +16,7 @@
 #include "tlsdiag/packet.h"
 
 struct td_tls_stream;
+struct td_preamble;
 struct td_pktlist;
 
 /* What a connection may cost (--max-handshake, --max-certs, --max-bytes). */
@@ -35,7 +36,9 @@ struct td_flow {
 	bool ignored;                /* a client on an analyzed source port: followed, not reported */
 	bool reasm_done;             /* libnids closed, reset or dropped its stream */
 	bool reasm_primed;           /* started before the capture: libnids was given a handshake */
-	bool by_content;             /* on no analyzed port: found by its ClientHello */
+	bool by_content;             /* on no analyzed port: found by its ClientHello or upgrade command */
+	bool starttls_port;          /* on a STARTTLS port only (or a SOCKS request found by content):
+				      * reported once its preamble asks for TLS */
 	uint32_t v6_slot;            /* IPv6: its pair's slot in the synthetic IPv4 table, 0 none */
 	bool collecting[2];          /* payload still wanted per direction */
 	bool reported;               /* decided before its end: a tombstone that absorbs its late packets */
@@ -44,6 +47,8 @@ struct td_flow {
 	uint64_t fed[2];             /* bytes read per direction */
 	struct td_facts *facts;
 	struct td_tls_stream *tls;
+	struct td_preamble *pre;     /* the plaintext before TLS (STARTTLS, SOCKS), or NULL */
+	uint8_t pre_proto;           /* its protocol by the port (enum td_pre_proto): made at the first payload */
 	struct td_tls_snap *snap;    /* record heads of cut segments (snap length) */
 	struct td_pktlist *pkts;     /* -w: packets held until the verdict; the finish callback's */
 	struct td_flow *hnext;       /* hash chain */
@@ -55,7 +60,8 @@ struct td_flow {
 struct td_portset {
 	uint8_t tls[65536 / 8];
 	uint8_t proxy[65536 / 8];
-	bool by_content;             /* also TLS on any other port, known by its ClientHello */
+	bool by_content;             /* also TLS on any other port, known by its ClientHello,
+				      * and STARTTLS (src/tls_preamble.c) */
 };
 void td_portset_add(uint8_t *bits, uint16_t lo, uint16_t hi);
 bool td_port_in(const uint8_t *bits, uint16_t port);

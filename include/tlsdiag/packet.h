@@ -1,7 +1,8 @@
 /*
  * One captured packet, decoded: the link layer is peeled off (Ethernet with
- * VLAN/QinQ tags, Linux SLL/SLL2, raw IP, BSD NULL/loopback) and the IPv4/
- * IPv6 and TCP headers are read through the bounds-checked reader.
+ * VLAN/QinQ tags, MPLS and PPPoE; Linux SLL/SLL2, raw IP, BSD NULL/loopback,
+ * PPP, NFLOG), tunnels are opened (src/tunnel.c) and the IPv4/IPv6 and TCP
+ * headers are read through the bounds-checked reader.
  */
 #ifndef TLSDIAG_PACKET_H
 #define TLSDIAG_PACKET_H
@@ -44,28 +45,57 @@ struct td_pkt {
 	uint32_t frag_id;
 	uint16_t frag_off;       /* in 8-byte units, as in IPv4 */
 	bool frag_more;
-	uint8_t encap;           /* the IPv6 packet came in: 0 (directly), 41 (6in4), 17 (Teredo) */
+	uint8_t encap;           /* the innermost tunnel it came in: TD_ENCAP_*, 0 directly */
+	uint8_t encap_depth;     /* tunnels peeled (at most TD_ENCAP_DEPTH) */
 };
 
-#define TD_ENCAP_6IN4 41
+/* Tunnels: IP protocol numbers where one says it all, else above 200. */
+#define TD_ENCAP_IPIP 4
 #define TD_ENCAP_TEREDO 17
+#define TD_ENCAP_6IN4 41
+#define TD_ENCAP_GRE 47
+#define TD_ENCAP_ERSPAN 201
+#define TD_ENCAP_VXLAN 202
+#define TD_ENCAP_GENEVE 203
+#define TD_ENCAP_DEPTH 4
 #define TD_TEREDO_PORT 3544
+/* The EtherType of transparent Ethernet bridging (GRE): a whole Ethernet
+ * frame follows. Also what VXLAN, ERSPAN and an MPLS pseudowire carry. */
+#define TD_ETHERTYPE_ETHER 0x6558
 
 /* Is this libpcap link type one tlsdiag decodes? Its name for messages. */
 bool td_link_supported(int dlt);
 const char *td_link_name(int dlt);
 
+/* The names of the link types decoded, comma-separated, for an error
+ * message: the length written (cut at a name when buf is short). */
+size_t td_link_list(char *buf, size_t len);
+
 /* Peel the link layer: ip and iplen cover the IP packet. TD_E_FORMAT when the
  * frame is not IP (ARP, LLDP...), TD_E_SHORT when cut before the IP header. */
 TD_MUST_USE enum td_err td_link_decode(int dlt, const uint8_t *frame, size_t caplen,
 				       const uint8_t **ip, size_t *iplen);
+/* The same from an EtherType on (0: the version nibble tells): VLAN tags,
+ * MPLS labels, a PPPoE session, TD_ETHERTYPE_ETHER for a whole Ethernet
+ * frame; what a tunnel holds is walked with it. */
+TD_MUST_USE enum td_err td_link_ethertype(uint16_t ethertype, const uint8_t *b, size_t n,
+					  const uint8_t **ip, size_t *iplen);
+
+/* The packet a tunnel holds (src/tunnel.c): ipproto is the carrier's next
+ * protocol (4, 17, 41, 47), b and n the bytes of its payload. *ip covers
+ * the inner IP packet and *encap says which tunnel; TD_E_FORMAT when the
+ * payload is no tunnel tlsdiag opens (UDP to another port, GRE version 1,
+ * a frame that is not IP). */
+TD_MUST_USE enum td_err td_tunnel_inner(uint8_t ipproto, const uint8_t *b, size_t n, uint8_t *encap,
+					const uint8_t **ip, size_t *iplen);
 
 /* Decode IP and TCP headers; TD_E_FORMAT when not TCP. IPv6 extension
  * headers (hop-by-hop, routing, destination options, fragment) are walked;
- * a routing header in transit gives the final destination as dst. An
- * IPv6 packet inside IPv4 (6in4, protocol 41) or inside UDP port 3544
- * (Teredo) is decoded instead of its carrier: ip, ip_len, addresses and
- * hop limit are then the inner packet's, encap says which carrier. A later
+ * a routing header in transit gives the final destination as dst. A
+ * packet in a tunnel (6in4, IP in IP, Teredo, GRE, ERSPAN, VXLAN, GENEVE,
+ * up to TD_ENCAP_DEPTH nested) is decoded instead of its carrier: ip,
+ * ip_len, addresses and hop limit are then the inner packet's, encap says
+ * which tunnel. A fragmented carrier is not followed. A later
  * fragment (offset > 0) is TD_E_UNSUPPORTED with the IP fields filled in. */
 TD_MUST_USE enum td_err td_pkt_decode(struct td_pkt *p, const uint8_t *ip, size_t iplen);
 

@@ -12,6 +12,7 @@ struct td_progress {
 	double t0, last;  /* this file's start, the last redraw (monotonic seconds) */
 	uint64_t start;   /* bytes already read at t0 */
 	bool shown;       /* a line is on the screen */
+	bool compressed;  /* the file is compressed: bytes, rate and time left are its compressed ones */
 };
 
 /* On only when out is a terminal and not turned off. */

@@ -1,6 +1,7 @@
 /*
  * Fuzz target: the SSLv2-compatible ClientHello (the record body after its
- * 2-byte header), then every reader of the facts. The stream target reaches
+ * 2-byte header), the same bytes as the records of an SSLv2 session
+ * (td_sslv2_record), then every reader of the facts. The stream target reaches
  * this parser too, but only through a record header and the detection; here
  * every input is a body.
  */
@@ -8,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "tlsdiag/tls.h"
+#include "tlsdiag/tls_sslv2.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -32,6 +34,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum td_err e = td_tls_parse_sslv2_hello(f, body, size, 4, 1.0);
 	if (e == TD_E_OK && (!f->tls || !f->tls->ch.seen || !f->tls->ch.sslv2))
 		abort(); /* accepted, yet no ClientHello recorded */
+	/* The same bytes as the SSLv2 session's next records (src/tls_sslv2.c):
+	 * the server's (a SERVER-HELLO or an ERROR), then the client's (a
+	 * CLIENT-MASTER-KEY), then both again, encrypted by then or not. */
+	td_sslv2_record(f, TD_DIR_S2C, body, size, 5, 1.1);
+	td_sslv2_record(f, TD_DIR_C2S, body, size, 6, 1.2);
+	td_sslv2_record(f, TD_DIR_S2C, body, size, 7, 1.3);
+	td_sslv2_record(f, TD_DIR_C2S, body, size, 8, 1.4);
 	free(body);
 	fuzz_finish(f, NULL, NULL);
 	td_facts_free(f);

@@ -9,11 +9,17 @@
 # OUTDIR/fuzz_sslv2  SSLv2 ClientHello bodies found there, and a made-up one
 # OUTDIR/fuzz_http   HTTP heads: CONNECT, 407, 200, POST /IPHTTPS, HTTP.sys answers,
 #                    and the heads found on proxy ports
+# OUTDIR/fuzz_preamble the connections of those captures to a STARTTLS or SOCKS port
+#                    (the port names the protocol) behind fuzz_preamble's header, and
+#                    made-up RDP and SOCKS exchanges
 # OUTDIR/fuzz_x509   the certificates of the TLS <= 1.2 Certificate messages found there
 # OUTDIR/fuzz_packet the IP packets (Ethernet header cut off) of the IPv6 variants
 #                    tests/v6/make-v6.py makes of a few captures (extension headers,
-#                    fragments, 6in4, Teredo, IPv4-mapped); those variants also join
-#                    OUTDIR/fuzz_pcap
+#                    fragments, 6in4, Teredo, IPv4-mapped), and the frames, behind
+#                    fuzz_packet.c's link-type byte, of the link-layer and tunnel
+#                    variants tests/relink.py makes (MPLS, PPPoE, NFLOG, GRE,
+#                    ERSPAN, VXLAN, GENEVE, nested); all those variants also join
+#                    OUTDIR/fuzz_pcap, with gzip and zstd copies of two captures
 # OUTDIR/fuzz_rules  rules/iphttps.rules, the ```rules examples of doc/rules.md and the
 #                    rule files tests/cli.sh writes, each also one byte longer (the other
 #                    parity: with and without the built-in rules, see fuzz_rules.c)
@@ -25,9 +31,9 @@ src=${1:?usage: make-seeds.sh SRCDIR OUTDIR}
 out=${2:?usage: make-seeds.sh SRCDIR OUTDIR}
 corpus=${TLSDIAG_CORPUS:-$src/../shared/corpus/pcaps}
 rm -rf "$out"
-mkdir -p "$out/fuzz_pcap" "$out/fuzz_tls" "$out/fuzz_sslv2" "$out/fuzz_http" "$out/fuzz_x509" "$out/fuzz_rules" "$out/fuzz_snap" "$out/fuzz_packet"
+mkdir -p "$out/fuzz_pcap" "$out/fuzz_tls" "$out/fuzz_sslv2" "$out/fuzz_http" "$out/fuzz_x509" "$out/fuzz_rules" "$out/fuzz_snap" "$out/fuzz_packet" "$out/fuzz_preamble"
 
-for t in fuzz_pcap fuzz_tls fuzz_sslv2 fuzz_http fuzz_x509 fuzz_rules fuzz_snap fuzz_packet; do
+for t in fuzz_pcap fuzz_tls fuzz_sslv2 fuzz_http fuzz_x509 fuzz_rules fuzz_snap fuzz_packet fuzz_preamble; do
 	for d in "$src/tests/fuzz/seeds/$t" "$src/tests/fuzz/regress/$t"; do
 		[ -d "$d" ] && find "$d" -maxdepth 1 -type f ! -name '*.md' -exec cp {} "$out/$t/" \;
 	done
@@ -60,6 +66,43 @@ while pos + 16 <= len(d):
         open("%s-%02d" % (sys.argv[2], n), "wb").write(frame[14:])
 EOF2
 	done
+done
+
+# Link-layer and tunnel variants (tests/relink.py): whole captures for
+# fuzz_pcap, their frames behind the link-type byte for fuzz_packet (the
+# index into fuzz_packet.c's table: 0 Ethernet, 5 PPP, 7 PPPoE, 8 NFLOG).
+for c in multi-connection tcp-reset-after-hello; do
+	[ -f "$src/captures/$c.pcap" ] || continue
+	for k in vlan:0 mpls:0 mpls-pw:0 pppoe:0 gre-key:0 gretap:0 erspan1:0 erspan2:0 erspan3:0 \
+		vxlan:0 vxlan6:0 geneve:0 nested:0 gre4:0 ppp:5 pppoe-dlt:7 nflog:8 sll:1 sll2:2 null:3; do
+		kind=${k%%:*}
+		python3 "$src/tests/relink.py" "$src/captures/$c.pcap" "$out/fuzz_pcap/link-$kind-$c.pcap" "$kind" || continue
+		python3 - "$out/fuzz_pcap/link-$kind-$c.pcap" "$out/fuzz_packet/link-$kind-$c" "${k##*:}" <<'EOF2'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+sel = bytes([int(sys.argv[3])])
+pos, n = 24, 0
+while pos + 16 <= len(d):
+    incl = struct.unpack("<I", d[pos + 8:pos + 12])[0]
+    frame = d[pos + 16:pos + 16 + incl]
+    pos += 16 + incl
+    n += 1
+    if n <= 12:
+        open("%s-%02d" % (sys.argv[2], n), "wb").write(sel + frame)
+EOF2
+	done
+done
+
+# Compressed captures (gzip, zstd, several members): the decompressing
+# reader of src/capture_decomp.c under fuzz_pcap.
+for c in multi-connection tls13-ok; do
+	[ -f "$src/captures/$c.pcap" ] || continue
+	command -v gzip >/dev/null 2>&1 && gzip -c "$src/captures/$c.pcap" >"$out/fuzz_pcap/gz-$c.pcap.gz"
+	command -v zstd >/dev/null 2>&1 && zstd -q -c "$src/captures/$c.pcap" >"$out/fuzz_pcap/zst-$c.pcap.zst"
+	if command -v gzip >/dev/null 2>&1; then
+		head -c 2000 "$src/captures/$c.pcap" | gzip -c >"$out/fuzz_pcap/gz2-$c.pcap.gz"
+		tail -c +2001 "$src/captures/$c.pcap" | gzip -c >>"$out/fuzz_pcap/gz2-$c.pcap.gz"
+	fi
 done
 
 have_tshark=1
@@ -152,7 +195,23 @@ def follow(pcap, streams):
                 pass
     return conns
 
-n_tls = n_v2 = n_http = n_x509 = 0
+n_tls = n_v2 = n_http = n_x509 = n_pre = 0
+# enum td_pre_proto (include/tlsdiag/tls_preamble.h) by port, as td_preamble_port();
+# the ports of captures/gen/make-starttls.sh found by content count as theirs.
+PREAMBLE_PORTS = {21: 4, 24: 1, 25: 1, 110: 3, 119: 5, 143: 2, 389: 8, 433: 5, 587: 1, 1080: 13, 3306: 11,
+                  3389: 12, 5222: 9, 5269: 9, 5432: 10, 6667: 6, 2525: 1, 2526: 1, 1143: 2, 1110: 3}
+
+
+def preamble_seed(proto, flags, segs):
+    """fuzz_preamble's input: protocol, flags, then segments of at most 127 bytes."""
+    out = bytearray([proto, flags])
+    for d, x in segs:
+        for i in range(0, len(x), 127):
+            piece = x[i:i + 127]
+            out += bytes([(0x80 if d else 0) | len(piece)]) + piece
+            if len(out) > 8192:
+                return bytes(out)
+    return bytes(out)
 seen_certs = set()
 for pcap in pcaps:
     base = os.path.basename(pcap)
@@ -183,6 +242,10 @@ for pcap in pcaps:
             if s:
                 write("fuzz_tls", "%s-v%d" % (tag, v), s)
                 n_tls += 1
+        if b in PREAMBLE_PORTS or a in PREAMBLE_PORTS:
+            pre = PREAMBLE_PORTS.get(b, PREAMBLE_PORTS.get(a))
+            write("fuzz_preamble", tag, preamble_seed(pre, 2, segs))
+            n_pre += 1
         c2s = b"".join(x for d, x in segs if d == 0)
         s2c = b"".join(x for d, x in segs if d == 1)
         if len(c2s) > 3 and c2s[0] & 0x80 and c2s[2] == 1:
@@ -222,8 +285,28 @@ v2 = bytes([1, 3, 1, 0, 9, 0, 0, 0, 16]) + bytes.fromhex("000002" "00003b" "0100
 write("fuzz_sslv2", "made-v2hello", v2)
 write("fuzz_tls", "made-v2hello", bytes([0, 0, 1, 0, 0, 0x80 | (len(v2) >> 8), len(v2) & 0xff]) + v2)
 
-print("make-seeds.sh: %d pcap, %d tls, %d sslv2, %d http, %d x509 seeds"
-      % (len(pcaps), n_tls, n_v2, n_http, n_x509))
+# RDP (MS-RDPBCGR 2.2.1.1/2.2.1.2): a Connection Request with a cookie and
+# RDP_NEG_REQ (TLS | CredSSP), the Confirm with RDP_NEG_RSP (CredSSP) or
+# RDP_NEG_FAILURE; SOCKS5 with user/password and a domain target, SOCKS4a.
+cr = b"\xe0\x00\x00\x00\x00\x00" + b"Cookie: mstshash=tlsdiag\r\n" + b"\x01\x00\x08\x00\x03\x00\x00\x00"
+cr = b"\x03\x00" + (4 + 1 + len(cr)).to_bytes(2, "big") + bytes([len(cr)]) + cr
+cc = b"\xd0\x00\x00\x12\x34\x00" + b"\x02\x00\x08\x00\x02\x00\x00\x00"
+cc = b"\x03\x00" + (4 + 1 + len(cc)).to_bytes(2, "big") + bytes([len(cc)]) + cc
+fail = b"\xd0\x00\x00\x12\x34\x00" + b"\x03\x00\x08\x00\x05\x00\x00\x00"
+fail = b"\x03\x00" + (4 + 1 + len(fail)).to_bytes(2, "big") + bytes([len(fail)]) + fail
+hello = bytes.fromhex("16030100050100000100")
+write("fuzz_preamble", "made-rdp-ok", preamble_seed(12, 2, [(0, cr), (1, cc), (0, hello)]))
+write("fuzz_preamble", "made-rdp-failure", preamble_seed(12, 3, [(0, cr), (1, fail)]))
+s5 = [(0, b"\x05\x02\x00\x02"), (1, b"\x05\x02"), (0, b"\x01\x04user\x04pass"), (1, b"\x01\x00"),
+      (0, b"\x05\x01\x00\x03\x0fda.contoso.test\x01\xbb"), (1, b"\x05\x00\x00\x01\x7f\x00\x00\x01\x10\x00"),
+      (0, hello)]
+write("fuzz_preamble", "made-socks5-auth", preamble_seed(13, 2, s5))
+s4a = [(0, b"\x04\x01\x01\xbb\x00\x00\x00\x01user\x00da.contoso.test\x00"), (1, b"\x00\x5b\x00\x00\x00\x00\x00\x00")]
+write("fuzz_preamble", "made-socks4a-rejected", preamble_seed(13, 2, s4a))
+write("fuzz_preamble", "made-pg-by-command", preamble_seed(0, 3, [(0, b"\x00\x00\x00\x08\x04\xd2\x16\x2f"), (1, b"S"), (0, hello)]))
+
+print("make-seeds.sh: %d pcap, %d tls, %d sslv2, %d http, %d x509, %d preamble seeds"
+      % (len(pcaps), n_tls, n_v2, n_http, n_x509, n_pre))
 EOF
 
 # Rule files: the defaults, the documented examples, the ones the CLI test writes.

@@ -611,7 +611,7 @@ s_srv_port 127.0.5.2 465
 DEST=127.0.5.2:465
 cell port465-sclient-tls12-ok ok "" "" "-p 465" "TLS on 465 (SMTPS-like), s_server; s_client TLS 1.2" \
     -- bash -c "{ printf '$GET10'; sleep 1; } | timeout 8 openssl s_client -connect 127.0.5.2:465 -tls1_2 -servername $DA -CAfile $P/root.pem -verify_return_error -quiet -no_ign_eof"
-cell port465-py-wrongport-default none "" "" "" "TLS on 465 analysed with the default ports (443 only): tlsdiag must not report it" \
+cell port465-py-wrongport-default ok "" "onlyports" "" "TLS on 465 with the default ports (443 only): found by content from its ClientHello" \
     -- "$PY" "$MDIR/mclient.py" --connect 127.0.5.2 --port 465 --behaviour alert --cafile "$P/root.pem"
 DEST=
 stop_server

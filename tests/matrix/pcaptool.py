@@ -250,6 +250,10 @@ def main():
             if exp == "cert-untrusted":
                 al += ["handshake-failed"]
             row(name + ".pcap", exp, al, cell["opts"], cell["desc"] + " [analyst without the CA]")
+        if "onlyports" in fl:
+            # the same capture with TLS by content turned off: not on port 443, not reported
+            row(name + ".pcap", "none", [], ("-p 443 --only-ports " + ca),
+                cell["desc"] + " [-p 443 --only-ports: not analyzed]")
         sc = sconns.get((ep(c["client"]), ep(c["server"]), c["isn"]))
         if sc is not None:
             write_pcap("%s/%s.s96.pcap" % (outdir, name), slink, ssnap, sc["pkts"])

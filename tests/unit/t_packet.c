@@ -1,5 +1,6 @@
-/* Unit tests for src/link.c and src/packet.c: peeling each link layer, and
- * the IPv4/IPv6 + TCP decoder on whole, snapped, padded, odd and truncated
+/* Unit tests for src/link.c, src/tunnel.c and src/packet.c: peeling each
+ * link layer (MPLS, PPPoE and NFLOG too), opening each tunnel, and the
+ * IPv4/IPv6 + TCP decoder on whole, snapped, padded, odd and truncated
  * packets. Packets are built field by field below. */
 #include "tlsdiag/packet.h"
 
@@ -171,6 +172,81 @@ static void null_af(struct buf *p, uint32_t af, bool big_endian)
 		put32(p, __builtin_bswap32(af));
 }
 
+/* An Ethernet header, then what an EtherType announces, built by hand. */
+static struct buf hdr_eth_raw(uint16_t type)
+{
+	struct buf h = { .len = 0 };
+	put(&h, mac_dst, 6);
+	put(&h, mac_src, 6);
+	put16(&h, type);
+	return h;
+}
+
+/* MPLS labels (the last one bottom of stack), in Ethernet. */
+static struct buf hdr_mpls(unsigned n, bool pw)
+{
+	struct buf h = hdr_eth_raw(0x8847);
+	for (unsigned i = 0; i < n; i++)
+		put32(&h, (100u + i) << 12 | (i + 1 == n ? 0x100u : 0) | 64);
+	if (pw) {
+		put32(&h, 0); /* control word, then the inner Ethernet frame */
+		put(&h, mac_dst, 6);
+		put(&h, mac_src, 6);
+		put16(&h, 0x0800);
+	}
+	return h;
+}
+
+/* A PPPoE session header with a PPP protocol; in Ethernet or alone. */
+static struct buf hdr_pppoe(uint8_t vt, uint16_t ppp, bool in_ether)
+{
+	struct buf h = in_ether ? hdr_eth_raw(0x8864) : (struct buf){ .len = 0 };
+	put8(&h, vt);
+	put8(&h, 0);
+	put16(&h, 0x2a);
+	put16(&h, 46);
+	put16(&h, ppp);
+	return h;
+}
+
+static struct buf hdr_ppp(bool hdlc, bool compressed)
+{
+	struct buf h = { .len = 0 };
+	if (hdlc) {
+		put8(&h, 0xff);
+		put8(&h, 0x03);
+	}
+	if (compressed)
+		put8(&h, 0x21);
+	else
+		put16(&h, 0x0021);
+	return h;
+}
+
+/* NFLOG TLVs are in host order (libpcap swaps a foreign file's). */
+static void nflog_tlv(struct buf *h, uint16_t len, uint16_t type)
+{
+	put(h, &len, 2);
+	put(h, &type, 2);
+}
+
+/* NFLOG: AF_INET, a packet-header TLV, a 5-byte prefix (padded), then the
+ * payload TLV whose length covers the SYN (44 bytes) when payload_len is 44. */
+static struct buf hdr_nflog(uint16_t payload_len, bool payload)
+{
+	struct buf h = { .len = 0 };
+	put8(&h, 2);
+	put8(&h, 0);
+	put16(&h, 7);
+	nflog_tlv(&h, 8, 1);
+	put16(&h, 0x0800);
+	put16(&h, 0x0100);
+	nflog_tlv(&h, 4 + 5, 10);
+	put(&h, "drop\0\0\0\0", 8);
+	nflog_tlv(&h, (uint16_t)(4 + payload_len), payload ? 9 : 11);
+	return h;
+}
+
 /* A link header followed by the IPv4 SYN; ip must land right after it. */
 struct link_case {
 	const char *what;
@@ -271,6 +347,25 @@ static void test_link_layers(void)
 		link_case("LOOP AF_INET network order", DLT_LOOP, hdr_null(2, true), TD_E_OK),
 		link_case("LOOP AF_INET6 24", DLT_LOOP, hdr_null(24, true), TD_E_OK),
 		link_case("802.11 not supported", DLT_IEEE802_11, none, TD_E_UNSUPPORTED),
+		link_case("MPLS one label", DLT_EN10MB, hdr_mpls(1, false), TD_E_OK),
+		link_case("MPLS three labels", DLT_EN10MB, hdr_mpls(3, false), TD_E_OK),
+		link_case("MPLS Ethernet pseudowire (control word)", DLT_EN10MB, hdr_mpls(1, true), TD_E_OK),
+		link_case("MPLS multicast 0x8848", DLT_EN10MB,
+			  (struct buf){ .b = { [12] = 0x88, 0x48, 0, 0x64, 0x01, 0x40 }, .len = 18 }, TD_E_OK),
+		link_case("PPPoE session IPv4", DLT_EN10MB, hdr_pppoe(0x11, 0x0021, true), TD_E_OK),
+		link_case("PPPoE session IPv6 protocol", DLT_EN10MB, hdr_pppoe(0x11, 0x0057, true), TD_E_OK),
+		link_case("PPPoE session LCP", DLT_EN10MB, hdr_pppoe(0x11, 0xc021, true), TD_E_FORMAT),
+		link_case("PPPoE version 2", DLT_EN10MB, hdr_pppoe(0x21, 0x0021, true), TD_E_FORMAT),
+		link_case("PPPoE discovery 0x8863", DLT_EN10MB, hdr_eth_raw(0x8863), TD_E_FORMAT),
+		link_case("DLT_PPP_ETHER session", DLT_PPP_ETHER, hdr_pppoe(0x11, 0x0021, false), TD_E_OK),
+		link_case("PPP with ff 03", DLT_PPP, hdr_ppp(true, false), TD_E_OK),
+		link_case("PPP without address and control", DLT_PPP, hdr_ppp(false, false), TD_E_OK),
+		link_case("PPP compressed protocol field", DLT_PPP, hdr_ppp(false, true), TD_E_OK),
+		link_case("PPP in HDLC framing", DLT_PPP_SERIAL, hdr_ppp(true, false), TD_E_OK),
+		link_case("NFLOG payload TLV", DLT_NFLOG, hdr_nflog(44, true), TD_E_OK),
+		link_case("NFLOG without a payload TLV", DLT_NFLOG, hdr_nflog(44, false), TD_E_FORMAT),
+		link_case("NFLOG TLV length under 4", DLT_NFLOG, hdr_nflog((uint16_t)-2, false), TD_E_FORMAT),
+		link_case("NFLOG payload longer than the frame", DLT_NFLOG, hdr_nflog(45, true), TD_E_SHORT),
 	};
 	for (size_t i = 0; i < TD_ARRAY_LEN(cases); i++)
 		check_link(&cases[i]);
@@ -289,6 +384,15 @@ static void test_link_short_frames(void)
 		{ "SLL2 cut in the header", DLT_LINUX_SLL2, hdr_sll(0x0800, true), 19 },
 		{ "SLL2 cut in the protocol", DLT_LINUX_SLL2, hdr_sll(0x0800, true), 1 },
 		{ "NULL cut in the family", DLT_NULL, hdr_null(2, false), 3 },
+		{ "MPLS cut in the label", DLT_EN10MB, hdr_mpls(2, false), 17 },
+		{ "MPLS cut after the bottom label", DLT_EN10MB, hdr_mpls(1, false), 18 },
+		{ "MPLS pseudowire cut in the control word", DLT_EN10MB, hdr_mpls(1, true), 20 },
+		{ "MPLS pseudowire cut in the inner Ethernet", DLT_EN10MB, hdr_mpls(1, true), 30 },
+		{ "PPPoE cut in the header", DLT_EN10MB, hdr_pppoe(0x11, 0x21, true), 17 },
+		{ "PPPoE cut in the PPP protocol", DLT_EN10MB, hdr_pppoe(0x11, 0x21, true), 21 },
+		{ "PPP empty", DLT_PPP, hdr_ppp(true, false), 0 },
+		{ "NFLOG cut in the header", DLT_NFLOG, hdr_nflog(44, true), 3 },
+		{ "NFLOG cut in the payload TLV header", DLT_NFLOG, hdr_nflog(44, true), 26 },
 	};
 	for (size_t i = 0; i < TD_ARRAY_LEN(cases); i++) {
 		uint8_t *copy = malloc(cases[i].cut ? cases[i].cut : 1);
@@ -313,6 +417,14 @@ static void test_link_names(void)
 	ok(td_link_supported(DLT_EN10MB) && td_link_supported(DLT_LINUX_SLL2) && td_link_supported(DLT_NULL),
 	   "link: Ethernet, SLL2 and NULL supported");
 	ok(!td_link_supported(DLT_IEEE802_11), "link: 802.11 not supported");
+	ok(td_link_supported(DLT_NFLOG) && td_link_supported(DLT_PPP) && td_link_supported(DLT_PPP_ETHER),
+	   "link: NFLOG, PPP and PPPoE supported");
+	char list[512], tiny[12];
+	size_t n = td_link_list(list, sizeof(list));
+	ok(n == strlen(list) && strstr(list, "Ethernet, ") && strstr(list, "NFLOG"),
+	   "link: the list names them (%s)", list);
+	n = td_link_list(tiny, sizeof(tiny));
+	ok(n == strlen(tiny) && n < sizeof(tiny), "link: a short buffer is cut at a name (\"%s\")", tiny);
 	is_str(td_link_name(DLT_EN10MB), "Ethernet", "link: name of DLT_EN10MB");
 	ok(td_link_name(DLT_IEEE802_11) != NULL && td_link_name(-5) != NULL, "link: a name for any value");
 }
@@ -568,6 +680,209 @@ static void test_tunnels(void)
 	}
 }
 
+/* --- GRE, ERSPAN, VXLAN, GENEVE, IP in IP (src/tunnel.c) -------------------- */
+
+/* An outer IPv4 header (protocol proto) around body; the outer TTL is 200,
+ * so that the inner SYN's 64 shows which header was read. */
+static struct buf carrier4(uint8_t proto, const struct buf *body)
+{
+	struct buf b = { .len = 0 };
+	ipv4(&b, 5, (uint16_t)(20 + body->len), 200, proto, 0);
+	put(&b, body->b, body->len);
+	return b;
+}
+
+/* GRE flags and protocol, with the optional words the flags announce. */
+static void gre(struct buf *b, uint16_t flags, uint16_t proto)
+{
+	put16(b, flags);
+	put16(b, proto);
+	for (int bit = 0x8000; bit >= 0x1000; bit >>= 1)
+		if ((flags & bit) && bit != 0x4000)
+			put32(b, 0x01020304);
+}
+
+/* The inner IPv4 SYN in an Ethernet frame. */
+static void ether_syn(struct buf *b)
+{
+	struct buf syn = v4_syn();
+	put(b, mac_dst, 6);
+	put(b, mac_src, 6);
+	put16(b, 0x0800);
+	put(b, syn.b, syn.len);
+}
+
+static void udp_head(struct buf *b, uint16_t dport, size_t body)
+{
+	put16(b, 50123);
+	put16(b, dport);
+	put16(b, (uint16_t)(8 + body));
+	put16(b, 0);
+}
+
+/* One tunnel case: the outer packet, and what decoding it must give. */
+static void check_tunnel(const char *what, const struct buf *b, enum td_err want, uint8_t encap)
+{
+	struct td_pkt p;
+	uint8_t *ip;
+	enum td_err e = decode(&p, b, b->len, &ip);
+	if (want == TD_E_OK)
+		ok(e == TD_E_OK && p.encap == encap && p.ipver == 4 && p.ttl == 64 && p.dport == 443 &&
+			   (p.flags & TD_TCP_SYN) && memcmp(p.src, v4_src, 4) == 0 && p.src[4] == 0 &&
+			   p.ip_len == 44,
+		   "%s: the inner SYN (encap %u)", what, p.encap);
+	else
+		ok(e == want, "%s: %s", what, td_err_name(want));
+	if (e != want)
+		diag("  got %s", td_err_name(e));
+	free(ip);
+	/* Every shorter capture of the same packet: an error, never a read past it. */
+	bool all = true;
+	for (size_t cut = 0; cut < b->len && want == TD_E_OK; cut++) {
+		e = decode(&p, b, cut, &ip);
+		all &= e != TD_E_OK || p.cut; /* TCP options snapped: flags still count */
+		free(ip);
+	}
+	if (want == TD_E_OK)
+		ok(all, "%s: cut at every length short of %zu bytes, an error or a snapped packet", what, b->len);
+}
+
+static void test_gre_vxlan(void)
+{
+	struct buf syn = v4_syn(), body = { .len = 0 }, b;
+
+	gre(&body, 0, 0x0800);
+	put(&body, syn.b, syn.len);
+	b = carrier4(47, &body);
+	check_tunnel("GRE IPv4", &b, TD_E_OK, TD_ENCAP_GRE);
+
+	body.len = 0;
+	gre(&body, 0xb000, 0x0800); /* checksum, key, sequence */
+	put(&body, syn.b, syn.len);
+	b = carrier4(47, &body);
+	check_tunnel("GRE with checksum, key and sequence", &b, TD_E_OK, TD_ENCAP_GRE);
+
+	body.len = 0;
+	gre(&body, 0x2001, 0x880b); /* version 1: PPTP */
+	put(&body, syn.b, syn.len);
+	b = carrier4(47, &body);
+	check_tunnel("GRE version 1 (PPTP)", &b, TD_E_FORMAT, 0);
+
+	body.len = 0;
+	gre(&body, 0x4000, 0x0800); /* RFC 1701 source routing */
+	put(&body, syn.b, syn.len);
+	b = carrier4(47, &body);
+	check_tunnel("GRE with routing", &b, TD_E_FORMAT, 0);
+
+	body.len = 0;
+	gre(&body, 0, 0x86dd); /* says IPv6, holds IPv4 */
+	put(&body, syn.b, syn.len);
+	b = carrier4(47, &body);
+	check_tunnel("GRE protocol IPv6 with an IPv4 packet", &b, TD_E_FORMAT, 0);
+
+	body.len = 0;
+	gre(&body, 0x2000, 0x6558);
+	ether_syn(&body);
+	b = carrier4(47, &body);
+	check_tunnel("GRE transparent Ethernet bridging", &b, TD_E_OK, TD_ENCAP_GRE);
+
+	body.len = 0;
+	gre(&body, 0, 0x88be); /* no sequence number: ERSPAN type I */
+	ether_syn(&body);
+	b = carrier4(47, &body);
+	check_tunnel("ERSPAN type I", &b, TD_E_OK, TD_ENCAP_ERSPAN);
+
+	body.len = 0;
+	gre(&body, 0x1000, 0x88be);
+	put32(&body, 0x10000009);
+	put32(&body, 0);
+	ether_syn(&body);
+	b = carrier4(47, &body);
+	check_tunnel("ERSPAN type II", &b, TD_E_OK, TD_ENCAP_ERSPAN);
+
+	body.len = 0;
+	gre(&body, 0x1000, 0x88be);
+	put32(&body, 0x20000009); /* version 2 under 0x88be */
+	put32(&body, 0);
+	ether_syn(&body);
+	b = carrier4(47, &body);
+	check_tunnel("ERSPAN type II with version 2", &b, TD_E_FORMAT, 0);
+
+	body.len = 0;
+	gre(&body, 0x1000, 0x22eb);
+	put32(&body, 0x20000009);
+	put32(&body, 12345);      /* timestamp */
+	put16(&body, 0);          /* SGT */
+	put16(&body, 0x0001);     /* frame type 0, O: a platform subheader follows */
+	put32(&body, 0x08000000);
+	put32(&body, 0);
+	ether_syn(&body);
+	b = carrier4(47, &body);
+	check_tunnel("ERSPAN type III with a platform subheader", &b, TD_E_OK, TD_ENCAP_ERSPAN);
+
+	body.len = 0;
+	gre(&body, 0x1000, 0x22eb);
+	put32(&body, 0x20000009);
+	put32(&body, 12345);
+	put16(&body, 0);
+	put16(&body, 2 << 10);    /* frame type 2: the IP packet alone */
+	put(&body, syn.b, syn.len);
+	b = carrier4(47, &body);
+	check_tunnel("ERSPAN type III, an IP frame", &b, TD_E_OK, TD_ENCAP_ERSPAN);
+
+	body.len = 0;
+	udp_head(&body, 4789, 8 + 14 + syn.len);
+	put32(&body, 0x08000000);
+	put32(&body, 42 << 8);
+	ether_syn(&body);
+	b = carrier4(PROTO_UDP, &body);
+	check_tunnel("VXLAN", &b, TD_E_OK, TD_ENCAP_VXLAN);
+
+	body.b[8] = 0; /* the I flag cleared */
+	b = carrier4(PROTO_UDP, &body);
+	check_tunnel("VXLAN without the I flag", &b, TD_E_FORMAT, 0);
+
+	body.len = 0;
+	udp_head(&body, 6081, 16 + 14 + syn.len);
+	put8(&body, 2);           /* version 0, 2 words of options */
+	put8(&body, 0);
+	put16(&body, 0x6558);
+	put32(&body, 42 << 8);
+	put32(&body, 0x01038001); /* class, type, length 1 */
+	put32(&body, 0xdeadbeef);
+	ether_syn(&body);
+	b = carrier4(PROTO_UDP, &body);
+	check_tunnel("GENEVE with an option", &b, TD_E_OK, TD_ENCAP_GENEVE);
+
+	body.b[8] = 0x42; /* version 1 */
+	b = carrier4(PROTO_UDP, &body);
+	check_tunnel("GENEVE version 1", &b, TD_E_FORMAT, 0);
+
+	b = carrier4(4, &syn);
+	check_tunnel("IPv4 in IPv4 (protocol 4)", &b, TD_E_OK, TD_ENCAP_IPIP);
+
+	/* IPv6 underlay: GRE in IPv6. */
+	body.len = 0;
+	gre(&body, 0, 0x0800);
+	put(&body, syn.b, syn.len);
+	b.len = 0;
+	ipv6(&b, (uint16_t)body.len, 47, 200);
+	put(&b, body.b, body.len);
+	check_tunnel("GRE in IPv6", &b, TD_E_OK, TD_ENCAP_GRE);
+
+	/* Nesting: 4 tunnels are opened, a 5th is not. */
+	struct buf nest = syn;
+	for (int depth = 1; depth <= 5; depth++) {
+		body.len = 0;
+		gre(&body, 0, 0x0800);
+		put(&body, nest.b, nest.len);
+		nest = carrier4(47, &body);
+		if (depth == 4)
+			check_tunnel("4 nested GRE tunnels", &nest, TD_E_OK, TD_ENCAP_GRE);
+	}
+	check_tunnel("5 nested GRE tunnels", &nest, TD_E_FORMAT, 0);
+}
+
 static void test_ipv4_options(void)
 {
 	struct buf b = { .len = 0 };
@@ -744,6 +1059,7 @@ int main(void)
 	test_ipv6_fragments();
 	test_ipv6_routing();
 	test_tunnels();
+	test_gre_vxlan();
 	test_ipv4_options();
 	test_not_tcp();
 	test_bad_lengths();

@@ -1337,10 +1337,10 @@ static void test_default_loads(void)
 	struct td_ruleset *rs = must(td_rules_new());
 	char err[512] = "";
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load (%s)", err);
-	is_int(td_rules_count(rs), 67, "default rules: 54 diagnoses and 13 findings");
+	is_int(td_rules_count(rs), 70, "default rules: 57 diagnoses and 13 findings");
 	/* Loading them again replaces every rule in place. */
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load twice");
-	is_int(td_rules_count(rs), 67, "default rules twice: still 67");
+	is_int(td_rules_count(rs), 70, "default rules twice: still 70");
 	td_rules_free(rs);
 }
 
@@ -1413,6 +1413,70 @@ static void test_default_tcp(const struct td_ruleset *rs)
 	client_hello(f, 4, MODERN, 3);
 	fin(f, TD_WHO_SERVER, 5);
 	near_miss(rs, f, "tcp-reset", "closed-during-handshake", "a FIN instead of the RST");
+}
+
+/* The plaintext before TLS: an SMTP server answering STARTTLS with 454,
+ * as in captures/starttls-smtp-refused.pcap (the client's ClientHello sent
+ * anyway, the server's reset), and SOCKS replies. */
+static void preamble(struct td_facts *f, const char *proto, const char *cmd, bool accepted, uint32_t code,
+		     const char *text)
+{
+	struct td_preamble_facts *p = &tls(f)->preamble;
+	snprintf(p->protocol, sizeof(p->protocol), "%s", proto);
+	p->command_frame = 4;
+	snprintf(p->command, sizeof(p->command), "%s", cmd);
+	p->answer_frame = 5;
+	p->accepted = accepted;
+	p->refused = !accepted;
+	p->has_code = true;
+	p->code = code;
+	snprintf(p->text, sizeof(p->text), "%s", text);
+}
+
+static void test_default_preamble(const struct td_ruleset *rs)
+{
+	struct td_facts *f = tcp_flow(true);
+	f->tcp.server_port = 25;
+	preamble(f, "smtp", "STARTTLS", false, 454, "454 4.7.0 TLS not available due to local problem");
+	client_hello(f, 6, MODERN, 3);
+	rst(f, TD_WHO_SERVER, 7, 64);
+	decides(rs, f, "starttls-refused", "starttls-refused", NULL, "454 to STARTTLS, then a reset");
+	is_str(last.summary, "The server refused STARTTLS (smtp): \"454 4.7.0 TLS not available due to local problem\"",
+	       "default starttls-refused: summary");
+	ok(has_evidence(&last, 4) && has_evidence(&last, 5), "default starttls-refused: evidence command (4) and answer (5)");
+	ok(last.n_alternatives == 1 && !strcmp(last.alternatives[0].category, "tcp-reset"),
+	   "default starttls-refused: the reset that followed is the alternative");
+
+	f = tcp_flow(true);
+	f->tcp.server_port = 25;
+	preamble(f, "smtp", "STARTTLS", true, 220, "220 2.0.0 Ready to start TLS");
+	client_hello(f, 6, MODERN, 3);
+	rst(f, TD_WHO_SERVER, 7, 64);
+	near_miss(rs, f, "starttls-refused", "tcp-reset", "220: the upgrade was accepted");
+
+	f = tcp_flow(true);
+	f->tcp.server_port = 1080;
+	preamble(f, "socks5", "SOCKS5 CONNECT da.contoso.test:443", false, 2, "2 connection not allowed by ruleset");
+	snprintf(tls(f)->preamble.target, sizeof(tls(f)->preamble.target), "da.contoso.test:443");
+	near_miss(rs, f, "starttls-refused", "socks-connect-refused", "a SOCKS reply is no STARTTLS answer");
+
+	f = tcp_flow(true);
+	f->tcp.server_port = 1080;
+	preamble(f, "socks5", "SOCKS5 CONNECT da.contoso.test:443", false, 2, "2 connection not allowed by ruleset");
+	snprintf(tls(f)->preamble.target, sizeof(tls(f)->preamble.target), "da.contoso.test:443");
+	fin(f, TD_WHO_SERVER, 6);
+	decides(rs, f, "socks-connect-refused", "proxy-connect-failed", NULL, "SOCKS5 reply 2");
+	is_str(last.summary,
+	       "The SOCKS proxy refused the connection to da.contoso.test:443: \"2 connection not allowed by ruleset\"",
+	       "default socks-connect-refused: summary");
+	ok(has_evidence(&last, 5), "default socks-connect-refused: evidence the reply (5)");
+
+	f = tcp_flow(true);
+	f->tcp.server_port = 1080;
+	preamble(f, "socks4", "SOCKS4 CONNECT 203.0.113.5:443", true, 90, "90 request granted");
+	client_hello(f, 6, MODERN, 3);
+	rst(f, TD_WHO_SERVER, 7, 64);
+	near_miss(rs, f, "socks-connect-refused", "tcp-reset", "90: the tunnel opened");
 }
 
 static void test_default_proxy_and_responder(const struct td_ruleset *rs)
@@ -1494,6 +1558,37 @@ static void test_default_proxy_and_responder(const struct td_ruleset *rs)
 	t->non_tls_frame[0] = 4;
 	snprintf(t->non_tls_line[0], sizeof(t->non_tls_line[0]), "GET / HTTP/1.1");
 	near_miss(rs, f, "non-tls-responder", "incomplete", "the client, not the server, sent non-TLS bytes");
+
+	/* non-tls-after-preamble: found by its ClientHello, answered "500 ..." */
+	f = tcp_flow(true);
+	f->tcp.by_content = true;
+	f->tcp.server_port = 4190;
+	client_hello(f, 4, MODERN, 3);
+	t = tls(f);
+	t->non_tls[1] = true;
+	t->non_tls_frame[1] = 5;
+	snprintf(t->non_tls_line[1], sizeof(t->non_tls_line[1]), "500 5.5.1 Command unrecognized");
+	fin(f, TD_WHO_SERVER, 6);
+	decides(rs, f, "non-tls-after-preamble", "non-tls-responder", NULL, "a 500 to a ClientHello found by content");
+	is_str(last.confidence, "low", "default non-tls-after-preamble: low confidence");
+	f = tcp_flow(true);
+	f->tcp.server_port = 4190;
+	client_hello(f, 4, MODERN, 3);
+	t = tls(f);
+	t->non_tls[1] = true;
+	t->non_tls_frame[1] = 5;
+	snprintf(t->non_tls_line[1], sizeof(t->non_tls_line[1]), "500 5.5.1 Command unrecognized");
+	fin(f, TD_WHO_SERVER, 6);
+	near_miss(rs, f, "non-tls-after-preamble", "non-tls-responder", "followed from the SYN: the ClientHello came first");
+	f = tcp_flow(true);
+	f->tcp.by_content = true;
+	client_hello(f, 4, MODERN, 3);
+	t = tls(f);
+	t->non_tls[1] = true;
+	t->non_tls_frame[1] = 5;
+	snprintf(t->non_tls_line[1], sizeof(t->non_tls_line[1]), "220 mail.contoso.test ESMTP");
+	fin(f, TD_WHO_SERVER, 6);
+	near_miss(rs, f, "non-tls-after-preamble", "non-tls-responder", "a greeting, not an error reply");
 }
 
 static void test_default_after_hello(const struct td_ruleset *rs)
@@ -2547,7 +2642,7 @@ static void test_default_coverage(const struct td_ruleset *rs)
 		}
 	}
 	free(text);
-	is_int(n, 67, "coverage: --list-rules lists the 67 default rules");
+	is_int(n, 70, "coverage: --list-rules lists the 70 default rules");
 	is_int(missing, 0, "coverage: every default rule has a positive case and a near miss");
 }
 
@@ -2556,6 +2651,7 @@ static void test_defaults(void)
 	test_default_loads();
 	struct td_ruleset *rs = default_rules();
 	test_default_tcp(rs);
+	test_default_preamble(rs);
 	test_default_proxy_and_responder(rs);
 	test_default_after_hello(rs);
 	test_default_client_cert(rs);
