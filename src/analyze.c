@@ -50,6 +50,8 @@ struct run {
 	bool flush_each;        /* live or -l: each verdict reaches its reader at once */
 	struct td_timeouts to;
 	double next_expire;     /* capture time of the next look at the time rules */
+	double prev_ts;         /* the packet before this one, and its input */
+	uint32_t prev_file;
 	uint64_t decided;       /* connections reported so far */
 	uint64_t packets_total; /* -c counts across all inputs */
 	struct td_capture_counts counts;
@@ -205,6 +207,13 @@ static void on_packet(void *arg, int dlt, uint64_t frame, double ts, const uint8
 	r->sum.bytes += wirelen;
 	if (caplen < wirelen)
 		r->sum.packets_cut++;
+	/* The first packet of the next file: the time between the two files
+	 * was not captured (a SYN unanswered in the first is not one
+	 * unanswered for an hour). */
+	if (r->sum.packets > 1 && r->file_index != r->prev_file)
+		td_conntrack_next_file(r->ct, r->prev_ts, ts, &r->to);
+	r->prev_ts = ts;
+	r->prev_file = r->file_index;
 	/* Before the packet: a connection that timed out before it arrived
 	 * is decided without it, as it would be live. */
 	if (ts >= r->next_expire)

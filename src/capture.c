@@ -330,6 +330,10 @@ static pcap_t *open_live(const char *iface, const struct td_capture_opts *o, cha
 	pcap_set_promisc(p, !o->no_promisc);
 	pcap_set_timeout(p, 200);
 	pcap_set_immediate_mode(p, 1);
+	/* libpcap's 2 MiB ring holds a tenth of a second at 50,000 packets/s:
+	 * on a busy machine tlsdiag is not scheduled that often and the kernel
+	 * drops (the live soak, doc/performance.md). 32 MiB rides it out. */
+	pcap_set_buffer_size(p, TD_CAPTURE_BUFFER);
 	int rc = pcap_activate(p);
 	if (rc < 0) {
 		activate_error(p, rc, iface, err, errlen);

@@ -24,7 +24,7 @@ struct td_conntrack {
 	struct td_flow *oldest, *newest;
 	struct td_flow *idlest, *busiest; /* the activity list: least recently active first */
 	uint32_t next_id;
-	double last_ts;              /* the newest packet of the input so far */
+	double last_ts;              /* the newest packet of the input file so far */
 	struct td_conntrack_stats st;
 };
 
@@ -719,13 +719,26 @@ static double handshake_limit(const struct td_flow *f, double handshake)
 	return syn_phase && handshake < SYN_PATIENCE ? SYN_PATIENCE : handshake;
 }
 
-/* Decided by time: as if the capture had ended now, marked stalled. */
-static void stall(struct td_conntrack *ct, struct td_flow *f, double now)
+/* Decided by time, at the moment the rule fired (the flow's last packet
+ * plus the limit), not at the sweep that noticed it: a sweep may come much
+ * later (a sparse file, the next input file), and a file and a live run of
+ * the same traffic must say the same "no packet for N s". When that moment
+ * falls after `seen` (the end of an input file followed by a later one),
+ * what came in between was not captured: the flow ends as open when its
+ * file ended, as it would have with that file alone. */
+static void stall(struct td_conntrack *ct, struct td_flow *f, double now, double limit, double seen)
 {
+	double at = f->facts->tcp.last_ts + limit;
+	if (at > now)
+		at = now;
 	f->facts->open_at_end = true;
-	f->facts->stalled = true;
-	f->facts->capture_end_ts = now;
-	ct->st.stalled++;
+	if (at > seen) {
+		f->facts->capture_end_ts = seen;
+	} else {
+		f->facts->stalled = true;
+		f->facts->capture_end_ts = at;
+		ct->st.stalled++;
+	}
 	report_early(ct, f);
 }
 
@@ -740,7 +753,8 @@ static double tombstone_keep(const struct td_timeouts *to)
 	return to->idle < TOMBSTONE_KEEP ? to->idle : TOMBSTONE_KEEP;
 }
 
-static void expire_one(struct td_conntrack *ct, struct td_flow *f, double now, const struct td_timeouts *to)
+static void expire_one(struct td_conntrack *ct, struct td_flow *f, double now, double seen,
+		       const struct td_timeouts *to)
 {
 	double idle = now - f->facts->tcp.last_ts;
 	if (f->ignored || f->reported) {
@@ -750,12 +764,13 @@ static void expire_one(struct td_conntrack *ct, struct td_flow *f, double now, c
 		}
 		return;
 	}
+	double hs = to->handshake > 0 ? handshake_limit(f, to->handshake) : 0;
 	if (f->decided_ts && to->grace > 0 && now - f->decided_ts >= to->grace)
 		report_early(ct, f);
-	else if (!f->decided_ts && to->handshake > 0 && idle >= handshake_limit(f, to->handshake))
-		stall(ct, f, now);
+	else if (!f->decided_ts && hs > 0 && idle >= hs)
+		stall(ct, f, now, hs, seen);
 	else if (to->idle > 0 && idle >= to->idle)
-		stall(ct, f, now); /* decided long ago without grace: idle all the same */
+		stall(ct, f, now, to->idle, seen); /* decided long ago without grace: idle all the same */
 }
 
 /* The shortest idle time any rule acts on: flows less idle than this are
@@ -768,7 +783,7 @@ static double least_idle(const struct td_timeouts *to)
 	return m;
 }
 
-void td_conntrack_expire(struct td_conntrack *ct, double now, const struct td_timeouts *to)
+static void sweep(struct td_conntrack *ct, double now, double seen, const struct td_timeouts *to)
 {
 	struct td_flow *next;
 	if (to->grace > 0) {
@@ -777,7 +792,7 @@ void td_conntrack_expire(struct td_conntrack *ct, double now, const struct td_ti
 		 * of real time, whatever the packet rate). */
 		for (struct td_flow *f = ct->oldest; f; f = next) {
 			next = f->next; /* f may be freed */
-			expire_one(ct, f, now, to);
+			expire_one(ct, f, now, seen, to);
 		}
 		return;
 	}
@@ -788,6 +803,22 @@ void td_conntrack_expire(struct td_conntrack *ct, double now, const struct td_ti
 		return;
 	for (struct td_flow *f = ct->idlest; f && now - f->facts->tcp.last_ts >= m; f = next) {
 		next = f->anext;
-		expire_one(ct, f, now, to);
+		expire_one(ct, f, now, seen, to);
 	}
+}
+
+void td_conntrack_expire(struct td_conntrack *ct, double now, const struct td_timeouts *to)
+{
+	sweep(ct, now, now, to);
+}
+
+void td_conntrack_next_file(struct td_conntrack *ct, double from, double to, const struct td_timeouts *tmo)
+{
+	if (to > from) {
+		sweep(ct, from, from, tmo); /* what was due before the first file ended */
+		sweep(ct, to, from, tmo);   /* what fell due unseen, in the gap */
+	}
+	/* The end of the capture, for what is open at the end of input, is
+	 * the end of the last file, even when an earlier one ran later. */
+	ct->last_ts = to;
 }

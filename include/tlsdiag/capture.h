@@ -12,6 +12,7 @@
 #include "tlsdiag/packet.h"
 
 #define TD_CAPTURE_SNAPLEN 262144 /* live: bytes kept per packet unless -s */
+#define TD_CAPTURE_BUFFER (32 << 20) /* live: the kernel's ring for the device, bytes */
 
 /* Called for every packet with its link type; frame numbers are per source. */
 typedef void (*td_packet_fn)(void *arg, int dlt, uint64_t frame, double ts, const uint8_t *data,

@@ -104,6 +104,11 @@ struct td_timeouts {
  * report what they decide and forget what is idle. Cost: one look at every
  * flow held, so call it about once a second. */
 void td_conntrack_expire(struct td_conntrack *ct, double now, const struct td_timeouts *to);
+/* Between two input files, the first ending at capture time from, the next
+ * starting at to. When to is later, the time rules for the gap, in which
+ * nothing was captured: a flow due before from is decided as usual, one
+ * that fell due in the gap ends as open when the first file ended. */
+void td_conntrack_next_file(struct td_conntrack *ct, double from, double to, const struct td_timeouts *tmo);
 
 struct td_conntrack_stats {
 	uint64_t flows;              /* connections seen */
