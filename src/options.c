@@ -99,7 +99,8 @@ static void help(void)
 	       "      --no-promisc         live: do not put the interface into promiscuous mode\n"
 	       "      --no-promiscuous-mode  the same\n"
 	       "  -Z, --relinquish-privileges USER  live: become USER once the interface is open\n"
-	       "                           (before any packet is read; files: before reading)\n"
+	       "                           (before any packet is read; files: before reading);\n"
+	       "                           -Z root: no drop\n"
 	       "      --stats SECONDS      a status line on stderr every SECONDS (SIGUSR1: now)\n"
 	       "  -l                       line-buffered output (each verdict as it is written)\n"
 	       "  -q, --quiet              only the connections not diagnosed ok; -qq: only the\n"
@@ -161,6 +162,9 @@ static void help(void)
 	       "Exit status: 0 every connection ok, 1 at least one failure diagnosed,\n"
 	       "2 usage or input error (other inputs are still analyzed).\n"
 	       "See tlsdiag(1) and doc/ for the facts, the JSON schema and the diagnoses.\n");
+#ifdef TD_DEFAULT_USER
+	printf("This build, run as root, becomes %s without -Z (-Z root keeps root).\n", TD_DEFAULT_USER);
+#endif
 }
 
 static void list_facts(void)
@@ -275,6 +279,19 @@ static bool file_list(int argc, char **argv, struct td_options *o)
 	o->files = all;
 	o->n_files = (int)n;
 	return true;
+}
+
+/* As tcpdump built --with-user: a tlsdiag built with configure
+ * --with-user=NAME and run as root becomes NAME without -Z. "-Z root" keeps
+ * root (and is no drop at all, whatever the build). */
+static void default_user(struct td_options *o)
+{
+#ifdef TD_DEFAULT_USER
+	if (!o->drop_user && geteuid() == 0)
+		o->drop_user = TD_DEFAULT_USER;
+#endif
+	if (o->drop_user && strcmp(o->drop_user, "root") == 0)
+		o->drop_user = NULL;
 }
 
 enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *o)
@@ -498,6 +515,7 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 		td_portset_add(o->ports.proxy, 8080, 8080);
 		td_portset_add(o->ports.proxy, 3128, 3128);
 	}
+	default_user(o);
 	/* The installed, editable inspection list, when there is one. */
 	if (!o->x509.inspection_list && access(TD_PKGDATADIR "/inspection-issuers.txt", R_OK) == 0)
 		o->x509.inspection_list = TD_PKGDATADIR "/inspection-issuers.txt";

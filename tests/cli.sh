@@ -134,7 +134,8 @@ grep -q "Refused by the edge firewall (reset TTL 64)" "$tmp/out" && grep -q "rul
 ok $? "--rules: a rule with a default rule's id replaces it"
 "$TLSDIAG" --rules "$tmp/site.rules" --list-rules >"$tmp/out"
 [ "$(grep -c . "$tmp/out")" -eq "$(($("$TLSDIAG" --list-rules | grep -c .) + 1))" ] && [ "$(grep -c '^tcp-refused ' "$tmp/out")" -eq 1 ] &&
-	tail -n 1 "$tmp/out" | grep -q "^site-weak-rsa " && head -n 1 "$tmp/out" | grep -q "^tcp-refused .*site.rules:2"
+	tail -n 1 "$tmp/out" | grep -q "^site-weak-rsa " && grep -q "^tcp-refused .*site.rules:2" "$tmp/out" &&
+	[ "$(grep -n '^tcp-refused ' "$tmp/out" | cut -d: -f1)" = "$("$TLSDIAG" --list-rules | grep -n '^tcp-refused ' | cut -d: -f1)" ]
 ok $? "--list-rules: the replaced rule keeps its place, the new one comes last"
 "$TLSDIAG" --rules "$tmp/site.rules" "$cap/cert-chain-ok-gnutls.pcap" | grep -q "finding: weak-protocol: RSA key under 4096 bits (2048)"
 ok $? "--rules: an added finding rule is applied"
