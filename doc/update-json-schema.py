@@ -148,10 +148,13 @@ summary = obj({
     "seconds": {"type": "number", "minimum": 0},
     "categories": counts,
     "caps": counts,
+    "servers": {"type": "array", "items": obj({"server": S, "sni": S, "connections": INT, "categories": counts},
+                                              ["server", "connections", "categories"])},
+    "servers_others": INT,
     "written_connections": INT, "written_packets": INT, "write_failed": BOOL,
 }, ["type", "files", "files_failed", "packets", "bytes", "connections", "certificates",
     "connections_not_tracked", "connections_not_tracked_memory", "stray_packets", "peak_connections",
-    "libnids", "seconds", "categories", "caps"])
+    "libnids", "seconds", "categories", "caps", "servers"])
 
 schema = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -618,7 +618,7 @@ int td_analyze(const struct td_options *o)
 	r.sum.ifdropped = r.counts.ifdropped;
 	close_html(&r);
 	if (o->json)
-		td_report_json_summary(stdout, &r.sum);
+		td_report_json_summary(stdout, &r.sum, &r.servers);
 	else {
 		td_report_text_summary(stdout, &r.sum);
 		td_servers_text(stdout, &r.servers, &r.sum);

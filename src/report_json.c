@@ -13,6 +13,7 @@
 #include "tlsdiag/jsonw.h"
 #include "tlsdiag/names.h"
 #include "tlsdiag/report_ids.h"
+#include "tlsdiag/servers.h"
 #include "tlsdiag/x509.h"
 
 #define MAX_PATH_DEPTH 8
@@ -404,7 +405,38 @@ void td_report_json_flow(FILE *out, const struct td_facts *f, const struct td_di
 	td_jw_newline(&w);
 }
 
-void td_report_json_summary(FILE *out, const struct td_run_summary *s)
+/* The counts by server, as the text summary's "by server" section has them. */
+static void json_servers(struct td_jsonw *w, const struct td_run_summary *s, const struct td_servers *t)
+{
+	td_jw_key(w, "servers");
+	td_jw_arr_open(w);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct td_server_row *r = &t->rows[i];
+		td_jw_obj_open(w);
+		td_jw_key(w, "server"); td_jw_str(w, r->server);
+		if (r->sni[0]) {
+			td_jw_key(w, "sni");
+			td_jw_str(w, r->sni);
+		}
+		td_jw_key(w, "connections"); td_jw_u64(w, r->total);
+		td_jw_key(w, "categories");
+		td_jw_obj_open(w);
+		for (size_t c = 0; c < s->n_categories; c++)
+			if (r->counts[c]) {
+				td_jw_key(w, s->categories[c]);
+				td_jw_u64(w, r->counts[c]);
+			}
+		td_jw_obj_close(w);
+		td_jw_obj_close(w);
+	}
+	td_jw_arr_close(w);
+	if (t->others) {
+		td_jw_key(w, "servers_others");
+		td_jw_u64(w, t->others);
+	}
+}
+
+void td_report_json_summary(FILE *out, const struct td_run_summary *s, const struct td_servers *servers)
 {
 	struct td_jsonw w;
 	td_jw_init(&w, out);
@@ -453,6 +485,8 @@ void td_report_json_summary(FILE *out, const struct td_run_summary *s)
 		td_jw_u64(&w, s->caps[c]);
 	}
 	td_jw_obj_close(&w);
+	if (servers)
+		json_servers(&w, s, servers);
 	if (s->write_file) {
 		td_jw_key(&w, "written_connections"); td_jw_u64(&w, s->written_connections);
 		td_jw_key(&w, "written_packets"); td_jw_u64(&w, s->written_packets);

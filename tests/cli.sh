@@ -210,4 +210,21 @@ BIG
 	! grep -q "% (" "$tmp/err"
 	ok $? "stderr not a terminal: no progress line"
 fi
+# The JSON summary's by-server counts: resign-gateway.pcap has one
+# connection to each of the ports 4511-4516 (captures/README.md), and the
+# text summary's "by server" section says the same.
+"$TLSDIAG" --json -p 4511-4516 --ca-file "$SRCDIR/tests/pki/root.pem" "$cap/resign-gateway.pcap" | tail -n 1 >"$tmp/sum.json"
+"$TLSDIAG" -p 4511-4516 --ca-file "$SRCDIR/tests/pki/root.pem" "$cap/resign-gateway.pcap" >"$tmp/sum.txt"
+python3 - "$tmp/sum.json" "$tmp/sum.txt" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+text = open(sys.argv[2]).read()
+ports = sorted(int(s["server"].rsplit(":", 1)[1]) for s in j["servers"])
+assert ports == list(range(4511, 4517)), ports
+assert all(s["connections"] == 1 and sum(s["categories"].values()) == 1 for s in j["servers"]), j["servers"]
+for s in j["servers"]:
+    line = "%s SNI %s: 1 (%s 1)" % (s["server"], s["sni"], next(iter(s["categories"])))
+    assert line in text, line
+PY
+ok $? "--json: the summary's servers, one per port 4511-4516, as the text summary's by-server lines"
 done_testing

@@ -38,7 +38,9 @@ void td_summary_caps(struct td_run_summary *s, uint32_t caps_hit);
 void td_report_text_flow(FILE *out, const struct td_facts *f, const struct td_diagnosis *d);
 void td_report_text_summary(FILE *out, const struct td_run_summary *s);
 void td_report_json_flow(FILE *out, const struct td_facts *f, const struct td_diagnosis *d);
-void td_report_json_summary(FILE *out, const struct td_run_summary *s);
+struct td_servers;
+/* The summary record; servers (may be NULL) adds the by-server counts. */
+void td_report_json_summary(FILE *out, const struct td_run_summary *s, const struct td_servers *servers);
 
 /* src/report_json_cert.c: the "type":"certificate" records of the flow's
  * chains not written before in this run (td_report_json_flow calls it);
