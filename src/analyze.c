@@ -126,7 +126,7 @@ static void on_finish(struct td_flow *flow, void *arg)
 	struct run *r = arg;
 	struct td_diagnosis d;
 	flow->facts->iphttps_given = r->o->iphttps;
-	td_reasm_flow_holes(flow);
+	td_conntrack_holes(flow);
 	td_facts_derive(flow->facts);
 	td_x509_analyze(r->x509, flow->facts);
 	bool show = r->o->quiet == 0;

@@ -306,25 +306,93 @@ static void on_fin(struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
 		t->first_fin_by = who;
 }
 
-/* How far each side's captured segments reach: an ACK beyond that
- * acknowledges bytes the capture does not have (Wireshark's "ACKed segment
- * that wasn't captured"), a hole in that side's stream (tcp.*_hole). */
+/* Lost segments, as Wireshark finds them ("previous segment not captured",
+ * "ACKed segment that wasn't captured"), judged at the end so that a
+ * segment captured after its ACK (two taps merged, multi-queue NICs) or
+ * after a later one (reordering) is no loss: per side, how far its
+ * segments reach without a gap, the first gap, and how far the peer
+ * acknowledged. Further than this past what was seen is another
+ * connection's number (a stale ACK answering a SYN), not a loss. */
+#define SEQ_PLAUSIBLE (1u << 24)
+
+static bool seq_after(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
+}
+
+static void track_data(struct td_seq_track *s, const struct td_pkt *p)
+{
+	bool syn = p->flags & TD_TCP_SYN;
+	uint32_t end = p->seq + (uint32_t)p->payload_wire_len + syn + !!(p->flags & TD_TCP_FIN);
+	if (!s->seen) {
+		s->seen = true;
+		s->syn_only = syn;
+		s->cont = s->end = end;
+	} else if (!syn) {
+		s->syn_only = false;
+	}
+	if (!seq_after(p->seq, s->cont)) {
+		if (seq_after(end, s->cont))
+			s->cont = end;
+	} else if (!s->gap && p->seq - s->cont > 1 && p->seq - s->cont < SEQ_PLAUSIBLE) {
+		/* (a gap of one is a lost FIN: no data) */
+		s->gap = true;
+		s->gap_lo = s->cont;
+		s->gap_hi = p->seq;
+		/* Where it first showed: an ACK past the capture may have come first. */
+		s->gap_frame = s->beyond_frame ? s->beyond_frame : p->frame;
+	}
+	if (s->gap && !seq_after(p->seq, s->gap_lo) && !seq_after(s->gap_hi, end)) {
+		s->gap = false; /* the segment came after all */
+		s->cont = seq_after(s->end, end) ? s->end : end;
+	}
+	if (seq_after(end, s->end))
+		s->end = end;
+	if (s->beyond_frame && !seq_after(s->ack, s->end + 1))
+		s->beyond_frame = 0;
+}
+
+static void track_ack(struct td_seq_track *s, const struct td_pkt *p)
+{
+	if (!s->seen || s->syn_only || (p->flags & TD_TCP_SYN) || p->ack - s->end > SEQ_PLAUSIBLE)
+		return;
+	if (!s->acked || seq_after(p->ack, s->ack)) {
+		s->acked = true;
+		s->ack = p->ack;
+	}
+	/* One past what was seen is a lost FIN only: no data is missing. */
+	if (!s->beyond_frame && seq_after(s->ack, s->end + 1))
+		s->beyond_frame = p->frame;
+}
+
 static void track_seq(struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
 {
 	/* A fragment's TCP length is the reassembled packet's, which only
-	 * libnids sees: that flow's sequence space is not followed here. */
-	if (p->fragment)
+	 * libnids sees; a mid-stream start's first ACKs answer data sent
+	 * before the capture. Neither is judged. */
+	if (p->fragment || f->facts->tcp.midstream)
 		f->seq_unknown = true;
 	if ((p->flags & TD_TCP_RST) || f->seq_unknown)
 		return;
-	uint32_t end = p->seq + (uint32_t)p->payload_wire_len + !!(p->flags & TD_TCP_SYN) + !!(p->flags & TD_TCP_FIN);
-	if (!f->seq_seen[dir] || (int32_t)(end - f->seq_end[dir]) > 0) {
-		f->seq_end[dir] = end;
-		f->seq_seen[dir] = true;
+	track_data(&f->seq[dir], p);
+	if (p->flags & TD_TCP_ACK)
+		track_ack(&f->seq[dir == TD_DIR_C2S ? TD_DIR_S2C : TD_DIR_C2S], p);
+}
+
+void td_conntrack_holes(struct td_flow *f)
+{
+	for (int d = 0; d < 2 && !f->seq_unknown; d++) {
+		const struct td_seq_track *s = &f->seq[d];
+		uint64_t frame = 0;
+		if (s->gap && s->acked && seq_after(s->ack, s->gap_lo))
+			frame = s->gap_frame;   /* the peer got what the capture lacks */
+		else if (s->beyond_frame)
+			frame = s->beyond_frame; /* the peer got more than the capture holds */
+		if (frame) {
+			f->facts->tcp.hole[d] = true;
+			f->facts->tcp.hole_frame[d] = frame;
+		}
 	}
-	enum td_dir other = dir == TD_DIR_C2S ? TD_DIR_S2C : TD_DIR_C2S;
-	if ((p->flags & TD_TCP_ACK) && f->seq_seen[other] && (int32_t)(p->ack - f->seq_end[other]) > 0)
-		f->facts->tcp.hole[other] = true;
 }
 
 static void update(struct td_flow *f, const struct td_pkt *p, enum td_dir dir)

@@ -102,23 +102,6 @@ static void deliver(struct td_flow *f, struct tcp_stream *a)
 		a->client.collect = 0;
 }
 
-/* libnids keeps a side's out-of-order segments in its list until the
- * bytes before them come; at the end, a non-empty list means they never
- * did: the capture lost a segment (a full queue is dropped, NIDS_WARN
- * "big queue", and counted with libnids' warnings). */
-static void note_holes(struct td_flow *f, const struct tcp_stream *a)
-{
-	/* A segment cut by the snap length is one libnids could not take:
-	 * what waits behind it is the snap length's doing (tls_snap.c reads
-	 * those record heads), not a lost segment. */
-	if (f->facts->tcp.snapped_packets)
-		return;
-	if (a->server.list)
-		f->facts->tcp.hole[TD_DIR_C2S] = true;
-	if (a->client.list)
-		f->facts->tcp.hole[TD_DIR_S2C] = true;
-}
-
 static void on_tcp(struct tcp_stream *a, void **param)
 {
 	(void)param;
@@ -141,7 +124,6 @@ static void on_tcp(struct tcp_stream *a, void **param)
 	default: /* NIDS_CLOSE, NIDS_RESET, NIDS_TIMED_OUT, NIDS_EXITING */
 		if (a->nids_state == NIDS_EXITING)
 			deliver(f, a);
-		note_holes(f, a);
 		f->reasm_active = false;
 		f->reasm_done = true;
 		break;
@@ -266,13 +248,6 @@ static void forget_stream(const struct td_flow *f)
 		nids_free_tcp_stream(a);
 }
 
-void td_reasm_flow_holes(struct td_flow *f)
-{
-	const struct tcp_stream *a = f->reasm_active && g_dead ? stream_of(f) : NULL;
-	if (a)
-		note_holes(f, a);
-}
-
 void td_reasm_flow_end(struct td_flow *f)
 {
 	if (f->reasm_active && g_dead)
@@ -367,7 +342,9 @@ bool td_reasm_midstream(struct td_flow *f, const struct td_pkt *p)
 
 void td_reasm_skip_unseen(struct td_flow *f, const struct td_pkt *p)
 {
-	if (!f->reasm_primed || !p->payload_len || !(p->flags & TD_TCP_ACK))
+	/* Found by content, the connection is followed from its ClientHello:
+	 * nothing of the server's can be in flight before it. */
+	if (!f->reasm_primed || f->by_content || !p->payload_len || !(p->flags & TD_TCP_ACK))
 		return;
 	struct tcp_stream *a = stream_of(f);
 	if (!a || a->nids_state != NIDS_DATA)

@@ -633,8 +633,17 @@ static size_t feed_sslv2_session(struct feed_ctx *c, const uint8_t *data, size_t
 		memcpy(d->rec + d->rec_len, data + used, k);
 		d->rec_len += k;
 		used += k;
-		if (d->rec_len < want || want == hdr)
-			continue; /* more header or body to come (a length, read once the header is whole) */
+		if (d->rec_len < want)
+			continue;
+		/* What is read so far may be just the header: its length (read
+		 * now that it is whole) says what follows; a zero-length record
+		 * is whole already, and must not be waited on. */
+		hdr = !(d->rec[0] & 0x80) ? 3 : 2;
+		if (d->rec_len < hdr)
+			continue;
+		want = hdr + (((size_t)d->rec[0] & (hdr == 2 ? 0x7f : 0x3f)) << 8 | d->rec[1]);
+		if (d->rec_len < want)
+			continue;
 		td_sslv2_record(c->f, c->dir, d->rec + hdr, want - hdr, c->frame, c->ts);
 		d->rec_len = 0;
 	}

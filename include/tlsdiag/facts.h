@@ -120,7 +120,8 @@ struct td_tcp_facts {
 	uint64_t bytes[2];           /* TCP payload bytes per direction (enum td_dir) */
 	uint64_t first_data_frame[2];
 	bool midstream;              /* no SYN seen: started before the capture */
-	bool hole[2];                /* a segment missing from the capture: what followed it was never read */
+	bool hole[2];                /* a segment missing from the capture that the peer got */
+	uint64_t hole_frame[2];      /* where it shows: the segment after it, or the ACK past it */
 	uint32_t not_captured[2];    /* bytes sent before a direction's first captured data, never in the capture */
 	bool by_content;             /* on no analyzed port: followed from its ClientHello (TLS by content) */
 	bool reassembled;            /* libnids followed the stream */

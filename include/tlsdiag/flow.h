@@ -45,9 +45,19 @@ struct td_flow {
 	double decided_ts;           /* when both directions had all the verdict needs, 0 before */
 	const struct td_limits *lim;
 	uint64_t fed[2];             /* bytes read per direction */
-	uint32_t seq_end[2];         /* how far each side's captured segments reach (sequence space) */
-	bool seq_seen[2];            /* seq_end is set: a segment of that side was seen */
-	bool seq_unknown;            /* fragments: seq_end cannot be worked out */
+	struct td_seq_track {        /* one side's sequence space as captured (lost segments) */
+		bool seen;           /* a segment of this side was seen */
+		bool syn_only;       /* all it sent so far is its SYN */
+		uint32_t cont;       /* captured without a gap up to here */
+		uint32_t end;        /* the furthest any captured segment reaches */
+		bool gap;            /* a segment began beyond cont: [gap_lo, gap_hi) not (yet) seen */
+		uint32_t gap_lo, gap_hi;
+		uint64_t gap_frame;  /* the segment after the gap */
+		bool acked;          /* the peer acknowledged up to ack */
+		uint32_t ack;        /* the peer's highest acknowledgment of this side */
+		uint64_t beyond_frame; /* the peer's first ACK past end + 1, while it still is */
+	} seq[2];
+	bool seq_unknown;            /* fragments or a mid-stream start: not judged */
 	struct td_facts *facts;
 	struct td_tls_stream *tls;
 	struct td_preamble *pre;     /* the plaintext before TLS (STARTTLS, SOCKS), or NULL */
@@ -129,6 +139,9 @@ void td_conntrack_stats(const struct td_conntrack *ct, struct td_conntrack_stats
  * started): counted (tcp.*_not_captured), and the TLS reader of that
  * direction looks for a record boundary. */
 void td_flow_gap(struct td_flow *flow, enum td_dir dir, uint32_t bytes);
+/* Before the verdict: a segment the peer acknowledged but the capture
+ * does not have is a hole in that side (tcp.*_hole, tcp.*_hole_frame). */
+void td_conntrack_holes(struct td_flow *flow);
 void td_flow_data(struct td_flow *flow, enum td_dir dir, const uint8_t *data, size_t len,
 		  uint64_t frame, double ts);
 

@@ -49,10 +49,6 @@ bool td_reasm_init6(size_t max_pairs);
 void td_reasm_packet6(struct td_flow *flow, const struct td_pkt *p);
 /* The flow is finished: its pair slot has one user less. */
 void td_reasm_flow_end(struct td_flow *flow);
-/* Before a flow's verdict: segments libnids still holds behind a hole (a
- * segment the capture does not have) were never read; noted per side
- * (tcp.client_hole, tcp.server_hole). */
-void td_reasm_flow_holes(struct td_flow *flow);
 void td_reasm_map_counts(struct td_reasm_map_stats *st);
 /* Tell libnids the input is over: it delivers what it holds, then closes. */
 void td_reasm_exit(void);

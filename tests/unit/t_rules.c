@@ -2371,9 +2371,16 @@ static void test_default_open_and_odd(const struct td_ruleset *rs)
 	f = tcp_flow(true);
 	client_hello(f, 4, NULL_ONLY, 3);
 	f->tcp.hole[TD_DIR_S2C] = true;
+	f->tcp.hole_frame[TD_DIR_S2C] = 5;
 	alert(f, TD_DIR_S2C, 6, 2, 40);
 	decides(rs, f, "capture-hole", "incomplete", NULL, "the server's flight lost, then its alert");
 	is_str(last.confidence, "medium", "default capture-hole: medium");
+	f = tcp_flow(true);
+	client_hello(f, 4, NULL_ONLY, 3);
+	f->tcp.hole[TD_DIR_C2S] = true;
+	f->tcp.hole_frame[TD_DIR_C2S] = 9;
+	alert(f, TD_DIR_S2C, 6, 2, 40);
+	near_miss(rs, f, "capture-hole", "null-cipher-rejected", "the hole shows after the alert");
 	f = tcp_flow(true);
 	client_hello(f, 4, NULL_ONLY, 3);
 	alert(f, TD_DIR_S2C, 6, 2, 40);
@@ -2383,6 +2390,7 @@ static void test_default_open_and_odd(const struct td_ruleset *rs)
 	server_hello(f, 5, 0x0303, 0xc02f);
 	server_flight12(f, 5, false);
 	f->tcp.hole[TD_DIR_C2S] = true;
+	f->tcp.hole_frame[TD_DIR_C2S] = 6;
 	fin(f, TD_WHO_CLIENT, 6);
 	decides(rs, f, "capture-hole", "incomplete", NULL, "the client's segment lost, then its close");
 

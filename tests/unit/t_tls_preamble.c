@@ -230,7 +230,7 @@ static void test_command(void)
 		{ "\x30\x1d\x02\x01\x01\x77\x18\x80\x16" "1.3.6.1.4.1.1466.20037", 31, TD_PRE_LDAP },
 		{ "\x04\x01\x01\xbb\xc0\x00\x02\x01user\x00", 13, TD_PRE_SOCKS },
 		{ "\x04\x01\x01\xbb\x00\x00\x00\x01\x00" "da.contoso.test\x00", 25, TD_PRE_SOCKS },
-		{ "\x04\x01\x01\xbb\xc0\x00\x02\x01us\x00er\x00", 15, TD_PRE_NONE }, /* bytes after the user id */
+		{ "\x04\x01\x01\xbb\xc0\x00\x02\x01us\x00" "er\x00", 15, TD_PRE_NONE }, /* bytes after the user id */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		size_t n = cases[i].len ? cases[i].len : strlen(cases[i].bytes);
