@@ -28,11 +28,7 @@ spec = importlib.util.spec_from_file_location('mm', os.path.join(srcdir, 'tests/
 mm = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(mm)
 
-opts = {}
-for line in open(os.path.join(srcdir, 'captures/EXPECTED')):
-    parts = line.split()
-    if parts and not line.startswith('#'):
-        opts.setdefault(parts[0], [o.replace('../tests', os.path.join(srcdir, 'tests')) for o in parts[2:]])
+opts = mm.expected_options(srcdir)
 
 def verdicts(paths, o):
     r = subprocess.run([tlsdiag, '--json'] + o + paths, capture_output=True, text=True)

@@ -22,11 +22,6 @@ def tap(good, what):
     n += 1
     print(('ok' if good else 'not ok') + f' {n} - {what}')
 
-opts = {}
-for line in open(os.path.join(srcdir, 'captures/EXPECTED')):
-    parts = line.split()
-    if parts and not line.startswith('#'):
-        opts.setdefault(parts[0], [o.replace('../tests', os.path.join(srcdir, 'tests')) for o in parts[2:]])
 
 def verdicts_of(paths, o):
     """{file: {client port: (category, confidence, alternatives, bytes)}}; None if tlsdiag failed.
@@ -51,6 +46,7 @@ def verdicts(path, o):
 spec = importlib.util.spec_from_file_location('make_midstream', make)
 mm = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(mm)
+opts = mm.expected_options(srcdir)
 
 def variant(src, name='v.pcap', **how):
     dst = os.path.join(tmp, name)

@@ -17,7 +17,18 @@ Checksums are left as they are (tlsdiag does not verify them, and loopback
 captures carry partial ones anyway).
 """
 import argparse
+import os
 import struct
+
+
+def expected_options(srcdir):
+    """{capture name: its tlsdiag options} from captures/EXPECTED, paths made absolute."""
+    opts = {}
+    for line in open(os.path.join(srcdir, 'captures/EXPECTED')):
+        parts = line.split()
+        if parts and not line.startswith('#'):
+            opts.setdefault(parts[0], [o.replace('../tests', os.path.join(srcdir, 'tests')) for o in parts[2:]])
+    return opts
 
 
 def packets(data):
