@@ -28,6 +28,7 @@
 #include "tlsdiag/rules.h"
 #include "tlsdiag/servers.h"
 #include "tlsdiag/status.h"
+#include "tlsdiag/workq.h"
 #include "tlsdiag/x509.h"
 #include "tlsdiag/x509_cache.h"
 
@@ -58,7 +59,15 @@ struct run {
 	struct td_rotate rot;   /* -w's current name, -G and -C */
 	struct td_progress progress; /* files on a terminal */
 	struct td_servers servers;   /* the summary by server */
+	struct td_workq *judging;    /* the judging thread, or NULL: this one judges */
 };
+
+/* Finished connections waiting for the judging thread: enough to ride out
+ * a burst of short connections, few enough to keep memory small (a
+ * connection's facts are some 16 KiB). */
+#define JUDGE_QUEUE 256
+
+static double now(void);
 
 /* Seconds of capture time between two looks at the time rules: live, a
  * quarter second keeps verdicts prompt; files, a second keeps it cheap. */
@@ -121,41 +130,94 @@ static void export_flow(struct run *r, struct td_flow *flow, const struct td_dia
 	td_export_drop(r->exp, &flow->pkts);
 }
 
+/* A finished connection's facts judged and reported: derived facts,
+ * certificates, the rules, the report and the summary. On the judging
+ * thread when there is one (the facts are its own then), in the order the
+ * connections finished either way. */
+static void judge(struct run *r, struct td_facts *facts, struct td_diagnosis *d)
+{
+	td_facts_derive(facts);
+	td_x509_analyze(r->x509, facts);
+	bool show = r->o->quiet == 0;
+	td_progress_clear(&r->progress);
+	if (r->o->explain && !r->o->json && show)
+		printf("#%u rules:\n", facts->id);
+	td_rules_eval(r->rules, facts, d, r->o->explain && show ? (r->o->json ? stderr : stdout) : NULL);
+	/* -q: the failures only; -qq: nothing but the summary. */
+	if (r->o->quiet == 1 && !td_diagnosis_ok(d))
+		show = true;
+	if (show && r->o->json)
+		td_report_json_flow(stdout, facts, d);
+	else if (show)
+		td_report_text_flow(stdout, facts, d);
+	if (r->o->ladder)
+		td_report_ladder(stdout, facts, d, &r->ladder);
+	td_html_flow(r->html, facts, d);
+	if (r->o->n_expect)
+		check_expected(r, facts, d);
+	td_summary_count(&r->sum, d->category);
+	td_servers_count(&r->servers, &r->sum, facts, d->category);
+	td_summary_caps(&r->sum, facts->caps_hit);
+	if (!td_diagnosis_ok(d))
+		r->any_failure = true;
+	r->decided++;
+	if (r->flush_each)
+		fflush(stdout);
+}
+
+/* The judging thread's work: a connection's facts, or a progress line. */
+static void judge_work(const struct td_work *w, void *arg)
+{
+	struct run *r = arg;
+	struct td_diagnosis d;
+	if (!w->p) {
+		r->progress.compressed = w->n[2] != 0;
+		td_progress_update(&r->progress, w->aux, w->n[0], w->n[1], r->decided, now());
+		return;
+	}
+	judge(r, w->p, &d);
+	td_facts_free(w->p);
+}
+
+/* The facts go to the judging thread; the flow keeps a copy of the TCP
+ * part, which is all a reported connection that lingers still updates.
+ * False when the copy cannot be made: the caller judges itself. */
+static bool hand_off(struct run *r, struct td_flow *flow)
+{
+	struct td_facts *keep = malloc(sizeof(*keep));
+	if (!keep)
+		return false;
+	*keep = *flow->facts;
+	keep->tls = NULL;
+	keep->x509 = NULL;
+	td_workq_push(r->judging, &(struct td_work){ .p = flow->facts });
+	flow->facts = keep;
+	return true;
+}
+
+/* Before a message on stderr or a status line: the connections finished
+ * before it are reported first, as with one thread. */
+static void judged_so_far(struct run *r)
+{
+	td_workq_drain(r->judging);
+}
+
 static void on_finish(struct td_flow *flow, void *arg)
 {
 	struct run *r = arg;
 	struct td_diagnosis d;
 	flow->facts->iphttps_given = r->o->iphttps;
 	td_conntrack_holes(flow);
-	td_facts_derive(flow->facts);
-	td_x509_analyze(r->x509, flow->facts);
-	bool show = r->o->quiet == 0;
-	td_progress_clear(&r->progress);
-	if (r->o->explain && !r->o->json && show)
-		printf("#%u rules:\n", flow->facts->id);
-	td_rules_eval(r->rules, flow->facts, &d, r->o->explain && show ? (r->o->json ? stderr : stdout) : NULL);
-	/* -q: the failures only; -qq: nothing but the summary. */
-	if (r->o->quiet == 1 && !td_diagnosis_ok(&d))
-		show = true;
-	if (show && r->o->json)
-		td_report_json_flow(stdout, flow->facts, &d);
-	else if (show)
-		td_report_text_flow(stdout, flow->facts, &d);
-	if (r->o->ladder)
-		td_report_ladder(stdout, flow->facts, &d, &r->ladder);
-	td_html_flow(r->html, flow->facts, &d);
-	if (r->o->n_expect)
-		check_expected(r, flow->facts, &d);
+	if (r->judging) {
+		if (hand_off(r, flow)) {
+			td_reasm_flow_end(flow);
+			return;
+		}
+		judged_so_far(r);
+	}
+	judge(r, flow->facts, &d);
 	td_reasm_flow_end(flow);
-	td_summary_count(&r->sum, d.category);
-	td_servers_count(&r->servers, &r->sum, flow->facts, d.category);
-	td_summary_caps(&r->sum, flow->facts->caps_hit);
-	if (!td_diagnosis_ok(&d))
-		r->any_failure = true;
 	export_flow(r, flow, &d);
-	r->decided++;
-	if (r->flush_each)
-		fflush(stdout);
 }
 
 /* The time rules, about every EXPIRE_EVERY_* seconds of capture time. */
@@ -186,14 +248,19 @@ static void feed_reasm(struct td_flow *flow, const struct td_pkt *p)
 		td_reasm_packet(p);
 }
 
-static double now(void);
-
 /* Every 1024 packets: the progress line (it redraws twice a second). */
 static void show_progress(struct run *r)
 {
 	uint64_t pos, size;
-	if (td_capture_position(&pos, &size, &r->progress.compressed))
-		td_progress_update(&r->progress, r->file, pos, size, r->decided, now());
+	bool compressed;
+	if (!td_capture_position(&pos, &size, &compressed))
+		return;
+	if (r->judging) {
+		td_workq_push(r->judging, &(struct td_work){ .aux = r->file, .n = { pos, size, compressed } });
+		return;
+	}
+	r->progress.compressed = compressed;
+	td_progress_update(&r->progress, r->file, pos, size, r->decided, now());
 }
 
 static void on_packet(void *arg, int dlt, uint64_t frame, double ts, const uint8_t *data, size_t caplen,
@@ -260,6 +327,7 @@ static double now(void)
 
 static void print_status(struct run *r, double now)
 {
+	judged_so_far(r);
 	struct td_status st = { .now = now, .sum = &r->sum, .decided = r->decided,
 				.memory = td_memcap_in_use() };
 	r->sum.received = r->counts.received;
@@ -304,6 +372,20 @@ static void read_live(struct run *r, const struct td_capture_opts *co)
 			 (unsigned long long)r->sum.packets_cut, co->snaplen);
 }
 
+/* Files: the judging of finished connections runs on a thread of its own
+ * beside the reading (-j), unless -j 1, or the verdict must reach a
+ * reader the moment it is made (-l), or it decides what -w writes (the
+ * written packets are the reading thread's). */
+static void start_judging(struct run *r)
+{
+	const struct td_options *o = r->o;
+	if (o->jobs == 1 || o->write_file || o->line_buffered)
+		return;
+	if (o->jobs == 0 && sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return;
+	r->judging = td_workq_start(JUDGE_QUEUE, judge_work, r);
+}
+
 static void read_inputs(struct run *r, const struct td_capture_opts *co)
 {
 	char err[512];
@@ -318,11 +400,13 @@ static void read_inputs(struct run *r, const struct td_capture_opts *co)
 		r->live_failed = true;
 		return;
 	}
+	start_judging(r);
 	for (int i = 0; i < o->n_files && !td_capture_stopped(); i++) {
 		r->file = o->files[i];
 		r->file_index = (uint32_t)i;
 		r->sum.files++;
 		if (td_capture_file(o->files[i], co, err, sizeof(err)) != TD_CAPTURE_DONE) {
+			judged_so_far(r);
 			td_error("%s: %s", strcmp(o->files[i], "-") ? o->files[i] : "(stdin)", err);
 			r->sum.files_failed++;
 		}
@@ -606,6 +690,8 @@ int td_analyze(const struct td_options *o)
 	td_reasm_exit();
 	collect_stats(&r);
 	td_conntrack_free(r.ct);
+	td_workq_stop(r.judging);
+	r.judging = NULL;
 	cache_stats(r.x509);
 	td_x509_free(r.x509);
 	td_rules_free(r.rules);

@@ -3,6 +3,7 @@
  * Adding a fact is adding a row here and a line in doc/facts.md (a test
  * checks that the two agree).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -632,20 +633,23 @@ static uint32_t name_hash(const char *s)
 	return h;
 }
 
+static const struct td_fact_desc *name_slot[NAME_SLOTS];
+
+static void name_index_build(void)
+{
+	for (size_t i = 0; i < td_facts_count; i++) {
+		uint32_t h = name_hash(td_facts_table[i].name) % NAME_SLOTS;
+		while (name_slot[h])
+			h = (h + 1) % NAME_SLOTS;
+		name_slot[h] = &td_facts_table[i];
+	}
+}
+
 static const struct td_fact_desc *const *name_index(void)
 {
-	static const struct td_fact_desc *slot[NAME_SLOTS];
-	static bool built;
-	if (!built) {
-		for (size_t i = 0; i < td_facts_count; i++) {
-			uint32_t h = name_hash(td_facts_table[i].name) % NAME_SLOTS;
-			while (slot[h])
-				h = (h + 1) % NAME_SLOTS;
-			slot[h] = &td_facts_table[i];
-		}
-		built = true;
-	}
-	return slot;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, name_index_build);
+	return name_slot;
 }
 
 const struct td_fact_desc *td_fact_find(const char *name)

@@ -4,6 +4,7 @@
  * the writer keeps its own buffer (one fwrite per few kilobytes), a run of
  * bytes that needs no escape is copied at once, and numbers are formatted
  * without printf. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include "tlsdiag/jsonw.h"
@@ -128,14 +129,17 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 /* Printable ASCII but the quote and the backslash: written as it is. */
 static bool plain_ascii[256];
 
-static void plain_init(void)
+static void plain_build(void)
 {
-	static bool done;
-	if (done)
-		return;
 	for (int c = 0x20; c < 0x80; c++) /* DEL is legal as it is */
 		plain_ascii[c] = c != '"' && c != '\\';
-	done = true;
+}
+
+/* Once, whichever thread writes JSON first. */
+static void plain_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, plain_build);
 }
 
 /* The length of the run at s that is written as it is: plain ASCII and

@@ -13,6 +13,7 @@
 #include "tlsdiag/names.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -892,18 +893,20 @@ static bool suite_name_is_null(uint16_t suite)
 
 /* Asked for every suite of every hello: the names are searched once, into
  * a bit per code point (8 KiB). */
+static uint64_t null_bits[65536 / 64];
+
+static void null_bits_build(void)
+{
+	for (uint32_t v = 0; v < 65536; v++)
+		if (suite_name_is_null((uint16_t)v))
+			null_bits[v / 64] |= 1ull << (v % 64);
+}
+
 bool td_suite_is_null(uint16_t suite)
 {
-	static uint64_t bits[65536 / 64];
-	static bool built;
-
-	if (!built) {
-		for (uint32_t v = 0; v < 65536; v++)
-			if (suite_name_is_null((uint16_t)v))
-				bits[v / 64] |= 1ull << (v % 64);
-		built = true;
-	}
-	return (bits[suite / 64] >> (suite % 64)) & 1;
+	static pthread_once_t once = PTHREAD_ONCE_INIT; /* the reading and the judging thread ask */
+	pthread_once(&once, null_bits_build);
+	return (null_bits[suite / 64] >> (suite % 64)) & 1;
 }
 
 bool td_suite_is_dhe(uint16_t suite)

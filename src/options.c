@@ -37,6 +37,7 @@ static const struct option long_opts[] = {
 	{ "stats", required_argument, NULL, OPT_STATS },
 	{ "handshake-timeout", required_argument, NULL, OPT_HS_TIMEOUT },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "max-connections", required_argument, NULL, OPT_MAX_CONN },
@@ -103,6 +104,9 @@ static void help(void)
 	       "                           -Z root: no drop\n"
 	       "      --stats SECONDS      a status line on stderr every SECONDS (SIGUSR1: now)\n"
 	       "  -l                       line-buffered output (each verdict as it is written)\n"
+	       "  -j, --jobs N             files: 2 judges finished connections on a thread\n"
+	       "                           beside the reading (the default with 2 CPUs or more),\n"
+	       "                           1 does it all on one; the output is the same\n"
 	       "  -q, --quiet              only the connections not diagnosed ok; -qq: only the\n"
 	       "                           summary\n"
 	       "      --no-progress        no progress line for files on a terminal (stderr)\n"
@@ -308,7 +312,7 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 	o->hs_timeout = TD_DEFAULT_HS_TIMEOUT;
 	o->idle_timeout = TD_DEFAULT_IDLE_TIMEOUT;
 	int c;
-	while ((c = getopt_long(argc, argv, "f:p:i:c:w:r:s:Z:C:G:DlqhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:p:i:c:j:w:r:s:Z:C:G:DlqhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			o->filter = optarg;
@@ -364,6 +368,11 @@ enum td_parse_result td_options_parse(int argc, char **argv, struct td_options *
 			break;
 		case 'l':
 			o->line_buffered = true;
+			break;
+		case 'j':
+			if (!parse_size(optarg, 1, 2, &n))
+				return usage("bad -j (1 or 2: reading and judging are the two stages):", optarg);
+			o->jobs = (unsigned)n;
 			break;
 		case 'q':
 			if (o->quiet < 2)

@@ -5,6 +5,7 @@
  * each certificate of its chains not written before (report_json_cert.c);
  * one "type":"summary" object last. Schema: doc/json.md, doc/json-schema.json.
  */
+#include <pthread.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include "tlsdiag/report.h"
@@ -118,7 +119,7 @@ static uint8_t forms[MAX_FACTS];
 /* Each fact's name cut at its dots, once: every record walks every fact. */
 static char splits[MAX_FACTS][MAX_PATH_DEPTH][48];
 static uint8_t n_parts[MAX_FACTS];
-static bool forms_ready;
+static pthread_once_t forms_once = PTHREAD_ONCE_INIT; /* both threads may write JSON */
 
 /* The leaf facts a flow keeps; the rest is in the certificate record. */
 static const char *const leaf_kept[] = {
@@ -156,7 +157,6 @@ static void forms_init(void)
 		forms[i] = (uint8_t)form_of(td_facts_table[i].name);
 		n_parts[i] = (uint8_t)split(td_facts_table[i].name, splits[i]);
 	}
-	forms_ready = true;
 }
 
 static void chain(struct td_jsonw *w, const struct td_chain_facts *c, const struct td_cert_chain *msg)
@@ -381,8 +381,7 @@ void td_report_json_flow(FILE *out, const struct td_facts *f, const struct td_di
 {
 	struct td_jsonw w;
 	struct nest s = { .depth = 0 };
-	if (!forms_ready)
-		forms_init();
+	pthread_once(&forms_once, forms_init);
 	td_report_json_certs(out, f);
 	td_jw_init(&w, out);
 	td_jw_obj_open(&w);

@@ -40,6 +40,7 @@ struct td_options {
 	const char *drop_user;   /* -Z USER */
 	unsigned stats_interval; /* --stats SECONDS, 0: none */
 	bool line_buffered;      /* -l */
+	unsigned jobs;           /* -j N: threads for files (1: one; 0: two when there are two CPUs) */
 	unsigned quiet;          /* -q: 1 failures only, 2 (-qq) the summary only */
 	bool no_progress;        /* --no-progress */
 	unsigned hs_timeout;     /* --handshake-timeout SECONDS, 0: none */
