@@ -176,6 +176,15 @@ static void judge_work(const struct td_work *w, void *arg)
 		return;
 	}
 	judge(r, w->p, &d);
+	/* The certificates' part was allocated here: freed here. */
+	struct td_facts *f = w->p;
+	td_x509_facts_free(f->x509);
+	f->x509 = NULL;
+}
+
+/* A judged connection's facts, back on the reading thread that made them. */
+static void retire(const struct td_work *w)
+{
 	td_facts_free(w->p);
 }
 
@@ -190,8 +199,11 @@ static bool hand_off(struct run *r, struct td_flow *flow)
 	*keep = *flow->facts;
 	keep->tls = NULL;
 	keep->x509 = NULL;
-	td_workq_push(r->judging, &(struct td_work){ .p = flow->facts });
+	struct td_work done;
+	td_workq_push(r->judging, &(struct td_work){ .p = flow->facts }, &done);
 	flow->facts = keep;
+	if (done.p)
+		retire(&done);
 	return true;
 }
 
@@ -256,7 +268,10 @@ static void show_progress(struct run *r)
 	if (!td_capture_position(&pos, &size, &compressed))
 		return;
 	if (r->judging) {
-		td_workq_push(r->judging, &(struct td_work){ .aux = r->file, .n = { pos, size, compressed } });
+		struct td_work done;
+		td_workq_push(r->judging, &(struct td_work){ .aux = r->file, .n = { pos, size, compressed } }, &done);
+		if (done.p)
+			retire(&done);
 		return;
 	}
 	r->progress.compressed = compressed;
@@ -690,7 +705,7 @@ int td_analyze(const struct td_options *o)
 	td_reasm_exit();
 	collect_stats(&r);
 	td_conntrack_free(r.ct);
-	td_workq_stop(r.judging);
+	td_workq_stop(r.judging, retire);
 	r.judging = NULL;
 	cache_stats(r.x509);
 	td_x509_free(r.x509);

@@ -100,7 +100,7 @@ struct td_workq *td_workq_start(size_t cap, td_work_fn fn, void *arg)
 	return q;
 }
 
-void td_workq_push(struct td_workq *q, const struct td_work *w)
+void td_workq_push(struct td_workq *q, const struct td_work *w, struct td_work *done)
 {
 	pthread_mutex_lock(&q->mu);
 	while (q->count + q->running >= q->cap) {
@@ -108,7 +108,9 @@ void td_workq_push(struct td_workq *q, const struct td_work *w)
 		pthread_cond_wait(&q->room, &q->mu);
 		q->pusher_waits = false;
 	}
-	q->ring[(q->head + q->count) % q->cap] = *w;
+	struct td_work *slot = &q->ring[(q->head + q->count) % q->cap];
+	*done = *slot;
+	*slot = *w;
 	q->count++;
 	if (q->worker_waits && q->count >= q->wake_at)
 		pthread_cond_signal(&q->more);
@@ -130,7 +132,7 @@ void td_workq_drain(struct td_workq *q)
 	pthread_mutex_unlock(&q->mu);
 }
 
-void td_workq_stop(struct td_workq *q)
+void td_workq_stop(struct td_workq *q, void (*retire)(const struct td_work *w))
 {
 	if (!q)
 		return;
@@ -139,6 +141,9 @@ void td_workq_stop(struct td_workq *q)
 	pthread_cond_signal(&q->more);
 	pthread_mutex_unlock(&q->mu);
 	pthread_join(q->thread, NULL);
+	for (size_t i = 0; retire && i < q->cap; i++)
+		if (q->ring[i].p)
+			retire(&q->ring[i]);
 	pthread_cond_destroy(&q->room);
 	pthread_cond_destroy(&q->more);
 	pthread_mutex_destroy(&q->mu);

@@ -24,12 +24,16 @@ struct td_workq;
 /* A queue of at most cap items and its worker thread, which calls fn for
  * each. NULL when the thread cannot be started: the caller works alone. */
 struct td_workq *td_workq_start(size_t cap, td_work_fn fn, void *arg);
-/* Waits while the queue is full. */
-void td_workq_push(struct td_workq *q, const struct td_work *w);
+/* Waits while the queue is full. *done gets back the item that last
+ * used the slot, run by now (p NULL when none): what the worker was
+ * given is freed by the thread that allocated it, for a free from the
+ * other thread waits on the allocating thread's heap lock. */
+void td_workq_push(struct td_workq *q, const struct td_work *w, struct td_work *done);
 /* Returns once every item pushed so far has been run (from the pushing
  * thread only). */
 void td_workq_drain(struct td_workq *q);
-/* Drains, stops the worker and frees the queue; NULL is a no-op. */
-void td_workq_stop(struct td_workq *q);
+/* Drains, stops the worker, gives every item still in a slot to
+ * retire (when not NULL) and frees the queue; NULL is a no-op. */
+void td_workq_stop(struct td_workq *q, void (*retire)(const struct td_work *w));
 
 #endif
