@@ -9,7 +9,9 @@
 #   BENCH_SIZE=N     any size in bytes (overrides the two above)
 #   BENCH_SEED=N     generator seed (default 1)
 #   BENCH_RUNS=N     runs per program (default 3)
-#   BENCH_TOOLS=...  which rows (default: all: pcap_loop nids_only text json tshark ssldump)
+#   BENCH_TOOLS=...  which rows (default: all: pcap_loop nids_only text json text-j1
+#                    json-j1 tshark ssldump; text and json use tlsdiag's default -j,
+#                    2 threads on 2 CPUs, the -j1 rows one thread)
 #   BENCH_SCALE=1    also the scale series: 100 MiB, 1 GiB, 4 GiB streamed through stdin
 #   BENCH_DIR=DIR    where the capture is kept (default bench/work in the build tree)
 #   BENCH_BEFORE=BIN another tlsdiag build (the one before a change): rows
@@ -26,7 +28,7 @@ runs=${BENCH_RUNS:-3}
 if [ -n "${BENCH_SIZE:-}" ]; then size=$BENCH_SIZE
 elif [ "${BENCH_QUICK:-0}" = 1 ]; then size=$((100 << 20))
 else size=$((1 << 30)); fi
-tools=${BENCH_TOOLS:-pcap_loop nids_only text json tshark ssldump}
+tools=${BENCH_TOOLS:-pcap_loop nids_only text json text-j1 json-j1 tshark ssldump}
 [ -z "${BENCH_BEFORE:-}" ] || tools="$tools text-before json-before"
 mkdir -p "$dir" || exit 2
 
@@ -59,6 +61,8 @@ command_of() { # row file -> the command
 	nids_only) echo "$bin/nids_only $2" ;;
 	text) echo "$tlsdiag ${TLSDIAG_ARGS:-} $2" ;;
 	json) echo "$tlsdiag --json ${TLSDIAG_ARGS:-} $2" ;;
+	text-j1) echo "$tlsdiag -j 1 ${TLSDIAG_ARGS:-} $2" ;;
+	json-j1) echo "$tlsdiag -j 1 --json ${TLSDIAG_ARGS:-} $2" ;;
 	text-before) echo "$BENCH_BEFORE ${TLSDIAG_ARGS:-} $2" ;;
 	json-before) echo "$BENCH_BEFORE --json ${TLSDIAG_ARGS:-} $2" ;;
 	tshark) command -v tshark >/dev/null && echo "tshark -n -r $2 -Y tls.handshake.type -T fields -e frame.number" ;;
@@ -98,27 +102,32 @@ for row in $tools; do
 			b / 1048576 / m, p / 1000 / m, c / m, rss / 1024, m / (base > 0 ? base : 0.005), rc }'
 done
 
-# The same verdicts as the build before: every report line but the
-# summary's first (elapsed time) and JSON's summary record (the same).
-same_reports() { # file args...
-	local f=$1 a b
-	shift
+# Two reports of the same file compared: every line but the summary's first
+# (elapsed time) and JSON's summary record (the same).
+compare_reports() { # label "command a" "command b"
+	local a b
 	a=$(mktemp) b=$(mktemp)
-	"$tlsdiag" "$@" "$f" 2>/dev/null | grep -v -e '^== ' -e '"type":"summary"' > "$a"
-	"$BENCH_BEFORE" "$@" "$f" 2>/dev/null | grep -v -e '^== ' -e '"type":"summary"' > "$b"
+	# shellcheck disable=SC2086
+	$2 2>/dev/null | grep -v -e '^== ' -e '"type":"summary"' > "$a"
+	# shellcheck disable=SC2086
+	$3 2>/dev/null | grep -v -e '^== ' -e '"type":"summary"' > "$b"
 	if cmp -s "$a" "$b"; then
-		echo "  reports ${*:-(text)}: identical to $BENCH_BEFORE ($(wc -l < "$a") lines)"
+		echo "  reports $1: identical ($(wc -l < "$a") lines)"
 	else
-		echo "  reports ${*:-(text)}: DIFFER from $BENCH_BEFORE:"
+		echo "  reports $1: DIFFER:"
 		diff "$b" "$a" | head -20
 		bench_differ=1
 	fi
 	rm -f "$a" "$b"
 }
 bench_differ=0
+# The threads change nothing but the time.
+compare_reports "text, -j 1 and the default" "$tlsdiag -j 1 $file" "$tlsdiag $file"
+compare_reports "JSON, -j 1 and the default" "$tlsdiag -j 1 --json $file" "$tlsdiag --json $file"
+# The same verdicts as the build before.
 if [ -n "${BENCH_BEFORE:-}" ]; then
-	same_reports "$file"
-	same_reports "$file" --json
+	compare_reports "text, against $BENCH_BEFORE" "$BENCH_BEFORE $file" "$tlsdiag $file"
+	compare_reports "JSON, against $BENCH_BEFORE" "$BENCH_BEFORE --json $file" "$tlsdiag --json $file"
 fi
 
 [ "${BENCH_SCALE:-0}" = 1 ] || exit "$bench_differ"
