@@ -257,7 +257,7 @@ static void feed_reasm(struct td_flow *flow, const struct td_pkt *p)
 	if (p->ipver == 6)
 		td_reasm_packet6(flow, p);
 	else if (!td_reasm_map_synthetic(p->src) && !td_reasm_map_synthetic(p->dst))
-		td_reasm_packet(p);
+		td_reasm_packet(flow, p);
 }
 
 /* Every 1024 packets: the progress line (it redraws twice a second). */

@@ -23,6 +23,8 @@ static pcap_t *g_dead;
 static struct td_reasm_stats g_st;
 static uint64_t g_frame;
 static double g_ts;
+/* The tracker's flow of the packet libnids is reading now (IPv4), or NULL. */
+static struct td_flow *g_pkt_flow;
 static struct td_reasm_map *g_map; /* IPv6 pairs -> synthetic IPv4 pairs */
 
 static const char *const warn_names[TD_REASM_WARN_KINDS] = {
@@ -76,9 +78,20 @@ static struct td_flow *flow_of6(const uint8_t s[4], uint16_t sp, const uint8_t d
 	return f && f->v6_slot == slot ? f : NULL;
 }
 
+/* Is a the stream of the packet being handed to libnids? Most calls are
+ * about that packet: its flow is known and need not be looked up. */
+static bool is_pkt_flow(const struct tcp_stream *a)
+{
+	const struct td_flow *f = g_pkt_flow;
+	return f && f->ipver == 4 && f->cport == a->addr.source && f->sport == a->addr.dest &&
+	       !memcmp(f->caddr, &a->addr.saddr, 4) && !memcmp(f->saddr, &a->addr.daddr, 4);
+}
+
 static struct td_flow *flow_of(const struct tcp_stream *a)
 {
 	uint8_t s[4], d[4];
+	if (is_pkt_flow(a))
+		return g_pkt_flow;
 	memcpy(s, &a->addr.saddr, 4);
 	memcpy(d, &a->addr.daddr, 4);
 	if (td_reasm_map_synthetic(s))
@@ -174,15 +187,17 @@ bool td_reasm_init(struct td_conntrack *ct, int max_streams, char *err, size_t e
 	return true;
 }
 
-void td_reasm_packet(const struct td_pkt *p)
+void td_reasm_packet(struct td_flow *f, const struct td_pkt *p)
 {
 	struct pcap_pkthdr h;
+	g_pkt_flow = f;
 	h.ts.tv_sec = (time_t)p->ts;
 	h.ts.tv_usec = (suseconds_t)((p->ts - (double)h.ts.tv_sec) * 1e6);
 	h.caplen = h.len = (bpf_u_int32)p->ip_len;
 	g_frame = p->frame;
 	g_ts = p->ts;
 	nids_pcap_handler(NULL, &h, (u_char *)(uintptr_t)p->ip);
+	g_pkt_flow = NULL;
 }
 
 bool td_reasm_init6(size_t max_pairs)
@@ -217,7 +232,7 @@ void td_reasm_packet6(struct td_flow *f, const struct td_pkt *p)
 		return;
 	q.ip = buf;
 	q.ipver = 4;
-	td_reasm_packet(&q);
+	td_reasm_packet(f, &q);
 }
 
 /* libnids' stream for a flow, through its synthetic pair for IPv6. */

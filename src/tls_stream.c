@@ -252,29 +252,15 @@ static void handshake_message(struct feed_ctx *c, uint8_t type, const uint8_t *b
 	}
 }
 
-/* Append a plaintext handshake fragment and parse every complete message. */
-static void handshake_fragment(struct feed_ctx *c, const uint8_t *data, size_t len)
+/* Parse the complete messages at the start of buf; returns the bytes used
+ * (a partial message at the end is left; one too large to keep is named
+ * and its missing rest skipped later, d->hs_skip). */
+static size_t parse_messages(struct feed_ctx *c, const uint8_t *buf, size_t n)
 {
 	struct dir_state *d = &c->s->d[c->dir];
-	if (d->hs_skip) {
-		size_t k = len < d->hs_skip ? len : d->hs_skip;
-		d->hs_skip -= k;
-		data += k;
-		len -= k;
-	}
-	if (len == 0)
-		return;
-	/* At most one partial message is kept between records. */
-	if (!reserve(&d->hs, &d->hs_cap, d->hs_len + len, c->s->hs_max + 4 + TD_TLS_RECORD_MAX)) {
-		td_facts_cap(c->f, TD_CAP_HS_MSG);
-		parse_error(c, true, "handshake", TD_E_CAP);
-		return;
-	}
-	memcpy(d->hs + d->hs_len, data, len);
-	d->hs_len += len;
 	size_t off = 0;
-	while (d->hs_len - off >= 4) {
-		struct td_rd r = td_rd_make(d->hs + off, d->hs_len - off);
+	while (n - off >= 4) {
+		struct td_rd r = td_rd_make(buf + off, n - off);
 		uint8_t type;
 		uint32_t mlen;
 		const uint8_t *body;
@@ -291,16 +277,51 @@ static void handshake_fragment(struct feed_ctx *c, const uint8_t *data, size_t l
 				continue;
 			}
 			d->hs_skip = mlen - have;
-			off = d->hs_len;
-			break;
+			return n;
 		}
 		if (td_rd_bytes(&r, mlen, &body) != TD_E_OK)
 			break; /* the rest comes in a later record */
 		handshake_message(c, type, body, mlen);
 		if (d->mode == M_STOP)
-			return;
+			return n;
 		off += 4 + (size_t)mlen;
 	}
+	return off;
+}
+
+/* A plaintext handshake fragment: every complete message parsed, a partial
+ * one kept for the next record. Most records hold whole messages: those
+ * are read where they are, and only a message split across records is
+ * copied. */
+static void handshake_fragment(struct feed_ctx *c, const uint8_t *data, size_t len)
+{
+	struct dir_state *d = &c->s->d[c->dir];
+	if (d->hs_skip) {
+		size_t k = len < d->hs_skip ? len : d->hs_skip;
+		d->hs_skip -= k;
+		data += k;
+		len -= k;
+	}
+	if (len == 0)
+		return;
+	if (d->hs_len == 0) {
+		size_t used = parse_messages(c, data, len);
+		if (d->mode == M_STOP || used == len)
+			return;
+		data += used;
+		len -= used;
+	}
+	/* At most one partial message is kept between records. */
+	if (!reserve(&d->hs, &d->hs_cap, d->hs_len + len, c->s->hs_max + 4 + TD_TLS_RECORD_MAX)) {
+		td_facts_cap(c->f, TD_CAP_HS_MSG);
+		parse_error(c, true, "handshake", TD_E_CAP);
+		return;
+	}
+	memcpy(d->hs + d->hs_len, data, len);
+	d->hs_len += len;
+	size_t off = parse_messages(c, d->hs, d->hs_len);
+	if (d->mode == M_STOP)
+		return;
 	memmove(d->hs, d->hs + off, d->hs_len - off);
 	d->hs_len -= off;
 }

@@ -27,7 +27,7 @@ struct td_reasm_stats {
  * message in err when it cannot start. */
 bool td_reasm_init(struct td_conntrack *ct, int max_streams, char *err, size_t errlen);
 /* One IPv4 packet of a tracked flow (flow may be NULL for fragments). */
-void td_reasm_packet(const struct td_pkt *p);
+void td_reasm_packet(struct td_flow *flow, const struct td_pkt *p);
 /* A connection whose SYN the capture missed: before its first packet p,
  * hand libnids the 3-way handshake that p's sequence and acknowledgment
  * numbers imply, so the stream is followed from p on. IPv6 flows
