@@ -88,6 +88,22 @@ else
 	skip "no python3 or the generator failed: the many-connection capture"
 fi
 
+# On a terminal (stdout and stderr both, through script(1)): the progress
+# line is drawn by the judging thread, between report blocks, so once the
+# progress lines are taken out the report is -j 1's.
+if command -v script >/dev/null 2>&1 && [ -s "$tmp/many.pcap" ]; then
+	for j in 1 2; do
+		script -qc "\"$TLSDIAG\" -j $j \"$tmp/many.pcap\"" /dev/null >"$tmp/tty$j" 2>&1
+		# Each erase (CR, ESC [K) ends what was drawn before it on the line.
+		sed -e 's/\r\x1b\[K/\n@@/g' "$tmp/tty$j" | tr -d '\r' | grep -v '^@@tlsdiag: ' | sed 's/^@@//' |
+			grep -v '^$' | normalize >"$tmp/tty$j.n"
+	done
+	grep -q "% (" "$tmp/tty2" && [ -s "$tmp/tty2.n" ] && cmp -s "$tmp/tty1.n" "$tmp/tty2.n"
+	ok $? "on a terminal: progress lines drawn, and the report between them is -j 1's"
+else
+	skip "no script(1): the terminal check"
+fi
+
 # The corpus: other people's captures, in JSON (every fact written).
 if [ -n "${TLSDIAG_CORPUS:-}" ] && [ -d "$TLSDIAG_CORPUS" ]; then
 	bad=
