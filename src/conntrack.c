@@ -365,6 +365,19 @@ static void track_ack(struct td_seq_track *s, const struct td_pkt *p)
 		s->beyond_frame = p->frame;
 }
 
+/* A connection followed from the client's first data (TLS by content, an
+ * upgrade command on a STARTTLS port) has not seen the server's side yet,
+ * but the client's ACK says where the server's next byte is. The server
+ * was waiting for that data (TLS and the STARTTLS protocols speak in turn),
+ * so what it sends next starts there: a first segment beyond it follows a
+ * loss (the lost "220 Ready to start TLS"). */
+static bool start_from_ack(const struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
+{
+	const struct td_seq_track *server = &f->seq[TD_DIR_S2C];
+	return dir == TD_DIR_C2S && (p->flags & TD_TCP_ACK) && !server->seen && (f->by_content || f->starttls_port) &&
+	       !f->facts->tcp.syn_count && !f->facts->tcp.synack_frame;
+}
+
 static void track_seq(struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
 {
 	/* A fragment's TCP length is the reassembled packet's, which only
@@ -374,6 +387,11 @@ static void track_seq(struct td_flow *f, const struct td_pkt *p, enum td_dir dir
 		f->seq_unknown = true;
 	if ((p->flags & TD_TCP_RST) || f->seq_unknown)
 		return;
+	if (start_from_ack(f, p, dir)) {
+		struct td_seq_track *server = &f->seq[TD_DIR_S2C];
+		server->seen = true;
+		server->cont = server->end = p->ack;
+	}
 	track_data(&f->seq[dir], p);
 	if (p->flags & TD_TCP_ACK)
 		track_ack(&f->seq[dir == TD_DIR_C2S ? TD_DIR_S2C : TD_DIR_C2S], p);

@@ -18,6 +18,7 @@ python3 - "$TLSDIAG" "$SRCDIR" "$tmp" <<'PY'
 import importlib.util, json, os, struct, subprocess, sys
 tlsdiag, srcdir, tmp = sys.argv[1:4]
 n = 0
+MEDIUM_BOUND = 2
 
 def tap(good, what):
     global n
@@ -51,6 +52,7 @@ def without(data, pk, k, name):
     return path
 
 variants = 0
+all_medium = []
 for name, o in opts.items():
     if name == 'resign-gateway.pcap':
         continue
@@ -97,7 +99,13 @@ for name, o in opts.items():
     tap(got is not None and not wrong, f'{name}, one of {len(frames)} data frames dropped: no other high verdict {wrong[:3]}')
     if medium:
         print(f'# {name}: other verdicts at medium or low confidence: {medium[:3]}')
+    all_medium += [f'{name} {m}' for m in medium]
 print(f'# {variants} variants')
+# Left (2026-12-07): midstream-late-start.pcap's two, a capture started
+# late, where no loss can be judged (no start of the sequence space).
+# The bound keeps the count from creeping back up (it was 20, then 2).
+tap(len(all_medium) <= MEDIUM_BOUND,
+    f'{len(all_medium)} verdicts of another cause at medium or low confidence (at most {MEDIUM_BOUND}): {all_medium[:4]}')
 
 # The real capture's TLS 1.2 ServerHello segment (its first server data) dropped.
 src = os.path.join(srcdir, 'captures/inflight-server-side.pcap')

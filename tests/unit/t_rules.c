@@ -1337,10 +1337,10 @@ static void test_default_loads(void)
 	struct td_ruleset *rs = must(td_rules_new());
 	char err[512] = "";
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load (%s)", err);
-	is_int(td_rules_count(rs), 72, "default rules: 59 diagnoses and 13 findings");
+	is_int(td_rules_count(rs), 77, "default rules: 64 diagnoses and 13 findings");
 	/* Loading them again replaces every rule in place. */
 	ok(td_rules_load_default(rs, err, sizeof(err)), "default rules load twice");
-	is_int(td_rules_count(rs), 72, "default rules twice: still 72");
+	is_int(td_rules_count(rs), 77, "default rules twice: still 77");
 	td_rules_free(rs);
 }
 
@@ -2147,6 +2147,81 @@ static void test_default_client_cert_http(const struct td_ruleset *rs)
 	decides(rs, f, "client-cert-untrusted-ca-http", "client-cert-untrusted-ca", NULL, "an expired client certificate, then 400");
 }
 
+/* A rule that never decides but names its cause among the verdict's
+ * alternatives (the *-answer-lost ones under answer-lost): covered as a
+ * positive case when it is listed, as a near miss when it is not. */
+static void names_alternative(const struct td_ruleset *rs, struct td_facts *f, const char *id, const char *verdict,
+			      bool want, const char *what)
+{
+	cover(want ? pos_cov : neg_cov, want ? &n_pos_cov : &n_neg_cov, id);
+	decide(rs, f, &last);
+	is_str(last.rule, verdict, "default %s: %s: %s decides", id, what, verdict);
+	bool listed = false;
+	for (size_t i = 0; i < last.n_alternatives; i++)
+		listed |= last.alternatives[i].rule && strcmp(last.alternatives[i].rule, id) == 0;
+	ok(listed == want, "default %s: %s: %s among the alternatives", id, what, want ? "listed" : "not listed");
+	td_facts_free(f);
+}
+
+/* The IP-HTTPS request went out; the server's answer is what the capture
+ * lost (a server hole after the request, no response read). */
+static struct td_facts *answer_lost(struct td_facts *f)
+{
+	struct td_tls_facts *t = tls(f);
+	t->http_resp = (struct td_http_resp){ 0 };
+	t->dir[TD_DIR_S2C].app_records = 0;
+	t->dir[TD_DIR_S2C].first_app_frame = 0;
+	f->tcp.hole[TD_DIR_S2C] = true;
+	f->tcp.hole_frame[TD_DIR_S2C] = 10;
+	return f;
+}
+
+static void test_default_lost_http(const struct td_ruleset *rs)
+{
+	/* wrong-backend-request-lost: the request lost, a 404 from IIS read. */
+	struct td_facts *f = iphttps_flow(404, "Microsoft-IIS/10.0", "/IPHTTPS");
+	tls(f)->http_req = (struct td_http_req){ 0 };
+	f->tcp.hole[TD_DIR_C2S] = true;
+	f->tcp.hole_frame[TD_DIR_C2S] = 9;
+	decides(rs, f, "wrong-backend-request-lost", "wrong-backend", "0x80090326", "the request lost, a 404 from IIS");
+	is_str(last.confidence, "medium", "default wrong-backend-request-lost: medium");
+	f = iphttps_flow(200, "Microsoft-HTTPAPI/2.0", "/IPHTTPS");
+	tls(f)->http_req = (struct td_http_req){ 0 };
+	f->tcp.hole[TD_DIR_C2S] = true;
+	f->tcp.hole_frame[TD_DIR_C2S] = 9;
+	near_miss(rs, f, "wrong-backend-request-lost", "ok-hole", "the request lost, 200 from HTTP.sys: the tunnel's answer");
+
+	/* answer-lost: POST /IPHTTPS sent, the answer lost. */
+	f = answer_lost(iphttps_flow(200, "Microsoft-HTTPAPI/2.0", "/IPHTTPS"));
+	decides(rs, f, "answer-lost", "incomplete", NULL, "the request sent, the server's answer lost");
+	is_str(last.confidence, "medium", "default answer-lost: medium");
+	ok(last.n_alternatives == 1 && strcmp(last.alternatives[0].category, "wrong-backend") == 0,
+	   "default answer-lost: wrong-backend the one alternative without a client certificate");
+	f = iphttps_flow(200, "Microsoft-HTTPAPI/2.0", "/IPHTTPS");
+	f->tcp.hole[TD_DIR_S2C] = true;
+	f->tcp.hole_frame[TD_DIR_S2C] = 10;
+	near_miss(rs, f, "answer-lost", "ok-iphttps", "the answer read, a later server segment lost");
+
+	/* Under it, the client certificate's trouble, when there is one. */
+	f = answer_lost(http_client_auth_flow(0, 400));
+	names_alternative(rs, f, "client-cert-missing-answer-lost", "answer-lost", true, "empty Certificate, the answer lost");
+	f = answer_lost(http_client_auth_flow(1, 400));
+	client_chain(f, "CN=Contoso Root CA");
+	x509(f)->client_auth.issuer_listed = true;
+	x509(f)->client_auth.eku_allows_client_auth = true;
+	names_alternative(rs, f, "client-cert-missing-answer-lost", "answer-lost", false, "a certificate sent");
+	f = answer_lost(http_client_auth_flow(1, 400));
+	client_chain(f, "CN=Fabrikam Issuing CA");
+	x509(f)->client_auth.issuer_listed = false;
+	names_alternative(rs, f, "client-cert-untrusted-ca-answer-lost", "answer-lost", true, "a foreign issuer, the answer lost");
+	f = answer_lost(http_client_auth_flow(1, 400));
+	client_chain(f, "CN=Contoso Root CA");
+	x509(f)->client_auth.issuer_listed = true;
+	x509(f)->client_auth.eku_allows_client_auth = true;
+	names_alternative(rs, f, "client-cert-untrusted-ca-answer-lost", "answer-lost", false, "the issuer listed");
+
+}
+
 static void test_default_endings(const struct td_ruleset *rs)
 {
 	/* wrong-backend-http */
@@ -2341,6 +2416,22 @@ static void test_default_tls13_client_cert(const struct td_ruleset *rs)
 	f = tls13_client_flight(none, 1);
 	rst(f, TD_WHO_SERVER, 7, 64);
 	near_miss(rs, f, "tls13-client-cert-rejected", "tls13-server-rejected-client-flight", "only a Finished");
+
+	/* capture-hole-server: TLS 1.3, the client's flight and its alert
+	 * (known by its size), then a server segment lost (it shows at the
+	 * server's close): the server's answer to the flight, which completes
+	 * the handshake, may be what was lost. */
+	f = tls13_client_flight(none, 1);
+	alert_encrypted(f, TD_DIR_C2S, 7);
+	fin(f, TD_WHO_SERVER, 8);
+	f->tcp.hole[TD_DIR_S2C] = true;
+	f->tcp.hole_frame[TD_DIR_S2C] = 8;
+	decides(rs, f, "capture-hole-server", "incomplete", NULL, "the client's flight and alert, then a server segment lost");
+	is_str(last.confidence, "medium", "default capture-hole-server: medium");
+	f = tls13_client_flight(none, 1);
+	alert_encrypted(f, TD_DIR_C2S, 7);
+	fin(f, TD_WHO_SERVER, 8);
+	near_miss(rs, f, "capture-hole-server", "tls13-server-rejected-client-flight", "nothing lost: the close after the flight decides");
 }
 
 static void test_default_open_and_odd(const struct td_ruleset *rs)
@@ -2678,7 +2769,7 @@ static void test_default_coverage(const struct td_ruleset *rs)
 		}
 	}
 	free(text);
-	is_int(n, 72, "coverage: --list-rules lists the 72 default rules");
+	is_int(n, 77, "coverage: --list-rules lists the 77 default rules");
 	is_int(missing, 0, "coverage: every default rule has a positive case and a near miss");
 }
 
@@ -2696,6 +2787,7 @@ static void test_defaults(void)
 	test_default_client_dropped(rs);
 	test_default_ignored(rs);
 	test_default_client_cert_http(rs);
+	test_default_lost_http(rs);
 	test_default_endings(rs);
 	test_default_tls13(rs);
 	test_default_tls13_client_cert(rs);
