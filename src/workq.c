@@ -82,10 +82,16 @@ struct td_workq *td_workq_start(size_t cap, td_work_fn fn, void *arg)
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->more, NULL);
 	pthread_cond_init(&q->room, NULL);
-	/* Signals are the reading thread's: its handlers stop the capture
-	 * loop and ask for status lines. */
+	/* The signals sent to the process are the reading thread's: its
+	 * handlers stop the capture loop and ask for status lines. Those a
+	 * thread causes itself stay: SIGPIPE when the report's reader went
+	 * away (tlsdiag ... | head ends tlsdiag at once, as with one thread),
+	 * and the faults. */
+	static const int own[] = { SIGPIPE, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS };
 	sigset_t all, old;
 	sigfillset(&all);
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		sigdelset(&all, own[i]);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	int e = pthread_create(&q->thread, NULL, worker, q);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

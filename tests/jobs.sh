@@ -84,6 +84,27 @@ if command -v python3 >/dev/null 2>&1 &&
 	ok $? "the same capture, JSON: the same"
 	same -q -- "$tmp/many.pcap"
 	ok $? "the same capture, -q: the same"
+	# The report's reader goes away (| head): SIGPIPE ends tlsdiag at the
+	# next write, whichever thread writes. Were it blocked in the judging
+	# thread, tlsdiag would read the whole capture for nobody: the capture
+	# is fed through stdin, and its writer must be cut short.
+	for j in 1 2; do
+		python3 -c '
+import os, sys
+data = open(sys.argv[1], "rb").read()
+try:
+    for i in range(0, len(data), 65536):
+        sys.stdout.buffer.write(data[i:i + 65536])
+    sys.stdout.buffer.flush()
+    open(sys.argv[2], "w").write("all")
+except BrokenPipeError:
+    open(sys.argv[2], "w").write("cut")
+    os._exit(0)
+' "$tmp/many.pcap" "$tmp/fed$j" 2>/dev/null | { "$TLSDIAG" -j $j -; echo $? >"$tmp/rc$j"; } | head -1 >/dev/null
+	done
+	[ "$(cat "$tmp/rc1")" = 141 ] && [ "$(cat "$tmp/rc2")" = 141 ] &&
+		[ "$(cat "$tmp/fed1")" = cut ] && [ "$(cat "$tmp/fed2")" = cut ]
+	ok $? "| head -1: SIGPIPE ends tlsdiag before it has read its input, -j 1 and -j 2 alike (exit $(cat "$tmp/rc1"), $(cat "$tmp/rc2"); input $(cat "$tmp/fed1"), $(cat "$tmp/fed2"))"
 else
 	skip "no python3 or the generator failed: the many-connection capture"
 fi
