@@ -289,7 +289,11 @@ static void on_rst(struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
 	t->rst_ttl = p->ttl;
 	t->reset_by = dir == TD_DIR_C2S ? TD_WHO_CLIENT : TD_WHO_SERVER;
 	t->rst_before_data = t->bytes[0] == 0 && t->bytes[1] == 0;
-	t->rst_answers_syn = dir == TD_DIR_S2C && !t->synack_frame && t->syn_count > 0;
+	/* The answer to the SYN: the server's first packet, and the client
+	 * sent nothing but SYNs. A client that sent more got a SYN-ACK (the
+	 * capture lost it): that reset is no refusal. */
+	t->rst_answers_syn = dir == TD_DIR_S2C && !t->synack_frame && t->syn_count > 0 &&
+			     t->packets_dir[TD_DIR_C2S] == t->syn_count && t->packets_dir[TD_DIR_S2C] == 1;
 }
 
 static void on_fin(struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
@@ -342,9 +346,13 @@ static void track_data(struct td_seq_track *s, const struct td_pkt *p)
 		/* Where it first showed: an ACK past the capture may have come first. */
 		s->gap_frame = s->beyond_frame ? s->beyond_frame : p->frame;
 	}
-	if (s->gap && !seq_after(p->seq, s->gap_lo) && !seq_after(s->gap_hi, end)) {
-		s->gap = false; /* the segment came after all */
-		s->cont = seq_after(s->end, end) ? s->end : end;
+	if (s->gap && !seq_after(p->seq, s->gap_lo) && seq_after(end, s->gap_lo)) {
+		if (!seq_after(s->gap_hi, end)) {
+			s->gap = false; /* the segment came after all */
+			s->cont = seq_after(s->end, end) ? s->end : end;
+		} else {
+			s->gap_lo = end; /* its first part came: the rest may still come */
+		}
 	}
 	if (seq_after(end, s->end))
 		s->end = end;
@@ -374,16 +382,24 @@ static void track_ack(struct td_seq_track *s, const struct td_pkt *p)
 static bool start_from_ack(const struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
 {
 	const struct td_seq_track *server = &f->seq[TD_DIR_S2C];
-	return dir == TD_DIR_C2S && (p->flags & TD_TCP_ACK) && !server->seen && (f->by_content || f->starttls_port) &&
-	       !f->facts->tcp.syn_count && !f->facts->tcp.synack_frame;
+	return dir == TD_DIR_C2S && (p->flags & TD_TCP_ACK) && !server->seen &&
+	       (f->by_content || f->starttls_port || f->seq_from_hello) && !f->facts->tcp.syn_count &&
+	       !f->facts->tcp.synack_frame;
 }
+
+static bool opens_with_client_hello(const uint8_t *d, size_t n);
 
 static void track_seq(struct td_flow *f, const struct td_pkt *p, enum td_dir dir)
 {
 	/* A fragment's TCP length is the reassembled packet's, which only
 	 * libnids sees; a mid-stream start's first ACKs answer data sent
-	 * before the capture. Neither is judged. */
-	if (p->fragment || f->facts->tcp.midstream)
+	 * before the capture. Neither is judged, but for a mid-stream start
+	 * whose first packet is the client's ClientHello: the server has sent
+	 * nothing yet in TLS, so nothing of its can be in flight, and the
+	 * connection is judged from there (the SYN lost, not the start). */
+	if (f->facts->tcp.midstream && !f->seq[0].seen && !f->seq[1].seen && !f->seq_unknown)
+		f->seq_from_hello = dir == TD_DIR_C2S && opens_with_client_hello(p->payload, p->payload_len);
+	if (p->fragment || (f->facts->tcp.midstream && !f->seq_from_hello))
 		f->seq_unknown = true;
 	if ((p->flags & TD_TCP_RST) || f->seq_unknown)
 		return;
@@ -402,8 +418,12 @@ void td_conntrack_holes(struct td_flow *f)
 	for (int d = 0; d < 2 && !f->seq_unknown; d++) {
 		const struct td_seq_track *s = &f->seq[d];
 		uint64_t frame = 0;
-		if (s->gap && s->acked && seq_after(s->ack, s->gap_lo))
-			frame = s->gap_frame;   /* the peer got what the capture lacks */
+		/* A gap still open at the end: bytes the side sent (a later
+		 * segment of its starts past them) that the capture never had,
+		 * whether the peer acknowledged them (the capture lost them) or
+		 * not (the network did, and nothing filled them in). */
+		if (s->gap)
+			frame = s->gap_frame;
 		else if (s->beyond_frame)
 			frame = s->beyond_frame; /* the peer got more than the capture holds */
 		if (frame) {

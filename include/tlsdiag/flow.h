@@ -58,6 +58,7 @@ struct td_flow {
 		uint64_t beyond_frame; /* the peer's first ACK past end + 1, while it still is */
 	} seq[2];
 	bool seq_unknown;            /* fragments or a mid-stream start: not judged */
+	bool seq_from_hello;         /* a mid-stream start at the client's ClientHello: judged from there */
 	struct td_facts *facts;
 	struct td_tls_stream *tls;
 	struct td_preamble *pre;     /* the plaintext before TLS (STARTTLS, SOCKS), or NULL */
