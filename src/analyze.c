@@ -394,7 +394,9 @@ static void read_live(struct run *r, const struct td_capture_opts *co)
 static void start_judging(struct run *r)
 {
 	const struct td_options *o = r->o;
-	if (o->jobs == 1 || o->write_file || o->line_buffered)
+	/* --max-memory: the facts waiting in the queue count against the
+	 * cap, so two threads would follow other connections than one. */
+	if (o->jobs == 1 || o->write_file || o->line_buffered || o->max_memory_mib != TD_DEFAULT_MAX_MEMORY_MIB)
 		return;
 	if (o->jobs == 0 && sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		return;
@@ -700,13 +702,14 @@ int td_analyze(const struct td_options *o)
 	td_capture_signals(o->stats_interval);
 	td_progress_init(&r.progress, stderr, o->no_progress || o->iface || o->quiet > 2);
 	read_inputs(&r, &co);
-	td_progress_clear(&r.progress);
 	/* libnids hands over what it still holds, then every flow is finished. */
 	td_reasm_exit();
 	collect_stats(&r);
 	td_conntrack_free(r.ct);
 	td_workq_stop(r.judging, retire);
 	r.judging = NULL;
+	/* After the judging thread's last progress line. */
+	td_progress_clear(&r.progress);
 	cache_stats(r.x509);
 	td_x509_free(r.x509);
 	td_rules_free(r.rules);
