@@ -188,6 +188,15 @@ static void retire(const struct td_work *w)
 	td_facts_free(w->p);
 }
 
+/* Into the queue; the item the slot held before is retired here. */
+static void push_work(struct run *r, const struct td_work *w)
+{
+	struct td_work done;
+	td_workq_push(r->judging, w, &done);
+	if (done.p)
+		retire(&done);
+}
+
 /* The facts go to the judging thread; the flow keeps a copy of the TCP
  * part, which is all a reported connection that lingers still updates.
  * False when the copy cannot be made: the caller judges itself. */
@@ -199,11 +208,8 @@ static bool hand_off(struct run *r, struct td_flow *flow)
 	*keep = *flow->facts;
 	keep->tls = NULL;
 	keep->x509 = NULL;
-	struct td_work done;
-	td_workq_push(r->judging, &(struct td_work){ .p = flow->facts }, &done);
+	push_work(r, &(struct td_work){ .p = flow->facts });
 	flow->facts = keep;
-	if (done.p)
-		retire(&done);
 	return true;
 }
 
@@ -268,10 +274,7 @@ static void show_progress(struct run *r)
 	if (!td_capture_position(&pos, &size, &compressed))
 		return;
 	if (r->judging) {
-		struct td_work done;
-		td_workq_push(r->judging, &(struct td_work){ .aux = r->file, .n = { pos, size, compressed } }, &done);
-		if (done.p)
-			retire(&done);
+		push_work(r, &(struct td_work){ .aux = r->file, .n = { pos, size, compressed } });
 		return;
 	}
 	r->progress.compressed = compressed;
