@@ -77,6 +77,13 @@ void td_jw_key(struct td_jsonw *w, const char *key)
 	w->after_key = true;
 }
 
+void td_jw_key_quoted(struct td_jsonw *w, const char *quoted, size_t n)
+{
+	before_value(w);
+	put(w, quoted, n);
+	w->after_key = true;
+}
+
 static void open_container(struct td_jsonw *w, char c)
 {
 	before_value(w);

@@ -6,9 +6,11 @@
  * one "type":"summary" object last. Schema: doc/json.md, doc/json-schema.json.
  */
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include "tlsdiag/report.h"
+#include "tlsdiag/diag.h"
 #include "tlsdiag/factdesc.h"
 #include "tlsdiag/fingerprint.h"
 #include "tlsdiag/jsonw.h"
@@ -18,50 +20,6 @@
 #include "tlsdiag/x509.h"
 
 #define MAX_PATH_DEPTH 8
-
-/* Open and close objects so that the writer stands inside the parent of
- * name's last component; open[] holds the components currently open. */
-struct nest {
-	char open[MAX_PATH_DEPTH][48];
-	int depth;
-};
-
-static int split(const char *name, char parts[MAX_PATH_DEPTH][48])
-{
-	int n = 0;
-	const char *p = name;
-	while (n < MAX_PATH_DEPTH) {
-		const char *dot = strchr(p, '.');
-		size_t len = dot ? (size_t)(dot - p) : strlen(p);
-		if (len >= 48)
-			len = 47;
-		memcpy(parts[n], p, len);
-		parts[n][len] = '\0';
-		n++;
-		if (!dot)
-			break;
-		p = dot + 1;
-	}
-	return n;
-}
-
-/* Stand inside the parent of parts[n - 1]; the caller writes the key. */
-static void nest_parent(struct td_jsonw *w, struct nest *s, char parts[MAX_PATH_DEPTH][48], int n)
-{
-	int keep = 0;
-	while (keep < s->depth && keep < n - 1 && strcmp(s->open[keep], parts[keep]) == 0)
-		keep++;
-	while (s->depth > keep) {
-		td_jw_obj_close(w);
-		s->depth--;
-	}
-	while (s->depth < n - 1) {
-		td_jw_key(w, parts[s->depth]);
-		td_jw_obj_open(w);
-		strcpy(s->open[s->depth], parts[s->depth]);
-		s->depth++;
-	}
-}
 
 /* Whole numbers as integers, exactly, negative ones too (days left of an
  * expired certificate, a packet time before 1970); others with 6 decimals.
@@ -114,12 +72,25 @@ enum jform {
 	J_JA3S,        /* "ja3s", "ja3s_string", and "ja4s" */
 };
 
-#define MAX_FACTS 1024
-static uint8_t forms[MAX_FACTS];
-/* Each fact's name cut at its dots, once: every record walks every fact. */
-static char splits[MAX_FACTS][MAX_PATH_DEPTH][48];
-static uint8_t n_parts[MAX_FACTS];
+/* A fact's name cut at its dots, once: every record walks every fact.
+ * node[k] numbers the prefix of parts 0..k (facts with the same prefix
+ * have the same number), so the walk compares numbers, not strings; part k
+ * is kept written as a JSON key, quotes and colon included. */
+struct jpath {
+	uint8_t form, n;
+	uint16_t node[MAX_PATH_DEPTH];
+	uint32_t key_off[MAX_PATH_DEPTH];
+	uint8_t key_len[MAX_PATH_DEPTH];
+};
+static struct jpath *paths;
+static char *key_pool;
 static pthread_once_t forms_once = PTHREAD_ONCE_INIT; /* both threads may write JSON */
+
+/* The objects open where the writer stands: the nodes of their paths. */
+struct nest {
+	uint16_t open[MAX_PATH_DEPTH];
+	int depth;
+};
 
 /* The leaf facts a flow keeps; the rest is in the certificate record. */
 static const char *const leaf_kept[] = {
@@ -151,11 +122,100 @@ static enum jform form_of(const char *name)
 	return J_PLAIN;
 }
 
+/* Where part k of name ends (its length from the name's start): the last
+ * part takes the rest of the name, dots and all, past MAX_PATH_DEPTH. */
+static size_t part_end(const char *name, int k, int n)
+{
+	const char *p = name;
+	for (int i = 0; i <= k; i++) {
+		const char *dot = i + 1 < n ? strchr(p, '.') : NULL;
+		p = dot ? dot + 1 : p + strlen(p);
+	}
+	return (size_t)(p - name) - (p[-1] == '.');
+}
+
+static int count_parts(const char *name)
+{
+	int n = 1;
+	for (const char *p = name; *p && n < MAX_PATH_DEPTH; p++)
+		n += *p == '.';
+	return n;
+}
+
+/* Whether fact j's name starts with the first len bytes of name as whole
+ * parts that are not its last. */
+static bool shares_prefix(size_t j, int k, const char *name, size_t len)
+{
+	const char *o = td_facts_table[j].name;
+	return paths[j].n > k + 1 && strncmp(o, name, len) == 0 && o[len] == '.';
+}
+
+/* The number of the prefix of i's name that is len bytes long (parts 0..k):
+ * that of the first fact with the same prefix. The table keeps groups
+ * together, so the fact before is asked first. */
+static uint16_t node_of(size_t i, int k, size_t len)
+{
+	const char *name = td_facts_table[i].name;
+	if (i > 0 && shares_prefix(i - 1, k, name, len))
+		return paths[i - 1].node[k];
+	for (size_t j = 0; j < i; j++)
+		if (shares_prefix(j, k, name, len))
+			return paths[j].node[k];
+	return (uint16_t)i;
+}
+
 static void forms_init(void)
 {
-	for (size_t i = 0; i < td_facts_count && i < MAX_FACTS; i++) {
-		forms[i] = (uint8_t)form_of(td_facts_table[i].name);
-		n_parts[i] = (uint8_t)split(td_facts_table[i].name, splits[i]);
+	size_t pool = 0;
+	for (size_t i = 0; i < td_facts_count; i++)
+		pool += strlen(td_facts_table[i].name) + 4 * MAX_PATH_DEPTH;
+	paths = calloc(td_facts_count, sizeof(*paths));
+	key_pool = malloc(pool);
+	if (!paths || !key_pool)
+		td_fatal("out of memory for the JSON writer's tables");
+	size_t used = 0;
+	for (size_t i = 0; i < td_facts_count; i++) {
+		const char *name = td_facts_table[i].name;
+		struct jpath *p = &paths[i];
+		p->form = (uint8_t)form_of(name);
+		p->n = (uint8_t)count_parts(name);
+		size_t start = 0;
+		for (int k = 0; k < p->n; k++) {
+			size_t end = part_end(name, k, p->n), len = end - start;
+			if (len > 200)
+				len = 200; /* key_len's range; no fact's name comes near */
+			p->node[k] = k + 1 < p->n ? node_of(i, k, end) : (uint16_t)i;
+			p->key_off[k] = (uint32_t)used;
+			p->key_len[k] = (uint8_t)(len + 3);
+			key_pool[used] = '"';
+			memcpy(key_pool + used + 1, name + start, len);
+			memcpy(key_pool + used + 1 + len, "\":", 2);
+			used += len + 3;
+			start = end + 1;
+		}
+	}
+}
+
+static void write_key(struct td_jsonw *w, const struct jpath *p, int k)
+{
+	td_jw_key_quoted(w, key_pool + p->key_off[k], p->key_len[k]);
+}
+
+/* Stand inside the parent of p's last part; the caller writes the key. */
+static void nest_parent(struct td_jsonw *w, struct nest *s, const struct jpath *p)
+{
+	int keep = 0, parent = p->n - 1;
+	while (keep < s->depth && keep < parent && s->open[keep] == p->node[keep])
+		keep++;
+	while (s->depth > keep) {
+		td_jw_obj_close(w);
+		s->depth--;
+	}
+	while (s->depth < parent) {
+		write_key(w, p, s->depth);
+		td_jw_obj_open(w);
+		s->open[s->depth] = p->node[s->depth];
+		s->depth++;
 	}
 }
 
@@ -189,20 +249,25 @@ static void ja4s(struct td_jsonw *w, const struct td_server_hello *sh)
 }
 
 /* One fact, its key included, in its JSON form. */
-static void fact(struct td_jsonw *w, const struct td_facts *f, enum jform form, const char *key,
-		 const struct td_value *v)
+static void fact(struct td_jsonw *w, const struct td_facts *f, const struct jpath *p, const struct td_value *v)
 {
-	switch (form) {
+	int last = p->n - 1;
+	switch ((enum jform)p->form) {
 	case J_SKIP:
 		return;
 	case J_COMMA:
-	case J_SEMI:
-		td_jw_split(w, key, v->str, form == J_COMMA ? "," : "; ");
+	case J_SEMI: {
+		char key[256];
+		size_t len = (size_t)p->key_len[last] - 3;
+		memcpy(key, key_pool + p->key_off[last] + 1, len);
+		key[len] = '\0';
+		td_jw_split(w, key, v->str, p->form == J_COMMA ? "," : "; ");
 		return;
+	}
 	case J_CHAIN: {
 		const struct td_chain_facts *c = v->chain;
 		bool server = f->x509 && c == &f->x509->server;
-		td_jw_key(w, key);
+		write_key(w, p, last);
 		chain(w, c, f->tls ? (server ? &f->tls->server_certs : &f->tls->client_certs) : NULL);
 		return;
 	}
@@ -222,7 +287,7 @@ static void fact(struct td_jsonw *w, const struct td_facts *f, enum jform form, 
 	case J_PLAIN:
 		break;
 	}
-	td_jw_key(w, key);
+	write_key(w, p, last);
 	value(w, v);
 }
 
@@ -387,15 +452,12 @@ void td_report_json_flow(FILE *out, const struct td_facts *f, const struct td_di
 	td_jw_obj_open(&w);
 	head(&w, f);
 	for (size_t i = 0; i < td_facts_count; i++) {
+		const struct jpath *p = &paths[i];
 		struct td_value v;
-		char own[MAX_PATH_DEPTH][48];
-		enum jform form = i < MAX_FACTS ? (enum jform)forms[i] : J_PLAIN;
-		if (form == J_SKIP || !td_fact_get(f, &td_facts_table[i], &v))
+		if (p->form == J_SKIP || !td_fact_get(f, &td_facts_table[i], &v))
 			continue;
-		char (*parts)[48] = i < MAX_FACTS ? splits[i] : own;
-		int n = i < MAX_FACTS ? n_parts[i] : split(td_facts_table[i].name, own);
-		nest_parent(&w, &s, parts, n);
-		fact(&w, f, form, parts[n - 1], &v);
+		nest_parent(&w, &s, p);
+		fact(&w, f, p, &v);
 	}
 	while (s.depth-- > 0)
 		td_jw_obj_close(&w);

@@ -25,6 +25,9 @@ struct td_jsonw {
 
 void td_jw_init(struct td_jsonw *w, FILE *out);
 void td_jw_key(struct td_jsonw *w, const char *key);
+/* A key already written as JSON with its colon ("name":, n bytes), for
+ * keys known before the run: no escaping, no strlen. */
+void td_jw_key_quoted(struct td_jsonw *w, const char *quoted, size_t n);
 void td_jw_obj_open(struct td_jsonw *w);
 void td_jw_obj_close(struct td_jsonw *w);
 void td_jw_arr_open(struct td_jsonw *w);
