@@ -360,6 +360,65 @@ static void test_every_single_byte(void)
 	ok(bad == 0, "each of the 256 byte values alone gives a quoted ASCII string");
 }
 
+/* The escape of one byte alone, without its quotes. */
+static void escape_alone(unsigned char b, char *buf, size_t len)
+{
+	struct out o;
+	char in = (char)b;
+	out_open(&o);
+	td_jw_strn(&o.w, &in, 1);
+	const char *t = out_text(&o);
+	size_t n = strlen(t);
+	snprintf(buf, len, "%.*s", (int)(n - 2), t + 1);
+	out_close(&o);
+}
+
+/* Each byte value at each place of a 24-byte run of plain letters: the
+ * writer takes plain ASCII 8 bytes at a time, so a byte that needs escaping
+ * must be caught in any lane of any word, and in the bytes after the last
+ * whole word. The run is an exact-size heap copy (no look-ahead). */
+static void test_byte_in_every_lane(void)
+{
+	size_t bad = 0;
+	for (int b = 0; b < 256; b++) {
+		char esc[16];
+		escape_alone((unsigned char)b, esc, sizeof(esc));
+		for (size_t at = 0; at < 24; at++) {
+			char *in = malloc(24), want[64];
+			if (!in)
+				exit(99);
+			memset(in, 'a', 24);
+			in[at] = (char)b;
+			snprintf(want, sizeof(want), "\"%.*s%s%.*s\"", (int)at, "aaaaaaaaaaaaaaaaaaaaaaaa", esc,
+				 (int)(23 - at), "aaaaaaaaaaaaaaaaaaaaaaaa");
+			struct out o;
+			out_open(&o);
+			td_jw_strn(&o.w, in, 24);
+			const char *t = out_text(&o);
+			if (strcmp(t, want) != 0 && bad++ < 5)
+				diag("  byte 0x%02x at %zu gave %s, want %s", b, at, t, want);
+			out_close(&o);
+			free(in);
+		}
+	}
+	ok(bad == 0, "each byte value at each of 24 places of a plain run is escaped as when alone");
+}
+
+static void test_key_quoted(void)
+{
+	struct out o;
+	out_open(&o);
+	td_jw_obj_open(&o.w);
+	td_jw_key_quoted(&o.w, "\"a\":", 4);
+	td_jw_u64(&o.w, 1);
+	td_jw_key_quoted(&o.w, "\"b\":", 4);
+	td_jw_obj_open(&o.w);
+	td_jw_obj_close(&o.w);
+	td_jw_obj_close(&o.w);
+	is_str(out_text(&o), "{\"a\":1,\"b\":{}}", "a pre-quoted key is written as given, commas as for any key");
+	out_close(&o);
+}
+
 int main(void)
 {
 	test_nested_containers();
@@ -374,5 +433,7 @@ int main(void)
 	test_strings_strict_utf8();
 	test_key_escaped();
 	test_every_single_byte();
+	test_byte_in_every_lane();
+	test_key_quoted();
 	return done_testing();
 }
