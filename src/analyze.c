@@ -390,6 +390,17 @@ static void read_live(struct run *r, const struct td_capture_opts *co)
 			 (unsigned long long)r->sum.packets_cut, co->snaplen);
 }
 
+/* The queue of the judging thread, for td_fatal (libnids out of memory on
+ * the reading thread): the connections already queued are reported, and the
+ * judging thread is idle, before the exit flushes stdout under it. */
+static struct td_workq *g_judging;
+
+static void judged_before_exit(void)
+{
+	if (!td_workq_on_worker(g_judging))
+		td_workq_drain(g_judging);
+}
+
 /* Files: the judging of finished connections runs on a thread of its own
  * beside the reading (-j), unless -j 1, or the verdict must reach a
  * reader the moment it is made (-l), or it decides what -w writes (the
@@ -404,6 +415,9 @@ static void start_judging(struct run *r)
 	if (o->jobs == 0 && sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		return;
 	r->judging = td_workq_start(JUDGE_QUEUE, judge_work, r);
+	g_judging = r->judging;
+	if (g_judging)
+		td_fatal_hook(judged_before_exit);
 }
 
 static void read_inputs(struct run *r, const struct td_capture_opts *co)
@@ -709,8 +723,9 @@ int td_analyze(const struct td_options *o)
 	td_reasm_exit();
 	collect_stats(&r);
 	td_conntrack_free(r.ct);
+	td_fatal_hook(NULL);
 	td_workq_stop(r.judging, retire);
-	r.judging = NULL;
+	r.judging = g_judging = NULL;
 	/* After the judging thread's last progress line. */
 	td_progress_clear(&r.progress);
 	cache_stats(r.x509);

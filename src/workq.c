@@ -138,6 +138,11 @@ void td_workq_drain(struct td_workq *q)
 	pthread_mutex_unlock(&q->mu);
 }
 
+bool td_workq_on_worker(const struct td_workq *q)
+{
+	return q && pthread_equal(pthread_self(), q->thread);
+}
+
 void td_workq_stop(struct td_workq *q, void (*retire)(const struct td_work *w))
 {
 	if (!q)

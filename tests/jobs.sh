@@ -109,6 +109,27 @@ else
 	skip "no python3 or the generator failed: the many-connection capture"
 fi
 
+# libnids out of memory on the reading thread (tests/nids_nomem.c fails its
+# allocations from the Nth on): tlsdiag exits 2 with its message, and what
+# it reported before is what -j 1 reports, message after the reports. The
+# judging thread's queue is judged first; it was lost, and written to under
+# the exit's flush.
+shim="$tmp/nids_nomem.so"
+if [ -z "${TLSDIAG_SANITIZED:-}" ] && [ -s "$tmp/many.pcap" ] &&
+	${CC:-cc} -O2 -shared -fPIC -o "$shim" "$SRCDIR/tests/nids_nomem.c" -ldl 2>/dev/null; then
+	for at in 500 3000; do
+		export NIDS_NOMEM_AT=$at LD_PRELOAD="$shim"
+		same -- "$tmp/many.pcap"
+		r=$?
+		unset NIDS_NOMEM_AT LD_PRELOAD
+		ok $r "libnids out of memory at its allocation $at: the same $(grep -c '^#' "$tmp/one") reports and the message after them, exit $rc1 and $rc2"
+	done
+	grep -q "out of memory in libnids" "$tmp/two"
+	ok $? "and the message says so"
+else
+	skip "no compiler for the LD_PRELOAD shim, or a sanitized build: libnids out of memory"
+fi
+
 # On a terminal (stdout and stderr both, through script(1)): the progress
 # line is drawn by the judging thread, between report blocks, so once the
 # progress lines are taken out the report is -j 1's.

@@ -8,6 +8,7 @@
 #ifndef TLSDIAG_WORKQ_H
 #define TLSDIAG_WORKQ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,8 @@ void td_workq_push(struct td_workq *q, const struct td_work *w, struct td_work *
 /* Returns once every item pushed so far has been run (from the pushing
  * thread only). */
 void td_workq_drain(struct td_workq *q);
+/* Whether the caller is q's worker thread (which must not drain q). */
+bool td_workq_on_worker(const struct td_workq *q);
 /* Drains, stops the worker, gives every item still in a slot to
  * retire (when not NULL) and frees the queue; NULL is a no-op. */
 void td_workq_stop(struct td_workq *q, void (*retire)(const struct td_work *w));
