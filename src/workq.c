@@ -42,6 +42,8 @@ static void run_batch(struct td_workq *q, size_t first, size_t n)
 static void *worker(void *arg)
 {
 	struct td_workq *q = arg;
+	/* Named for top -H, ps -L and perf (at most 15 characters). */
+	pthread_setname_np(pthread_self(), "tlsdiag-judge");
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
 		while (!q->count && !q->stopping) {
