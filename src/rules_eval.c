@@ -312,16 +312,23 @@ static void interpolate(const struct td_facts *f, const char *tpl, char *out, si
 			in_group = false;
 			p += 2;
 		} else if (p[0] == '$' && p[1] == '{' && (end = strchr(p, '}'))) {
-			char name[128], val[512] = "unknown";
-			snprintf(name, sizeof(name), "%.*s", (int)(end - p - 2), p + 2);
+			/* Plain copies: an initializer would clear all of val, for
+			 * each placeholder of each verdict. */
+			char name[128], val[512];
+			size_t nlen = (size_t)(end - p - 2) < sizeof(name) ? (size_t)(end - p - 2) : sizeof(name) - 1;
+			memcpy(name, p + 2, nlen);
+			name[nlen] = '\0';
+			memcpy(val, "unknown", sizeof("unknown"));
 			const struct td_fact_desc *d = td_fact_find(name);
 			struct td_value v;
-			if (d && td_fact_get(f, d, &v) && d->type == TD_FT_SECONDS)
-				seconds_text(v.num, val, sizeof(val));
-			else if (d && td_fact_get(f, d, &v))
-				value_text(&v, val, sizeof(val));
-			else
+			if (d && td_fact_get(f, d, &v)) {
+				if (d->type == TD_FT_SECONDS)
+					seconds_text(v.num, val, sizeof(val));
+				else
+					value_text(&v, val, sizeof(val));
+			} else {
 				missing = true;
+			}
 			o += td_str_copy(out + o, len - o, val);
 			p = end + 1;
 		} else {
