@@ -1,5 +1,6 @@
 /* Messages to stderr. */
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "tlsdiag/diag.h"
@@ -20,17 +21,19 @@ void td_error(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void (*fatal_hook)(void);
+/* Atomic: the judging thread may call td_fatal while the reading thread
+ * clears the hook at the end of the run. */
+static void (*_Atomic fatal_hook)(void);
 
 void td_fatal_hook(void (*fn)(void))
 {
-	fatal_hook = fn;
+	atomic_store(&fatal_hook, fn);
 }
 
 void td_fatal(const char *fmt, ...)
 {
-	void (*hook)(void) = fatal_hook;
-	fatal_hook = NULL; /* once: a td_fatal under the hook does not recurse */
+	/* Once: a td_fatal under the hook does not recurse. */
+	void (*hook)(void) = atomic_exchange(&fatal_hook, NULL);
 	if (hook)
 		hook();
 	va_list ap;

@@ -127,11 +127,10 @@ static enum jform form_of(const char *name)
 static size_t part_end(const char *name, int k, int n)
 {
 	const char *p = name;
-	for (int i = 0; i <= k; i++) {
-		const char *dot = i + 1 < n ? strchr(p, '.') : NULL;
-		p = dot ? dot + 1 : p + strlen(p);
-	}
-	return (size_t)(p - name) - (p[-1] == '.');
+	for (int i = 0; i < k; i++)
+		p = strchr(p, '.') + 1; /* count_parts counted k dots before part k */
+	const char *dot = k + 1 < n ? strchr(p, '.') : NULL;
+	return dot ? (size_t)(dot - name) : strlen(name);
 }
 
 static int count_parts(const char *name)
@@ -173,6 +172,8 @@ static void forms_init(void)
 	key_pool = malloc(pool);
 	if (!paths || !key_pool)
 		td_fatal("out of memory for the JSON writer's tables");
+	if (td_facts_count > UINT16_MAX)
+		td_fatal("%zu facts: more than the JSON writer's node numbers hold", td_facts_count);
 	size_t used = 0;
 	for (size_t i = 0; i < td_facts_count; i++) {
 		const char *name = td_facts_table[i].name;

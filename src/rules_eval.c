@@ -499,11 +499,9 @@ static void alternatives(const struct td_ruleset *rs, const bool *hit, size_t de
 	}
 }
 
-/* Every rule is tried (they are cheap next to the parsing); the first
- * matching diagnosis of the strongest evidence class decides. */
 /* read[] is used up to n_read only: left as it is. An initializer would
  * clear its 32 pointers for each of the rules, each connection: a rep stos
- * that was two thirds of this function's own time. */
+ * that was two thirds of td_rules_eval's own time. */
 static void ctx_init(struct eval_ctx *c, const struct td_facts *f, FILE *explain)
 {
 	c->f = f;
@@ -512,6 +510,8 @@ static void ctx_init(struct eval_ctx *c, const struct td_facts *f, FILE *explain
 	c->negated = false;
 }
 
+/* Every rule is tried (they are cheap next to the parsing); the first
+ * matching diagnosis of the strongest evidence class decides. */
 void td_rules_eval(const struct td_ruleset *rs, const struct td_facts *f, struct td_diagnosis *d,
 		   FILE *explain)
 {

@@ -20,5 +20,5 @@ autoreconf -fi >/dev/null 2>&1
 ./configure -q --enable-tsan --enable-werror
 make -j2 >/dev/null
 # -j 1 runs too: one thread, nothing to report, the reference to compare with.
-TSAN_OPTIONS=halt_on_error=1:exitcode=88 TLSDIAG="$dest/src/tlsdiag" SRCDIR="$dest" \
+TSAN_OPTIONS=halt_on_error=1:exitcode=88 TLSDIAG_SANITIZED=1 TLSDIAG="$dest/src/tlsdiag" SRCDIR="$dest" \
 	TLSDIAG_CORPUS="$corpus" sh tests/jobs.sh

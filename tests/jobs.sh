@@ -115,17 +115,19 @@ fi
 # judging thread's queue is judged first; it was lost, and written to under
 # the exit's flush.
 shim="$tmp/nids_nomem.so"
-if [ -z "${TLSDIAG_SANITIZED:-}" ] && [ -s "$tmp/many.pcap" ] &&
+# A sanitizer's allocator cannot be preloaded over (ASan, TSan: CI's runs).
+if [ -z "${TLSDIAG_SANITIZED:-}" ] && ! grep -qaE "__(tsan|asan)_init" "$TLSDIAG" && [ -s "$tmp/many.pcap" ] &&
 	${CC:-cc} -O2 -shared -fPIC -o "$shim" "$SRCDIR/tests/nids_nomem.c" -ldl 2>/dev/null; then
 	for at in 500 3000; do
 		export NIDS_NOMEM_AT=$at LD_PRELOAD="$shim"
 		same -- "$tmp/many.pcap"
 		r=$?
 		unset NIDS_NOMEM_AT LD_PRELOAD
-		ok $r "libnids out of memory at its allocation $at: the same $(grep -c '^#' "$tmp/one") reports and the message after them, exit $rc1 and $rc2"
+		n=$(grep -c '^#' "$tmp/two")
+		[ "$r" = 0 ] && [ "$rc1" = 2 ] && [ "$n" -gt 0 ] && grep -q "out of memory in libnids" "$tmp/one" &&
+			grep -q "out of memory in libnids" "$tmp/two"
+		ok $? "libnids out of memory at its allocation $at: the same $n reports and the message after them as with -j 1, exit $rc1 and $rc2 (2)"
 	done
-	grep -q "out of memory in libnids" "$tmp/two"
-	ok $? "and the message says so"
 else
 	skip "no compiler for the LD_PRELOAD shim, or a sanitized build: libnids out of memory"
 fi
