@@ -338,39 +338,32 @@ static void test_key_escaped(void)
 	out_close(&o);
 }
 
+/* What the writer makes of n bytes at in, quotes included, into buf. */
+static void string_text(const char *in, size_t n, char *buf, size_t len)
+{
+	struct out o;
+	out_open(&o);
+	td_jw_strn(&o.w, in, n);
+	snprintf(buf, len, "%s", out_text(&o));
+	out_close(&o);
+}
+
 /* Every byte value alone: the output is a quoted string with no raw control
  * byte and no raw byte >= 0x80. */
 static void test_every_single_byte(void)
 {
 	size_t bad = 0;
 	for (int b = 0; b < 256; b++) {
-		struct out o;
-		char in = (char)b;
-		out_open(&o);
-		td_jw_strn(&o.w, &in, 1);
-		const char *t = out_text(&o);
+		char in = (char)b, t[32];
+		string_text(&in, 1, t, sizeof(t));
 		size_t n = strlen(t);
 		bool good = n >= 3 && t[0] == '"' && t[n - 1] == '"';
 		for (size_t i = 0; i < n; i++)
 			good &= (unsigned char)t[i] >= 0x20 && (unsigned char)t[i] < 0x80;
 		if (!good && bad++ < 5)
 			diag("  byte 0x%02x gave %s", b, t);
-		out_close(&o);
 	}
 	ok(bad == 0, "each of the 256 byte values alone gives a quoted ASCII string");
-}
-
-/* The escape of one byte alone, without its quotes. */
-static void escape_alone(unsigned char b, char *buf, size_t len)
-{
-	struct out o;
-	char in = (char)b;
-	out_open(&o);
-	td_jw_strn(&o.w, &in, 1);
-	const char *t = out_text(&o);
-	size_t n = strlen(t);
-	snprintf(buf, len, "%.*s", (int)(n - 2), t + 1);
-	out_close(&o);
 }
 
 /* Each byte value at each place of a 24-byte run of plain letters: the
@@ -379,25 +372,22 @@ static void escape_alone(unsigned char b, char *buf, size_t len)
  * whole word. The run is an exact-size heap copy (no look-ahead). */
 static void test_byte_in_every_lane(void)
 {
+	static const char run[] = "aaaaaaaaaaaaaaaaaaaaaaaa";
 	size_t bad = 0;
 	for (int b = 0; b < 256; b++) {
-		char esc[16];
-		escape_alone((unsigned char)b, esc, sizeof(esc));
+		char in1 = (char)b, alone[32];
+		string_text(&in1, 1, alone, sizeof(alone)); /* "<escape>" */
 		for (size_t at = 0; at < 24; at++) {
-			char *in = malloc(24), want[64];
+			char *in = malloc(24), want[64], t[64];
 			if (!in)
 				exit(99);
 			memset(in, 'a', 24);
 			in[at] = (char)b;
-			snprintf(want, sizeof(want), "\"%.*s%s%.*s\"", (int)at, "aaaaaaaaaaaaaaaaaaaaaaaa", esc,
-				 (int)(23 - at), "aaaaaaaaaaaaaaaaaaaaaaaa");
-			struct out o;
-			out_open(&o);
-			td_jw_strn(&o.w, in, 24);
-			const char *t = out_text(&o);
+			snprintf(want, sizeof(want), "\"%.*s%.*s%.*s\"", (int)at, run, (int)(strlen(alone) - 2),
+				 alone + 1, (int)(23 - at), run);
+			string_text(in, 24, t, sizeof(t));
 			if (strcmp(t, want) != 0 && bad++ < 5)
 				diag("  byte 0x%02x at %zu gave %s, want %s", b, at, t, want);
-			out_close(&o);
 			free(in);
 		}
 	}
