@@ -8,6 +8,7 @@
 #include <string.h>
 #include "tlsdiag/attr.h"
 #include "tlsdiag/diagnosis.h"
+#include "tlsdiag/str.h"
 
 /* Schannel: alert received -> error returned (Microsoft, "Schannel error
  * codes for TLS and SSL alerts"); anything not listed is 0x80090326. */
@@ -123,20 +124,18 @@ void td_facts_derive(struct td_facts *f)
 	struct td_derived *d = &f->derived;
 	const struct td_tls_facts *t = f->tls;
 	f->stage = (uint8_t)stage_of(f);
-	snprintf(f->tcp.not_reassembled_why, sizeof(f->tcp.not_reassembled_why), "%s",
-		 not_followed_why(&f->tcp));
+	td_str_copy(f->tcp.not_reassembled_why, sizeof(f->tcp.not_reassembled_why), not_followed_why(&f->tcp));
 	d->handshake_complete = handshake_done(t);
 	d->rst_ttl_differs = f->tcp.rst_frame && f->tcp.synack_frame && f->tcp.reset_by == TD_WHO_SERVER &&
 			     f->tcp.rst_ttl != f->tcp.synack_ttl;
 	for (int i = 0; i < 2 && t; i++)
 		if (t->dir[i].alert.seen && !t->dir[i].alert.encrypted)
-			snprintf(d->alert_windows[i], sizeof(d->alert_windows[i]), "%s",
-				 td_windows_error_for_alert(t->dir[i].alert.description));
-	snprintf(d->pattern, sizeof(d->pattern), "%s", pattern_of(f));
+			td_str_copy(d->alert_windows[i], sizeof(d->alert_windows[i]),
+				    td_windows_error_for_alert(t->dir[i].alert.description));
+	td_str_copy(d->pattern, sizeof(d->pattern), pattern_of(f));
 	d->iphttps_ok = iphttps_ok(t);
 	d->after_client_certificate = after_client_certificate(f);
-	snprintf(d->reset_windows, sizeof(d->reset_windows), "%s",
-		 f->tcp.reset_by == TD_WHO_SERVER ? "0x2746" : "");
+	td_str_copy(d->reset_windows, sizeof(d->reset_windows), f->tcp.reset_by == TD_WHO_SERVER ? "0x2746" : "");
 	td_derive_end(f);
 }
 

@@ -10,6 +10,7 @@
 #include <time.h>
 #include "tlsdiag/attr.h"
 #include "tlsdiag/factdesc.h"
+#include "tlsdiag/str.h"
 #include "tlsdiag/names.h"
 #include "tlsdiag/x509.h"
 
@@ -487,7 +488,9 @@ static size_t uint_size(enum td_ftype t)
 
 static void ip_string(const struct td_ip *ip, char *buf, size_t len)
 {
-	if (!inet_ntop(ip->family == 6 ? AF_INET6 : AF_INET, ip->addr, buf, (socklen_t)len))
+	if (ip->family != 6 && len >= 16)
+		td_fmt_ipv4(buf, ip->addr);
+	else if (!inet_ntop(ip->family == 6 ? AF_INET6 : AF_INET, ip->addr, buf, (socklen_t)len))
 		snprintf(buf, len, "?");
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include "tlsdiag/report.h"
+#include "tlsdiag/str.h"
 #include "tlsdiag/diag.h"
 #include "tlsdiag/factdesc.h"
 #include "tlsdiag/fingerprint.h"
@@ -575,7 +576,7 @@ void td_summary_count(struct td_run_summary *s, const char *category)
 		}
 	}
 	if (s->n_categories < TD_MAX_CATEGORIES) {
-		snprintf(s->categories[s->n_categories], sizeof(s->categories[0]), "%s", category);
+		td_str_copy(s->categories[s->n_categories], sizeof(s->categories[0]), category);
 		s->category_counts[s->n_categories++] = 1;
 	}
 }

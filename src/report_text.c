@@ -138,123 +138,163 @@ static struct line *add_line(struct lines *ls, uint64_t frame, double ts, enum t
 	return l;
 }
 
-TD_PRINTF(5, 6) static void add(struct lines *ls, uint64_t frame, double ts, enum td_dir dir,
-				const char *fmt, ...)
+/* A line of constant text. */
+static void add(struct lines *ls, uint64_t frame, double ts, enum td_dir dir, const char *text)
+{
+	struct line *l = add_line(ls, frame, ts, dir);
+	if (l)
+		td_str_copy(l->text, sizeof(l->text), text);
+}
+
+/* A line of text and a number after it: "SYN-ACK (TTL 64)". */
+static void add_n(struct lines *ls, uint64_t frame, double ts, enum td_dir dir, const char *text, uint64_t n,
+		  const char *after)
 {
 	struct line *l = add_line(ls, frame, ts, dir);
 	if (!l)
 		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(l->text, sizeof(l->text), fmt, ap);
-	va_end(ap);
+	struct td_sbuf b;
+	td_sb_init(&b, l->text, sizeof(l->text));
+	td_sb_s(&b, text);
+	td_sb_u(&b, n);
+	td_sb_s(&b, after);
 }
 
-static void append(char *buf, size_t len, const char *fmt, ...) TD_PRINTF(3, 4);
-static void append(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	if (used >= len)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
-
-static void client_hello_text(const struct td_client_hello *ch, char *buf, size_t len)
+/* A registry's name for code ("TLS_AES_128_GCM_SHA256", "0x1234" when unnamed). */
+static void sb_name(struct td_sbuf *b, enum td_registry reg, uint32_t code)
 {
 	char name[64];
-	snprintf(buf, len, "%sClientHello %s, %u suites", ch->sslv2 ? "SSLv2-format " : "",
-		 td_name_fmt(TD_REG_VERSION, ch->max_version, name, sizeof(name)), ch->n_suites);
-	if (ch->null_suites)
-		append(buf, len, " (%u NULL)", ch->null_suites);
-	for (size_t i = 0; i < ch->n_suites && i < SHOW_SUITES; i++)
-		append(buf, len, "%s%s", i ? ", " : ": ",
-		       td_name_fmt(TD_REG_CIPHER_SUITE, ch->suites[i], name, sizeof(name)));
+	td_sb_s(b, td_name_fmt(reg, code, name, sizeof(name)));
+}
+
+/* Pieces, not formats, here and below: a few lines of every connection. */
+static void client_hello_text(const struct td_client_hello *ch, struct td_sbuf *b)
+{
+	if (ch->sslv2)
+		td_sb_s(b, "SSLv2-format ");
+	td_sb_s(b, "ClientHello ");
+	sb_name(b, TD_REG_VERSION, ch->max_version);
+	td_sb_s(b, ", ");
+	td_sb_u(b, ch->n_suites);
+	td_sb_s(b, " suites");
+	if (ch->null_suites) {
+		td_sb_s(b, " (");
+		td_sb_u(b, ch->null_suites);
+		td_sb_s(b, " NULL)");
+	}
+	for (size_t i = 0; i < ch->n_suites && i < SHOW_SUITES; i++) {
+		td_sb_s(b, i ? ", " : ": ");
+		sb_name(b, TD_REG_CIPHER_SUITE, ch->suites[i]);
+	}
 	if (ch->n_suites > SHOW_SUITES)
-		append(buf, len, ", ...");
-	if (ch->sni[0])
-		append(buf, len, "; SNI %s", ch->sni);
-	if (ch->alpn[0])
-		append(buf, len, "; ALPN %s", ch->alpn);
+		td_sb_s(b, ", ...");
+	if (ch->sni[0]) {
+		td_sb_s(b, "; SNI ");
+		td_sb_s(b, ch->sni);
+	}
+	if (ch->alpn[0]) {
+		td_sb_s(b, "; ALPN ");
+		td_sb_s(b, ch->alpn);
+	}
 }
 
 /* SSLv2 messages: the hello of either side, CLIENT-MASTER-KEY, ERROR. */
-static void sslv2_text(const struct td_tls_facts *t, const struct td_event *e, char *buf, size_t len)
+static void sslv2_text(const struct td_tls_facts *t, const struct td_event *e, struct td_sbuf *b)
 {
 	const struct td_sslv2_facts *s = &t->sslv2;
-	if (e->code >= TD_SSLV2_EV_ERROR)
-		snprintf(buf, len, "SSLv2 Error %s", td_sslv2_error_name((uint16_t)(e->code - TD_SSLV2_EV_ERROR)));
-	else if (e->code == 4)
-		snprintf(buf, len, "SSLv2 ServerHello%s: %s", s->session_id_hit ? " (session resumed)" : "",
-			 s->server_ciphers[0] ? s->server_ciphers : "no cipher kinds");
-	else if (e->code == 2)
-		snprintf(buf, len, "SSLv2 ClientMasterKey %s", s->cipher);
-	else if (e->code == 0 && e->dir == TD_DIR_C2S && t->ch.version == 0x0002)
-		snprintf(buf, len, "SSLv2 ClientHello: %s", s->client_ciphers[0] ? s->client_ciphers : "no cipher kinds");
-	else if (e->code == 0 && e->dir == TD_DIR_C2S)
-		client_hello_text(&t->ch, buf, len);
-	else
-		snprintf(buf, len, "SSLv2 message type %u", e->code);
+	if (e->code >= TD_SSLV2_EV_ERROR) {
+		td_sb_s(b, "SSLv2 Error ");
+		td_sb_s(b, td_sslv2_error_name((uint16_t)(e->code - TD_SSLV2_EV_ERROR)));
+	} else if (e->code == 4) {
+		td_sb_s(b, "SSLv2 ServerHello");
+		td_sb_s(b, s->session_id_hit ? " (session resumed): " : ": ");
+		td_sb_s(b, s->server_ciphers[0] ? s->server_ciphers : "no cipher kinds");
+	} else if (e->code == 2) {
+		td_sb_s(b, "SSLv2 ClientMasterKey ");
+		td_sb_s(b, s->cipher);
+	} else if (e->code == 0 && e->dir == TD_DIR_C2S && t->ch.version == 0x0002) {
+		td_sb_s(b, "SSLv2 ClientHello: ");
+		td_sb_s(b, s->client_ciphers[0] ? s->client_ciphers : "no cipher kinds");
+	} else if (e->code == 0 && e->dir == TD_DIR_C2S) {
+		client_hello_text(&t->ch, b);
+	} else {
+		td_sb_s(b, "SSLv2 message type ");
+		td_sb_u(b, e->code);
+	}
 }
 
-static void message_name(uint16_t type, char *buf, size_t len)
+static void message_name(uint16_t type, struct td_sbuf *b)
 {
 	char name[64];
-	td_str_copy(buf, len, td_handshake_name(type, name, sizeof(name)));
+	td_sb_s(b, td_handshake_name(type, name, sizeof(name)));
 }
 
-static void handshake_text(const struct td_tls_facts *t, const struct td_event *e, char *buf, size_t len)
+/* "<text><n><one>" or "<text><n><more>": "(1 certificate)", "(2 certificates)". */
+static void sb_count(struct td_sbuf *b, const char *text, uint64_t n, const char *one, const char *more)
 {
-	char name[64], name2[64];
+	td_sb_s(b, text);
+	td_sb_u(b, n);
+	td_sb_s(b, n == 1 ? one : more);
+}
+
+static void handshake_text(const struct td_tls_facts *t, const struct td_event *e, struct td_sbuf *b)
+{
 	if (t->snapped) {
 		/* Read from a record head: the name and length are all there is. */
-		message_name(e->code, name, sizeof(name));
-		if (e->code == 11 && e->dir == TD_DIR_C2S && t->client_certs.empty)
-			snprintf(buf, len, "%s (empty: no certificate sent)", name);
-		else
-			snprintf(buf, len, "%s, %u bytes (its body is past the snap length)", name, e->arg);
+		message_name(e->code, b);
+		if (e->code == 11 && e->dir == TD_DIR_C2S && t->client_certs.empty) {
+			td_sb_s(b, " (empty: no certificate sent)");
+		} else {
+			td_sb_s(b, ", ");
+			td_sb_u(b, e->arg);
+			td_sb_s(b, " bytes (its body is past the snap length)");
+		}
 		return;
 	}
 	switch (e->code) {
 	case 1:
-		client_hello_text(&t->ch, buf, len);
+		client_hello_text(&t->ch, b);
 		return;
 	case 2:
-		if (t->hrr_frame && e->frame == t->hrr_frame && !t->hrr_group)
-			snprintf(buf, len, "HelloRetryRequest"); /* drafts' key_share had another code */
-		else if (t->hrr_frame && e->frame == t->hrr_frame)
-			snprintf(buf, len, "HelloRetryRequest (group %s)",
-				 td_name_fmt(TD_REG_GROUP, t->hrr_group, name, sizeof(name)));
-		else
-			snprintf(buf, len, "ServerHello %s, %s",
-				 td_name_fmt(TD_REG_VERSION, t->sh.selected_version, name, sizeof(name)),
-				 td_name_fmt(TD_REG_CIPHER_SUITE, t->sh.suite, name2, sizeof(name2)));
+		if (t->hrr_frame && e->frame == t->hrr_frame && !t->hrr_group) {
+			td_sb_s(b, "HelloRetryRequest"); /* drafts' key_share had another code */
+		} else if (t->hrr_frame && e->frame == t->hrr_frame) {
+			td_sb_s(b, "HelloRetryRequest (group ");
+			sb_name(b, TD_REG_GROUP, t->hrr_group);
+			td_sb_s(b, ")");
+		} else {
+			td_sb_s(b, "ServerHello ");
+			sb_name(b, TD_REG_VERSION, t->sh.selected_version);
+			td_sb_s(b, ", ");
+			sb_name(b, TD_REG_CIPHER_SUITE, t->sh.suite);
+		}
 		return;
 	case 11: {
 		const struct td_cert_chain *c = e->dir == TD_DIR_S2C ? &t->server_certs : &t->client_certs;
 		if (c->empty)
-			snprintf(buf, len, "Certificate (empty: no certificate sent)");
+			td_sb_s(b, "Certificate (empty: no certificate sent)");
 		else
-			snprintf(buf, len, "Certificate (%u certificate%s)", c->count, c->count == 1 ? "" : "s");
+			sb_count(b, "Certificate (", c->count, " certificate)", " certificates)");
 		return;
 	}
 	case 12:
-		if (t->ske.ecdhe_group)
-			snprintf(buf, len, "ServerKeyExchange (ECDHE %s)",
-				 td_name_fmt(TD_REG_GROUP, t->ske.ecdhe_group, name, sizeof(name)));
-		else if (t->ske.dh_bits)
-			snprintf(buf, len, "ServerKeyExchange (DHE, %u-bit prime)", t->ske.dh_bits);
-		else
-			snprintf(buf, len, "ServerKeyExchange");
+		if (t->ske.ecdhe_group) {
+			td_sb_s(b, "ServerKeyExchange (ECDHE ");
+			sb_name(b, TD_REG_GROUP, t->ske.ecdhe_group);
+			td_sb_s(b, ")");
+		} else if (t->ske.dh_bits) {
+			td_sb_s(b, "ServerKeyExchange (DHE, ");
+			td_sb_u(b, t->ske.dh_bits);
+			td_sb_s(b, "-bit prime)");
+		} else {
+			td_sb_s(b, "ServerKeyExchange");
+		}
 		return;
 	case 13:
-		snprintf(buf, len, "CertificateRequest (%u CA name%s)", t->cert_request.n_ca_names,
-			 t->cert_request.n_ca_names == 1 ? "" : "s");
+		sb_count(b, "CertificateRequest (", t->cert_request.n_ca_names, " CA name)", " CA names)");
 		return;
 	default:
-		message_name(e->code, buf, len);
+		message_name(e->code, b);
 		return;
 	}
 }
@@ -268,77 +308,106 @@ static bool skipped_message(const struct td_tls_facts *t, const struct td_event 
 	       next->frame == e->frame && next->dir == e->dir;
 }
 
-static void event_text(const struct td_tls_facts *t, const struct td_event *e, char *buf, size_t len)
+/* "<text>, Host <host>" when there is one. */
+static void sb_field(struct td_sbuf *b, const char *label, const char *value)
 {
-	char name[64];
+	if (!value[0])
+		return;
+	td_sb_s(b, label);
+	td_sb_s(b, value);
+}
+
+static void event_text(const struct td_tls_facts *t, const struct td_event *e, struct td_sbuf *b)
+{
 	switch (e->kind) {
 	case TD_EV_HANDSHAKE:
 		if (skipped_message(t, e)) {
-			message_name(e->code, buf, len);
-			append(buf, len, ", %u bytes: not read (larger than --max-handshake)", e->arg);
+			message_name(e->code, b);
+			td_sb_s(b, ", ");
+			td_sb_u(b, e->arg);
+			td_sb_s(b, " bytes: not read (larger than --max-handshake)");
 			break;
 		}
-		handshake_text(t, e, buf, len);
+		handshake_text(t, e, b);
 		if (e->code == 20 && t->null_plaintext)
-			append(buf, len, " (readable: NULL cipher)");
+			td_sb_s(b, " (readable: NULL cipher)");
 		break;
 	case TD_EV_CCS:
-		snprintf(buf, len, "ChangeCipherSpec");
+		td_sb_s(b, "ChangeCipherSpec");
 		break;
 	case TD_EV_ALERT:
-		if (e->encrypted)
-			snprintf(buf, len, "Alert (encrypted, %u bytes)", e->arg);
-		else
-			snprintf(buf, len, "Alert %s %s", (e->code >> 8) == 1 ? "warning" : "fatal",
-				 td_name_fmt(TD_REG_ALERT, e->code & 0xff, name, sizeof(name)));
+		if (e->encrypted) {
+			td_sb_s(b, "Alert (encrypted, ");
+			td_sb_u(b, e->arg);
+			td_sb_s(b, " bytes)");
+		} else {
+			td_sb_s(b, (e->code >> 8) == 1 ? "Alert warning " : "Alert fatal ");
+			sb_name(b, TD_REG_ALERT, e->code & 0xff);
+		}
 		break;
 	case TD_EV_APP_DATA:
-		snprintf(buf, len, "Application data, %u bytes%s", e->arg, e->encrypted ? "" : " (plaintext)");
+		td_sb_s(b, "Application data, ");
+		td_sb_u(b, e->arg);
+		td_sb_s(b, e->encrypted ? " bytes" : " bytes (plaintext)");
 		break;
 	case TD_EV_ENCRYPTED_HS:
-		snprintf(buf, len, "Encrypted handshake record, %u bytes", e->arg);
+		td_sb_s(b, "Encrypted handshake record, ");
+		td_sb_u(b, e->arg);
+		td_sb_s(b, " bytes");
 		break;
 	case TD_EV_HTTP_REQUEST: {
 		const struct td_http_req *r = e->code ? &t->proxy_req : &t->http_req;
-		snprintf(buf, len, "%s%s %s", e->code ? "to the proxy: " : "HTTP request: ", r->method, r->uri);
-		if (r->host[0])
-			append(buf, len, ", Host %s", r->host);
-		if (r->content_length[0])
-			append(buf, len, ", Content-Length %s", r->content_length);
+		td_sb_s(b, e->code ? "to the proxy: " : "HTTP request: ");
+		td_sb_s(b, r->method);
+		td_sb_s(b, " ");
+		td_sb_s(b, r->uri);
+		sb_field(b, ", Host ", r->host);
+		sb_field(b, ", Content-Length ", r->content_length);
 		break;
 	}
 	case TD_EV_HTTP_RESPONSE: {
 		const struct td_http_resp *r = e->code ? &t->proxy_resp : &t->http_resp;
-		snprintf(buf, len, "%s%s", e->code ? "proxy answer: " : "HTTP response: ", r->status_line);
-		if (r->server[0])
-			append(buf, len, ", Server %s", r->server);
+		td_sb_s(b, e->code ? "proxy answer: " : "HTTP response: ");
+		td_sb_s(b, r->status_line);
+		sb_field(b, ", Server ", r->server);
 		break;
 	}
 	case TD_EV_NON_TLS:
-		snprintf(buf, len, "not TLS: \"%s\"", t->non_tls_line[e->dir]);
+		td_sb_s(b, "not TLS: \"");
+		td_sb_s(b, t->non_tls_line[e->dir]);
+		td_sb_s(b, "\"");
 		break;
 	case TD_EV_PREAMBLE:
-		if (e->code)
-			snprintf(buf, len, "%s answer: \"%s\" (%s)", t->preamble.protocol, t->preamble.text,
-				 t->preamble.accepted ? "accepted" : "refused");
-		else
-			snprintf(buf, len, "%s upgrade: \"%s\"", t->preamble.protocol, t->preamble.command);
+		td_sb_s(b, t->preamble.protocol);
+		if (e->code) {
+			td_sb_s(b, " answer: \"");
+			td_sb_s(b, t->preamble.text);
+			td_sb_s(b, t->preamble.accepted ? "\" (accepted)" : "\" (refused)");
+		} else {
+			td_sb_s(b, " upgrade: \"");
+			td_sb_s(b, t->preamble.command);
+			td_sb_s(b, "\"");
+		}
 		break;
 	case TD_EV_SSLV2_HELLO:
-		sslv2_text(t, e, buf, len);
+		sslv2_text(t, e, b);
 		break;
 	case TD_EV_UNKNOWN_RECORD:
-		snprintf(buf, len, "record of type %s, %u bytes",
-			 td_name_fmt(TD_REG_CONTENT_TYPE, e->code, name, sizeof(name)), e->arg);
+		td_sb_s(b, "record of type ");
+		sb_name(b, TD_REG_CONTENT_TYPE, e->code);
+		td_sb_s(b, ", ");
+		td_sb_u(b, e->arg);
+		td_sb_s(b, " bytes");
 		break;
 	case TD_EV_CAP:
-		snprintf(buf, len, "cap reached: message of %s bytes not kept", "more than the handshake cap");
+		td_sb_s(b, "cap reached: message of more than the handshake cap bytes not kept");
 		break;
 	case TD_EV_PARSE_ERROR:
-		snprintf(buf, len, "malformed: %s", t->dir[e->dir].parse_error_text);
+		td_sb_s(b, "malformed: ");
+		td_sb_s(b, t->dir[e->dir].parse_error_text);
 		break;
 	default:
-		snprintf(buf, len, "?");
+		td_sb_s(b, "?");
 		break;
 	}
 }
@@ -347,12 +416,12 @@ static void tcp_lines(const struct td_facts *f, struct lines *ls)
 {
 	const struct td_tcp_facts *t = &f->tcp;
 	if (t->syn_count > 1)
-		add(ls, t->syn_frame, t->syn_ts, TD_DIR_C2S, "SYN (%u SYNs in all: retransmitted)", t->syn_count);
+		add_n(ls, t->syn_frame, t->syn_ts, TD_DIR_C2S, "SYN (", t->syn_count, " SYNs in all: retransmitted)");
 	else
 		add(ls, t->syn_frame, t->syn_ts, TD_DIR_C2S, "SYN");
-	add(ls, t->synack_frame, t->synack_ts, TD_DIR_S2C, "SYN-ACK (TTL %u)", t->synack_ttl);
-	add(ls, t->rst_frame, t->rst_ts, t->reset_by == TD_WHO_CLIENT ? TD_DIR_C2S : TD_DIR_S2C, "RST (TTL %u)",
-	    t->rst_ttl);
+	add_n(ls, t->synack_frame, t->synack_ts, TD_DIR_S2C, "SYN-ACK (TTL ", t->synack_ttl, ")");
+	add_n(ls, t->rst_frame, t->rst_ts, t->reset_by == TD_WHO_CLIENT ? TD_DIR_C2S : TD_DIR_S2C, "RST (TTL ",
+	      t->rst_ttl, ")");
 	add(ls, t->fin_frame_client, t->fin_ts_client, TD_DIR_C2S, "FIN");
 	add(ls, t->fin_frame_server, t->fin_ts_server, TD_DIR_S2C, "FIN");
 }
@@ -365,12 +434,21 @@ static int by_frame(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void endpoint(const struct td_ip *ip, uint16_t port, char *buf, size_t len)
+/* "192.0.2.1:443", "[2001:db8::1]:443". */
+static void endpoint(struct tb *out, const struct td_ip *ip, uint16_t port)
 {
-	char a[64];
-	if (!inet_ntop(ip->family == 6 ? AF_INET6 : AF_INET, ip->addr, a, sizeof(a)))
-		strcpy(a, "?");
-	snprintf(buf, len, ip->family == 6 ? "[%s]:%u" : "%s:%u", a, port);
+	char a[INET6_ADDRSTRLEN + 2];
+	if (ip->family == 6) {
+		if (!inet_ntop(AF_INET6, ip->addr, a + 1, sizeof(a) - 2))
+			strcpy(a + 1, "?");
+		a[0] = '[';
+		strcat(a, "]");
+		tb_s(out, a);
+	} else {
+		tb_put(out, a, td_fmt_ipv4(a, ip->addr));
+	}
+	tb_c(out, ':');
+	tb_u(out, port, 0);
 }
 
 /* A connection picked up without its SYN: what of its start is missing. */
@@ -392,15 +470,21 @@ static void midstream_line(struct tb *out, const struct td_facts *f)
 
 static void header(struct tb *out, const struct td_facts *f)
 {
-	char c[80], s[80];
-	endpoint(&f->tcp.client_ip, f->tcp.client_port, c, sizeof(c));
-	endpoint(&f->tcp.server_ip, f->tcp.server_port, s, sizeof(s));
-	tb_f(out, "#%u %s -> %s", f->id, c, s);
-	if (f->tls && f->tls->ch.sni[0])
-		tb_f(out, "  SNI %s", f->tls->ch.sni);
+	tb_c(out, '#');
+	tb_u(out, f->id, 0);
+	tb_c(out, ' ');
+	endpoint(out, &f->tcp.client_ip, f->tcp.client_port);
+	tb_s(out, " -> ");
+	endpoint(out, &f->tcp.server_ip, f->tcp.server_port);
+	if (f->tls && f->tls->ch.sni[0]) {
+		tb_s(out, "  SNI ");
+		tb_s(out, f->tls->ch.sni);
+	}
 	if (f->on_proxy_port)
-		tb_f(out, "  (proxy port)");
-	tb_f(out, "  [%s]\n", f->file);
+		tb_s(out, "  (proxy port)");
+	tb_s(out, "  [");
+	tb_s(out, f->file);
+	tb_s(out, "]\n");
 	if (!f->tcp.reassembled && f->tcp.not_reassembled_why[0])
 		tb_f(out, "  payload not followed: %s\n", f->tcp.not_reassembled_why);
 	else if (f->tcp.midstream)
@@ -597,8 +681,11 @@ void td_report_text_flow(FILE *out, const struct td_facts *f, const struct td_di
 		for (size_t i = 0; i < f->tls->n_events; i++) {
 			const struct td_event *e = &f->tls->events[i];
 			struct line *l = add_line(&ls, e->frame, e->ts, (enum td_dir)e->dir);
-			if (l)
-				event_text(f->tls, e, l->text, sizeof(l->text));
+			if (l) {
+				struct td_sbuf sb;
+				td_sb_init(&sb, l->text, sizeof(l->text));
+				event_text(f->tls, e, &sb);
+			}
 		}
 	qsort(ls.l, ls.n, sizeof(ls.l[0]), by_frame);
 	header(&b, f);

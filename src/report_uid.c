@@ -10,6 +10,8 @@
 #include <openssl/evp.h>
 #include "tlsdiag/digest.h"
 #include "tlsdiag/report_ids.h"
+#include "tlsdiag/factdesc.h"
+#include "tlsdiag/str.h"
 
 /* A time in whole microseconds, saturated (a hostile capture's 2^63 s). */
 static int64_t micros(double t)
@@ -75,12 +77,19 @@ void td_iso_time_us(double t, char *buf, size_t len)
 		frac += 1000000;
 		s--;
 	}
-	struct tm tm;
-	time_t tt = (time_t)s;
-	char day[32];
-	if (!gmtime_r(&tt, &tm) || !strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm)) {
-		snprintf(buf, len, "%lld", (long long)s);
+	/* The seconds as td_iso_time writes them, then the microseconds
+	 * before its 'Z' (no strftime or printf: one per JSON record). */
+	char day[40];
+	td_iso_time(s, day, sizeof(day));
+	size_t n = strlen(day);
+	if (n == 0 || day[n - 1] != 'Z' || n + 7 >= sizeof(day)) {
+		td_str_copy(buf, len, day);
 		return;
 	}
-	snprintf(buf, len, "%s.%06lldZ", day, (long long)frac);
+	day[n - 1] = '.';
+	for (int i = 5; i >= 0; i--, frac /= 10)
+		day[n + (size_t)i] = (char)('0' + frac % 10);
+	day[n + 6] = 'Z';
+	day[n + 7] = '\0';
+	td_str_copy(buf, len, day);
 }

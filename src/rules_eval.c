@@ -411,7 +411,11 @@ static void evidence(const struct eval_ctx *c, struct td_diagnosis *d)
 		if (!ff || !td_fact_get(c->f, ff, &fv) || !td_fact_get(c->f, fd, &v))
 			continue;
 		value_text(&v, text, sizeof(text));
-		snprintf(detail, sizeof(detail), "%s = %s", fd->name, text);
+		struct td_sbuf b;
+		td_sb_init(&b, detail, sizeof(detail));
+		td_sb_s(&b, fd->name);
+		td_sb_s(&b, " = ");
+		td_sb_s(&b, text);
 		add_evidence(d, (uint64_t)fv.num, detail);
 	}
 	/* Frame order reads like the capture. */

@@ -3,14 +3,23 @@
 #include <stdio.h>
 #include <string.h>
 #include "tlsdiag/servers.h"
+#include "tlsdiag/str.h"
 
 static void server_name(const struct td_facts *f, char *buf, size_t len)
 {
 	char a[INET6_ADDRSTRLEN];
 	const struct td_ip *ip = &f->tcp.server_ip;
-	if (!inet_ntop(ip->family == 6 ? AF_INET6 : AF_INET, ip->addr, a, sizeof(a)))
-		snprintf(a, sizeof(a), "?");
-	snprintf(buf, len, ip->family == 6 ? "[%s]:%u" : "%s:%u", a, f->tcp.server_port);
+	struct td_sbuf b;
+	td_sb_init(&b, buf, len);
+	if (ip->family == 6) {
+		td_sb_s(&b, "[");
+		td_sb_s(&b, inet_ntop(AF_INET6, ip->addr, a, sizeof(a)) ? a : "?");
+		td_sb_s(&b, "]");
+	} else {
+		td_sb_put(&b, a, td_fmt_ipv4(a, ip->addr));
+	}
+	td_sb_s(&b, ":");
+	td_sb_u(&b, f->tcp.server_port);
 }
 
 static struct td_server_row *row_for(struct td_servers *t, const char *server, const char *sni)
@@ -22,8 +31,8 @@ static struct td_server_row *row_for(struct td_servers *t, const char *server, c
 		return NULL;
 	struct td_server_row *r = &t->rows[t->n++];
 	memset(r, 0, sizeof(*r));
-	snprintf(r->server, sizeof(r->server), "%s", server);
-	snprintf(r->sni, sizeof(r->sni), "%s", sni);
+	td_str_copy(r->server, sizeof(r->server), server);
+	td_str_copy(r->sni, sizeof(r->sni), sni);
 	return r;
 }
 

@@ -16,6 +16,29 @@ size_t td_fmt_u64(char *buf, uint64_t v)
 	return sizeof(tmp) - i;
 }
 
+void td_sb_u(struct td_sbuf *b, uint64_t v)
+{
+	char tmp[24];
+	td_sb_put(b, tmp, td_fmt_u64(tmp, v));
+}
+
+size_t td_fmt_ipv4(char *buf, const uint8_t a[4])
+{
+	size_t n = 0;
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			buf[n++] = '.';
+		unsigned v = a[i];
+		if (v >= 100)
+			buf[n++] = (char)('0' + v / 100);
+		if (v >= 10)
+			buf[n++] = (char)('0' + v / 10 % 10);
+		buf[n++] = (char)('0' + v % 10);
+	}
+	buf[n] = '\0';
+	return n;
+}
+
 int td_fmt_fixed(char *buf, size_t len, double v, int decimals)
 {
 	static const double scale[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };

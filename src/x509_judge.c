@@ -269,10 +269,10 @@ static void verify(struct td_x509_ctx *x, struct td_chain_entry *e, int64_t t, s
 	c->verify_code = e->verify_code;
 	const char *name = verify_error_name(c->verify_code);
 	if (name)
-		snprintf(c->verify_error, sizeof(c->verify_error), "%s", name);
+		td_str_copy(c->verify_error, sizeof(c->verify_error), name);
 	else
 		snprintf(c->verify_error, sizeof(c->verify_error), "X509_V_ERR_%d", c->verify_code);
-	snprintf(c->verify_reason, sizeof(c->verify_reason), "%s", X509_verify_cert_error_string(c->verify_code));
+	td_str_copy(c->verify_reason, sizeof(c->verify_reason), X509_verify_cert_error_string(c->verify_code));
 	/* OpenSSL builds and checks the chain's trust before the dates, so a
 	 * date error means the chain itself was trusted (the order of Windows'
 	 * SSL policy too: doc/windows-errors.md). */
@@ -371,8 +371,7 @@ static void search_inspection_list(const struct td_x509_ctx *x, struct td_chain_
 	for (size_t i = 0; i < e->n && !e->inspection_product[0]; i++)
 		for (size_t p = 0; p < x->n_patterns; p++)
 			if (contains_nocase(e->certs[i].issuer, x->patterns[p].text)) {
-				snprintf(e->inspection_product, sizeof(e->inspection_product), "%s",
-					 x->patterns[p].product);
+				td_str_copy(e->inspection_product, sizeof(e->inspection_product), x->patterns[p].product);
 				break;
 			}
 }
@@ -391,8 +390,7 @@ static void inspection_wording(struct td_chain_entry *e, struct td_chain_facts *
 			for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
 				if (contains_nocase(e->certs[i].issuer, words[w]) ||
 				    (i == 0 && contains_nocase(e->certs[0].subject, words[w]))) {
-					snprintf(e->inspection_wording, sizeof(e->inspection_wording), "%s",
-						 words[w]);
+					td_str_copy(e->inspection_wording, sizeof(e->inspection_wording), words[w]);
 					break;
 				}
 	}
@@ -404,7 +402,7 @@ static void interception(const struct td_x509_ctx *x, struct td_chain_entry *e, 
 	const struct td_cert_info *leaf = &c->certs[0];
 	inspection_wording(e, c);
 	search_inspection_list(x, e);
-	snprintf(c->inspection_product, sizeof(c->inspection_product), "%s", e->inspection_product);
+	td_str_copy(c->inspection_product, sizeof(c->inspection_product), e->inspection_product);
 	/* A chain that ends in a CA the anchors do not hold; an incomplete one
 	 * (missing intermediate) is not evidence of re-signing. */
 	bool untrusted_issuer = c->verify_attempted && !c->trusted && !c->incomplete &&
@@ -505,12 +503,12 @@ static void expected_name(const struct td_x509_ctx *x, const struct td_tls_facts
 	}
 	if (!name)
 		return;
-	snprintf(c->expected_name, sizeof(c->expected_name), "%s", name);
+	td_str_copy(c->expected_name, sizeof(c->expected_name), name);
 	/* A Host header may carry a port ("name:443"); an IPv6 literal has several colons. */
 	char *colon = strchr(c->expected_name, ':');
 	if (colon && strcmp(src, "http-host") == 0 && colon == strrchr(c->expected_name, ':'))
 		*colon = '\0';
-	snprintf(c->name_source, sizeof(c->name_source), "%s", src);
+	td_str_copy(c->name_source, sizeof(c->name_source), src);
 }
 
 static void add_sign(struct td_chain_facts *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <math.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
@@ -92,6 +94,44 @@ static void uid(void)
 	is_int(strlen(u2), 18, "uid: a time past 2^63 us");
 }
 
+/* What td_iso_time_us wrote with gmtime_r, strftime and printf. */
+static void iso_reference(double t, char *buf, size_t len)
+{
+	int64_t us = (int64_t)llround(t * 1e6);
+	int64_t sec = us / 1000000, frac = us % 1000000;
+	if (frac < 0) {
+		frac += 1000000;
+		sec--;
+	}
+	struct tm tm;
+	time_t tt = (time_t)sec;
+	char day[32];
+	if (!gmtime_r(&tt, &tm) || !strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm))
+		snprintf(buf, len, "%lld", (long long)sec);
+	else
+		snprintf(buf, len, "%s.%06lldZ", day, (long long)frac);
+}
+
+/* Random times of years 1 to 9999, with microseconds, and buffers cut short. */
+static void iso_times_as_strftime(void)
+{
+	uint64_t x = 0x2545f4914f6cdd1dull;
+	int bad = 0;
+	for (int i = 0; i < 200000 && bad < 5; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		double t = -62135596800.0 + (double)(x % 315537897600000000ull) / 1e6;
+		char want[48], got[48];
+		size_t len = i % 10 == 0 ? (size_t)(x >> 58) % 30 + 1 : sizeof(want);
+		iso_reference(t, want, len);
+		td_iso_time_us(t, got, len);
+		if (strcmp(want, got) != 0 && bad++ < 5)
+			diag("%.6f in %zu bytes: reference %s, td_iso_time_us %s", t, len, want, got);
+	}
+	ok(bad == 0, "iso times with microseconds, years 1 to 9999: as gmtime_r, strftime and printf");
+}
+
 static void iso_time(void)
 {
 	char b[48];
@@ -105,6 +145,7 @@ static void iso_time(void)
 	is_str(b, "1970-01-01T00:00:02.000000Z", "iso time: rounding carries into the second");
 	td_iso_time_us(9.3e18, b, sizeof(b));
 	is_str(b, "9300000000000000000", "iso time: past year 9999, the seconds");
+	iso_times_as_strftime();
 }
 
 static void ja4s(void)

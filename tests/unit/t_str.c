@@ -1,11 +1,14 @@
-/* The reports' number formatting against printf: td_fmt_fixed must print
- * exactly what "%.*f" prints, for every value it is given. */
+/* The reports' number and text formatting against libc: td_fmt_fixed must
+ * print exactly what "%.*f" prints, for every value it is given, the text
+ * builder what snprintf makes of the same pieces, td_fmt_ipv4 what
+ * inet_ntop writes. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "../tap.h"
 #include <time.h>
+#include <arpa/inet.h>
 #include "tlsdiag/factdesc.h"
 #include "tlsdiag/str.h"
 
@@ -121,8 +124,72 @@ static void iso_times(void)
 	ok(bad == 0, "ISO times 1970 to 9999 (leap days and years included): as gmtime_r and strftime");
 }
 
+/* Every octet value at every place, against inet_ntop. */
+static void ipv4_as_inet_ntop(void)
+{
+	int bad = 0;
+	for (int place = 0; place < 4; place++)
+		for (int v = 0; v < 256; v++) {
+			uint8_t a[4] = { 10, 0, 200, 7 };
+			char want[INET_ADDRSTRLEN], got[16];
+			a[place] = (uint8_t)v;
+			inet_ntop(AF_INET, a, want, sizeof(want));
+			size_t n = td_fmt_ipv4(got, a);
+			if (strcmp(want, got) != 0 || n != strlen(want)) {
+				if (bad++ < 5)
+					diag("inet_ntop %s, td_fmt_ipv4 %s", want, got);
+			}
+		}
+	ok(bad == 0, "IPv4 addresses: as inet_ntop");
+}
+
+/* The text builder against snprintf of the same pieces, in buffers of
+ * every size from 0 to past the text: the same bytes, cut and terminated
+ * alike, and nothing written past the buffer. */
+static void builder_as_snprintf(void)
+{
+	int bad = 0;
+	for (int round = 0; round < 2000; round++) {
+		char s1[40], s2[40];
+		uint64_t u = next() >> (next() % 64);
+		size_t l1 = next() % sizeof(s1), l2 = next() % sizeof(s2);
+		for (size_t i = 0; i < l1; i++)
+			s1[i] = (char)('a' + next() % 26);
+		s1[l1] = '\0';
+		for (size_t i = 0; i < l2; i++)
+			s2[i] = (char)('A' + next() % 26);
+		s2[l2] = '\0';
+		for (size_t len = 0; len < 100; len++) {
+			char want[128], got[128];
+			memset(want, '#', sizeof(want));
+			memset(got, '#', sizeof(got));
+			snprintf(want, len, "%s, %llu%s", s1, (unsigned long long)u, s2);
+			struct td_sbuf b;
+			td_sb_init(&b, got, len);
+			td_sb_s(&b, s1);
+			td_sb_put(&b, ", ", 2);
+			td_sb_u(&b, u);
+			td_sb_s(&b, s2);
+			if (memcmp(want, got, sizeof(want)) != 0 || (len && b.n != strlen(got)))
+				bad++;
+		}
+	}
+	ok(bad == 0, "text builder: as snprintf, in buffers of every size");
+	char buf[16] = "abc";
+	struct td_sbuf b;
+	td_sb_at_end(&b, buf, sizeof(buf));
+	td_sb_s(&b, "defghijklmnopqrstuvwxyz");
+	is_str(buf, "abcdefghijklmno", "appending after the text in the buffer, cut to fit");
+	char full[4] = { 'x', 'y', 'z', 'w' };
+	td_sb_at_end(&b, full, sizeof(full));
+	td_sb_s(&b, "more");
+	is_str(full, "xyz", "a buffer without a terminator: cut, terminated, nothing added");
+}
+
 int main(void)
 {
+	ipv4_as_inet_ntop();
+	builder_as_snprintf();
 	iso_times();
 	timestamps();
 	any_bits();
