@@ -58,29 +58,23 @@ struct td_conntrack *td_conntrack_new(const struct td_portset *ports, size_t max
 	return ct;
 }
 
-/* FNV-1a over the endpoints, ordered so both directions hash alike. */
+/* One endpoint's address and port, mixed (a multiply, then its high bits
+ * folded down). */
+static uint64_t endpoint_mix(uint8_t ipver, const uint8_t *addr, uint16_t port)
+{
+	uint32_t w[4] = { 0 };
+	memcpy(w, addr, ipver == 6 ? 16 : 4);
+	uint64_t x = ((uint64_t)(w[0] ^ w[1] ^ (w[2] * 31u) ^ (w[3] * 961u)) << 16 | port) * 0x9e3779b97f4a7c15ull;
+	return x ^ x >> 29;
+}
+
+/* The two endpoints' mixes added, so both directions hash alike without
+ * ordering the endpoints first; a second multiply spreads the sum. (This
+ * replaced byte-wise FNV-1a: a packet's hash was 16 dependent multiplies.) */
 static uint32_t hash_key(uint8_t ipver, const uint8_t *a, uint16_t ap, const uint8_t *b, uint16_t bp)
 {
-	size_t alen = ipver == 6 ? 16 : 4;
-	int cmp = memcmp(a, b, alen);
-	if (cmp > 0 || (cmp == 0 && ap > bp)) {
-		const uint8_t *t = a;
-		a = b;
-		b = t;
-		uint16_t tp = ap;
-		ap = bp;
-		bp = tp;
-	}
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < alen; i++)
-		h = (h ^ a[i]) * 16777619u;
-	for (size_t i = 0; i < alen; i++)
-		h = (h ^ b[i]) * 16777619u;
-	h = (h ^ (ap >> 8)) * 16777619u;
-	h = (h ^ (ap & 0xff)) * 16777619u;
-	h = (h ^ (bp >> 8)) * 16777619u;
-	h = (h ^ (bp & 0xff)) * 16777619u;
-	return h & (BUCKETS - 1);
+	uint64_t h = (endpoint_mix(ipver, a, ap) + endpoint_mix(ipver, b, bp)) * 0xbf58476d1ce4e5b9ull;
+	return (uint32_t)(h >> 40) & (BUCKETS - 1);
 }
 
 /* Does the flow have these endpoints; *dir says which way the packet goes. */
