@@ -332,7 +332,13 @@ static void interpolate(const struct td_facts *f, const char *tpl, char *out, si
 			o += td_str_copy(out + o, len - o, val);
 			p = end + 1;
 		} else {
-			out[o++] = *p++;
+			/* Plain text up to the next brace or '$', in one copy. */
+			size_t run = strcspn(p + 1, "{}$") + 1;
+			if (run > len - 1 - o)
+				run = len - 1 - o;
+			memcpy(out + o, p, run);
+			o += run;
+			p += run;
 			out[o] = '\0';
 		}
 	}

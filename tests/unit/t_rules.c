@@ -673,6 +673,34 @@ static void test_interpolate_numbers(void)
 	td_rules_free(rs);
 }
 
+/* The text around placeholders: single braces and a '$' without one are
+ * text, a group with an absent fact goes, and a text longer than the
+ * summary is cut at its end. */
+static void test_interpolate_text(void)
+{
+	struct td_ruleset *rs = rules("rule t { kind diagnosis category ok when tcp.syn_count exists "
+				      "summary \"a {b} $c } ${tcp.syn_count}{{ gone ${tls.client_hello.sni}}}{{ kept "
+				      "${tcp.syn_count}}} $ end\" remedy \"r\" }", "t.rules");
+	struct td_facts *f = must(td_facts_new());
+	struct td_diagnosis d;
+	f->tcp.syn_count = 3;
+	td_rules_eval(rs, f, &d, NULL);
+	is_str(d.summary, "a {b} $c } 3 kept 3 $ end", "interpolated text: braces and '$' kept, the group of an absent fact gone");
+	td_rules_free(rs);
+	char rule[1200], want[sizeof(d.summary)];
+	char *p = rule + snprintf(rule, sizeof(rule), "rule l { kind diagnosis category ok when tcp.syn_count exists summary \"");
+	for (size_t i = 0; i < 100; i++)
+		p += snprintf(p, rule + sizeof(rule) - p, "%c{}$x%zu ", (char)('a' + i % 26), i % 10);
+	snprintf(p, rule + sizeof(rule) - p, "\" remedy \"r\" }");
+	const char *text = strstr(rule, "summary \"") + 9;
+	snprintf(want, sizeof(want), "%.*s", (int)(strstr(text, "\" remedy") - text), text);
+	rs = rules(rule, "l.rules");
+	td_rules_eval(rs, f, &d, NULL);
+	is_str(d.summary, want, "interpolated text longer than the summary: cut at %zu bytes", sizeof(d.summary) - 1);
+	td_rules_free(rs);
+	td_facts_free(f);
+}
+
 /* Conditions are bounded: 64 '(' or 'not' inside one another, 1024 tests
  * and operators; past that a load error at the token, not a stack overflow
  * in the parser, the evaluator or td_node_free() (20 000 '(', 200 000 tests). */
@@ -2803,6 +2831,7 @@ int main(void)
 	test_parse_limits_and_empty();
 	test_load_buffer();
 	test_interpolate_numbers();
+	test_interpolate_text();
 	test_condition_bounds();
 	test_replacement();
 	test_operators();
