@@ -58,14 +58,28 @@ struct td_conntrack *td_conntrack_new(const struct td_portset *ports, size_t max
 	return ct;
 }
 
-/* One endpoint's address and port, mixed (a multiply, then its high bits
- * folded down). */
+/* A 64-bit word mixed (a multiply, then its high bits folded down). */
+static uint64_t mix64(uint64_t x)
+{
+	x *= 0x9e3779b97f4a7c15ull;
+	return x ^ x >> 29;
+}
+
+/* One endpoint's address and port, each part mixed before the next joins
+ * (a plain XOR of an IPv6 address's words let addresses differing alike
+ * in two words share one bucket). */
 static uint64_t endpoint_mix(uint8_t ipver, const uint8_t *addr, uint16_t port)
 {
-	uint32_t w[4] = { 0 };
-	memcpy(w, addr, ipver == 6 ? 16 : 4);
-	uint64_t x = ((uint64_t)(w[0] ^ w[1] ^ (w[2] * 31u) ^ (w[3] * 961u)) << 16 | port) * 0x9e3779b97f4a7c15ull;
-	return x ^ x >> 29;
+	uint64_t hi = 0, lo;
+	if (ipver == 6) {
+		memcpy(&hi, addr, 8);
+		memcpy(&lo, addr + 8, 8);
+	} else {
+		uint32_t v4;
+		memcpy(&v4, addr, 4);
+		lo = v4;
+	}
+	return mix64(mix64(mix64(hi) ^ lo) ^ port);
 }
 
 /* The two endpoints' mixes added, so both directions hash alike without

@@ -486,6 +486,22 @@ static size_t uint_size(enum td_ftype t)
 	}
 }
 
+void td_endpoint_text(const struct td_ip *ip, uint16_t port, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+	struct td_sbuf b;
+	td_sb_init(&b, buf, len);
+	if (ip->family == 6) {
+		td_sb_s(&b, "[");
+		td_sb_s(&b, inet_ntop(AF_INET6, ip->addr, a, sizeof(a)) ? a : "?");
+		td_sb_s(&b, "]");
+	} else {
+		td_sb_put(&b, a, td_fmt_ipv4(a, ip->addr));
+	}
+	td_sb_s(&b, ":");
+	td_sb_u(&b, port);
+}
+
 static void ip_string(const struct td_ip *ip, char *buf, size_t len)
 {
 	if (ip->family != 6 && len >= 16)

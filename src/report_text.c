@@ -450,21 +450,11 @@ static void lines_sort(struct lines *ls)
 	}
 }
 
-/* "192.0.2.1:443", "[2001:db8::1]:443". */
 static void endpoint(struct tb *out, const struct td_ip *ip, uint16_t port)
 {
-	char a[INET6_ADDRSTRLEN + 2];
-	if (ip->family == 6) {
-		if (!inet_ntop(AF_INET6, ip->addr, a + 1, sizeof(a) - 2))
-			strcpy(a + 1, "?");
-		a[0] = '[';
-		strcat(a, "]");
-		tb_s(out, a);
-	} else {
-		tb_put(out, a, td_fmt_ipv4(a, ip->addr));
-	}
-	tb_c(out, ':');
-	tb_u(out, port, 0);
+	char a[INET6_ADDRSTRLEN + 8];
+	td_endpoint_text(ip, port, a, sizeof(a));
+	tb_s(out, a);
 }
 
 /* A connection picked up without its SYN: what of its start is missing. */

@@ -3,23 +3,12 @@
 #include <stdio.h>
 #include <string.h>
 #include "tlsdiag/servers.h"
+#include "tlsdiag/factdesc.h"
 #include "tlsdiag/str.h"
 
 static void server_name(const struct td_facts *f, char *buf, size_t len)
 {
-	char a[INET6_ADDRSTRLEN];
-	const struct td_ip *ip = &f->tcp.server_ip;
-	struct td_sbuf b;
-	td_sb_init(&b, buf, len);
-	if (ip->family == 6) {
-		td_sb_s(&b, "[");
-		td_sb_s(&b, inet_ntop(AF_INET6, ip->addr, a, sizeof(a)) ? a : "?");
-		td_sb_s(&b, "]");
-	} else {
-		td_sb_put(&b, a, td_fmt_ipv4(a, ip->addr));
-	}
-	td_sb_s(&b, ":");
-	td_sb_u(&b, f->tcp.server_port);
+	td_endpoint_text(&f->tcp.server_ip, f->tcp.server_port, buf, len);
 }
 
 static struct td_server_row *row_for(struct td_servers *t, const char *server, const char *sni)

@@ -80,6 +80,9 @@ uint32_t td_value_item(const struct td_value *v, size_t i);
 const struct td_fact_desc *td_fact_find(const char *name);
 /* An epoch time as "2025-01-01T00:00:00Z". */
 void td_iso_time(int64_t t, char *buf, size_t len);
+/* An address and port as the reports write them: "192.0.2.1:443",
+ * "[2001:db8::1]:443" (cut to fit buf and terminated). */
+void td_endpoint_text(const struct td_ip *ip, uint16_t port, char *buf, size_t len);
 /* "bool", "number", "string", "frame", "time", "list", "chain" */
 const char *td_ftype_name(enum td_ftype t);
 

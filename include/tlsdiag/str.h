@@ -36,15 +36,6 @@ static inline void td_sb_init(struct td_sbuf *b, char *buf, size_t len)
 	if (len)
 		buf[0] = '\0';
 }
-/* b on the text already in buf, to go on after it (as appending does). */
-static inline void td_sb_at_end(struct td_sbuf *b, char *buf, size_t len)
-{
-	b->p = buf;
-	b->len = len;
-	b->n = len ? strnlen(buf, len - 1) : 0;
-	if (len)
-		buf[b->n] = '\0';
-}
 static inline void td_sb_put(struct td_sbuf *b, const char *s, size_t n)
 {
 	if (b->n + 1 >= b->len)

@@ -175,15 +175,6 @@ static void builder_as_snprintf(void)
 		}
 	}
 	ok(bad == 0, "text builder: as snprintf, in buffers of every size");
-	char buf[16] = "abc";
-	struct td_sbuf b;
-	td_sb_at_end(&b, buf, sizeof(buf));
-	td_sb_s(&b, "defghijklmnopqrstuvwxyz");
-	is_str(buf, "abcdefghijklmno", "appending after the text in the buffer, cut to fit");
-	char full[4] = { 'x', 'y', 'z', 'w' };
-	td_sb_at_end(&b, full, sizeof(full));
-	td_sb_s(&b, "more");
-	is_str(full, "xyz", "a buffer without a terminator: cut, terminated, nothing added");
 }
 
 int main(void)
