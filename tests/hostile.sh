@@ -109,7 +109,7 @@ if [ "$full" = 1 ]; then
 	syn_all_bound=2200 conn_bound=1100 conn_now="1947 MiB" conn_fixed="532 MiB"
 else
 	syn=synflood-100k.pcap nsyn=100000 conns=conns-20k-one-byte.pcap nconn=20000
-	syn_all_bound=260 conn_bound=280 conn_now="418 MiB" conn_fixed="135 MiB"
+	syn_all_bound=180 conn_bound=280 conn_now="418 MiB" conn_fixed="135 MiB"
 fi
 files="records-len0.pcap record-len-18433.pcap record-len-65535.pcap hs-len-16777215.pcap
 ch-10000-extensions.pcap cert-chain-1000.pcap overlap-different-data.pcap
@@ -262,24 +262,31 @@ js syn "$nsyn SYNs, default --max-connections 100000: 100 000 reported, $((nsyn 
 	'summary["peak_connections"] == 100000' 'summary["categories"] == {"incomplete": 100000}' \
 	'tally["stage"] == {"syn-sent": 100000}' 'tally["tcp.syn_count"] == {1: 100000}'
 # 136 MiB measured on 2026-12-07 (111 before the IPv6 pair, mid-stream and
-# per-side packet fields); ASan's shadow memory and quarantine double it (255).
-if [ -n "${TLSDIAG_SANITIZED:-}" ]; then syn_bound=320; else syn_bound=180; fi
-rss_below syn.json $((syn_bound * MiB)) "100 000 half-open connections held; measured 136 MiB, 255 MiB under ASan"
+# per-side packet fields), 154 MiB on the 2026-12-08 machine with the same
+# build; ASan's shadow memory and quarantine double it (255, and 305 on
+# 2026-12-08 for ad8936a and later alike: the runtime's share differs between
+# machines, so its bound leaves room; CI failed at 56 MiB for syn10k below).
+if [ -n "${TLSDIAG_SANITIZED:-}" ]; then syn_bound=400; else syn_bound=180; fi
+rss_below syn.json $((syn_bound * MiB)) "100 000 half-open connections held; measured 136-154 MiB, 305 MiB under ASan"
 run_digest 600 syn-all --max-connections $nsyn "$h/$syn"
 [ "$rc" -eq 1 ] && [ ! -s "$tmp/syn-all.err" ] && grep -qx "blocks $nsyn" "$tmp/syn-all.out" &&
 	grep -q "^== $nsyn connections in 1 file ($nsyn packets" "$tmp/syn-all.out" &&
 	grep -q 'connections not tracked: 0$' "$tmp/syn-all.out"
 ok $? "$nsyn SYNs, --max-connections $nsyn: all $nsyn reported, none untracked"
-rss_below syn-all $((syn_all_bound * MiB)) "about 1.5 KB a half-open connection; measured 1467 MiB for 1 000 000, and 232 MiB for 100 000 under ASan"
+[ -n "${TLSDIAG_SANITIZED:-}" ] && [ "$full" != 1 ] && syn_all_bound=340
+rss_below syn-all $((syn_all_bound * MiB)) "about 1.5 KB a half-open connection; measured 1467 MiB for 1 000 000, 243 MiB for 100 000 under ASan"
 both syn10k 1 "$h/synflood-100k.pcap" --max-connections 10000
 js syn10k "100 000 SYNs, --max-connections 10000: 10 000 reported, 90 000 counted as not tracked" \
 	'n == 10000' 'summary["connections"] == 10000' 'summary["connections_not_tracked"] == 90000' \
 	'summary["packets"] == 100000'
 grep -q 'connections not tracked: 90000$' "$tmp/syn10k.txt.out"
 ok $? "100 000 SYNs, --max-connections 10000: the text summary says 90000 not tracked"
-# Under ASan (tests/ci-sanitize.sh) the same run peaks at 45 MiB: its shadow
-# memory and quarantine, not tlsdiag's; the bound is for both builds.
-rss_below syn10k.json $((56 * MiB)) "measured 18 MiB, 45 MiB under ASan"
+# Under ASan (tests/ci-sanitize.sh) the same run peaks at 60 MiB on
+# 2026-12-08 (45 on an earlier machine; ad8936a measures the same here):
+# its shadow memory and quarantine, not tlsdiag's, so each build has its bound;
+# both stay far below the 100 000 connections' (syn.json above).
+if [ -n "${TLSDIAG_SANITIZED:-}" ]; then syn10k_bound=100; else syn10k_bound=56; fi
+rss_below syn10k.json $((syn10k_bound * MiB)) "measured 23 MiB, 60 MiB under ASan"
 # --max-memory: past the cap new connections are counted, not tracked. The heap
 # is measured with mallinfo2(), which sees glibc's heap, not AddressSanitizer's.
 if [ -n "${TLSDIAG_SANITIZED:-}" ]; then
