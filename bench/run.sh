@@ -81,19 +81,36 @@ echo "capture: $file"
 echo "  $bytes bytes, $packets packets, $conns connections (seed $seed); $runs runs each; $(nproc) cores"
 echo "  tlsdiag: $tlsdiag ($("$tlsdiag" --version 2>/dev/null | head -1); tree at $(cd "$src" && git rev-parse --short HEAD 2>/dev/null))"
 printf '%-10s %9s %15s %8s %9s %11s %9s %9s %8s\n' program median "min..max" MB/s kpkt/s conn/s "RSS MiB" "x bare" exit
-base=
+# The runs go in rounds, each round every row once: on a virtual machine
+# whose speed drifts over minutes, a row run five times in a row measured
+# the drift (text -j 1 2.3 s alone, 3.8 s in a slow stretch); in rounds the
+# drift falls on every row alike.
+rows=
 for row in $tools; do
 	cmd=$(command_of "$row" "$file") || true
-	[ -n "$cmd" ] || { printf '%-10s (not installed)\n' "$row"; continue; }
-	: > "$dir/times"; : > "$dir/rss"; rc=0
-	for _ in $(seq "$runs"); do
+	[ -n "$cmd" ] || continue
+	rows="$rows $row"
+	: > "$dir/times.$row"; : > "$dir/rss.$row"; echo 0 > "$dir/rc.$row"
+done
+for _ in $(seq "$runs"); do
+	for row in $rows; do
+		cmd=$(command_of "$row" "$file")
 		# shellcheck disable=SC2086
-		out=$(timed $cmd) || rc=$?
-		echo "$out" | awk '{print $1}' >> "$dir/times"
-		echo "$out" | awk '{print $2}' >> "$dir/rss"
+		out=$(timed $cmd) || echo $? > "$dir/rc.$row"
+		echo "$out" | awk '{print $1}' >> "$dir/times.$row"
+		echo "$out" | awk '{print $2}' >> "$dir/rss.$row"
 	done
-	read -r med lo hi < <(stats < "$dir/times")
-	read -r rss _ _ < <(stats < "$dir/rss")
+done
+base=
+for row in $tools; do
+	case " $rows " in
+	*" $row "*) ;;
+	*) printf '%-10s (not installed)\n' "$row"; continue ;;
+	esac
+	read -r med lo hi < <(stats < "$dir/times.$row")
+	read -r rss _ _ < <(stats < "$dir/rss.$row")
+	rc=$(cat "$dir/rc.$row")
+	rm -f "$dir/times.$row" "$dir/rss.$row" "$dir/rc.$row"
 	[ -n "$base" ] || base=$med
 	awk -v r="$row" -v m="$med" -v lo="$lo" -v hi="$hi" -v b="$bytes" -v p="$packets" -v c="$conns" \
 	    -v rss="$rss" -v base="$base" -v rc="$rc" 'BEGIN {

@@ -11,7 +11,12 @@
 #include "tlsdiag/tls.h"
 #include "tlsdiag/tls_preamble.h"
 
-#define BUCKETS (1u << 18)
+/* The table starts small and doubles whenever the flows held outnumber its
+ * buckets: a capture of a few hundred concurrent connections keeps its
+ * buckets in a few pages of cache instead of spreading them over a 2 MiB
+ * array (a TLB and cache miss on most packets; see doc/performance.md). */
+#define MIN_BUCKETS (1u << 10)
+#define MAX_BUCKETS (1u << 24)
 
 struct td_conntrack {
 	const struct td_portset *ports;
@@ -21,6 +26,7 @@ struct td_conntrack {
 	void *arg;
 	size_t content_live;         /* flows held that were found by content */
 	struct td_flow **table;
+	uint32_t mask;               /* buckets - 1, a power of two less one */
 	struct td_flow *oldest, *newest;
 	struct td_flow *idlest, *busiest; /* the activity list: least recently active first */
 	uint32_t next_id;
@@ -45,7 +51,8 @@ struct td_conntrack *td_conntrack_new(const struct td_portset *ports, size_t max
 	struct td_conntrack *ct = calloc(1, sizeof(*ct));
 	if (!ct)
 		return NULL;
-	ct->table = calloc(BUCKETS, sizeof(*ct->table));
+	ct->table = calloc(MIN_BUCKETS, sizeof(*ct->table));
+	ct->mask = MIN_BUCKETS - 1;
 	if (!ct->table) {
 		free(ct);
 		return NULL;
@@ -88,7 +95,33 @@ static uint64_t endpoint_mix(uint8_t ipver, const uint8_t *addr, uint16_t port)
 static uint32_t hash_key(uint8_t ipver, const uint8_t *a, uint16_t ap, const uint8_t *b, uint16_t bp)
 {
 	uint64_t h = (endpoint_mix(ipver, a, ap) + endpoint_mix(ipver, b, bp)) * 0xbf58476d1ce4e5b9ull;
-	return (uint32_t)(h >> 40) & (BUCKETS - 1);
+	return (uint32_t)(h >> 32);
+}
+
+static uint32_t flow_hash(const struct td_flow *f)
+{
+	return hash_key(f->ipver, f->caddr, f->cport, f->saddr, f->sport);
+}
+
+/* Twice the buckets, every flow held moved over (they are all on the
+ * creation list). Without the memory for it the table stays as it is:
+ * longer chains, the same answers. */
+static void grow(struct td_conntrack *ct)
+{
+	uint32_t n = (ct->mask + 1) * 2;
+	if (n > MAX_BUCKETS)
+		return;
+	struct td_flow **t = calloc(n, sizeof(*t));
+	if (!t)
+		return;
+	for (struct td_flow *f = ct->oldest; f; f = f->next) {
+		uint32_t h = flow_hash(f) & (n - 1);
+		f->hnext = t[h];
+		t[h] = f;
+	}
+	free(ct->table);
+	ct->table = t;
+	ct->mask = n - 1;
 }
 
 /* Does the flow have these endpoints; *dir says which way the packet goes. */
@@ -114,7 +147,7 @@ static bool flow_matches(const struct td_flow *f, uint8_t ipver, const uint8_t *
 static struct td_flow *lookup(struct td_conntrack *ct, uint8_t ipver, const uint8_t *src,
 			      uint16_t sport, const uint8_t *dst, uint16_t dport, enum td_dir *dir)
 {
-	uint32_t h = hash_key(ipver, src, sport, dst, dport);
+	uint32_t h = hash_key(ipver, src, sport, dst, dport) & ct->mask;
 	for (struct td_flow *f = ct->table[h]; f; f = f->hnext)
 		if (flow_matches(f, ipver, src, sport, dst, dport, dir))
 			return f;
@@ -170,7 +203,7 @@ static void activity_touch(struct td_conntrack *ct, struct td_flow *f)
 static void unlink_flow(struct td_conntrack *ct, struct td_flow *f)
 {
 	activity_unlink(ct, f);
-	uint32_t h = hash_key(f->ipver, f->caddr, f->cport, f->saddr, f->sport);
+	uint32_t h = flow_hash(f) & ct->mask;
 	for (struct td_flow **pp = &ct->table[h]; *pp; pp = &(*pp)->hnext) {
 		if (*pp == f) {
 			*pp = f->hnext;
@@ -254,7 +287,7 @@ static struct td_flow *create(struct td_conntrack *ct, const struct td_pkt *p, b
 	fa->tcp.first_frame = p->frame;
 	fa->tcp.first_ts = p->ts;
 
-	uint32_t h = hash_key(f->ipver, f->caddr, f->cport, f->saddr, f->sport);
+	uint32_t h = flow_hash(f) & ct->mask;
 	f->hnext = ct->table[h];
 	ct->table[h] = f;
 	f->prev = ct->newest;
@@ -267,6 +300,8 @@ static struct td_flow *create(struct td_conntrack *ct, const struct td_pkt *p, b
 	ct->st.flows++;
 	if (++ct->st.live > ct->st.peak)
 		ct->st.peak = ct->st.live;
+	if (ct->st.live > (size_t)ct->mask + 1)
+		grow(ct);
 	return f;
 }
 
