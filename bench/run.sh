@@ -8,7 +8,7 @@
 #   BENCH_QUICK=1    100 MiB capture instead of 1 GiB
 #   BENCH_SIZE=N     any size in bytes (overrides the two above)
 #   BENCH_SEED=N     generator seed (default 1)
-#   BENCH_RUNS=N     runs per program (default 3)
+#   BENCH_RUNS=N     runs per program, in rounds (default 3)
 #   BENCH_TOOLS=...  which rows (default: all: pcap_loop nids_only text json text-j1
 #                    json-j1 tshark ssldump; text and json use tlsdiag's default -j,
 #                    2 threads on 2 CPUs, the -j1 rows one thread)
