@@ -3,18 +3,20 @@
  * enum td_registry. Adding a thing is adding a row.
  *
  * Every table is sorted by value without duplicates (tests/unit/t_names.c
- * checks it), so lookups by value are a binary search. Names come from the
- * IANA "Transport Layer Security (TLS) Parameters" and "TLS ExtensionType
- * Values" registries; a few well-known unregistered code points that show up
- * in real captures (TLS 1.3 drafts, NPN, ALPS, Channel ID, ESNI) are included
- * and marked as such, because a name helps the analyst more than a hex number
- * does.
+ * checks it); lookups by value go through an index by high and low byte
+ * (row_find), with a binary search when it could not be built. Names come
+ * from the IANA "Transport Layer Security (TLS) Parameters" and "TLS
+ * ExtensionType Values" registries; a few well-known unregistered code
+ * points that show up in real captures (TLS 1.3 drafts, NPN, ALPS, Channel
+ * ID, ESNI) are included and marked as such, because a name helps the
+ * analyst more than a hex number does.
  */
 #include "tlsdiag/names.h"
 
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tlsdiag/attr.h"
@@ -761,8 +763,51 @@ static const struct registry *registry_get(enum td_registry reg)
 	return &registries[reg];
 }
 
+/*
+ * A value's row in two steps, without the binary search's unpredictable
+ * branches (the JSON record names some 70 list items a connection): the
+ * value's high byte picks a page of 256 row numbers, its low byte the row.
+ * Only the high bytes a registry uses have a page: 38 pages of 512 bytes
+ * for the eleven registries. Built once, on the first lookup of either
+ * thread; without the memory for the pages the binary search stays.
+ */
+#define NO_PAGE 0xffff
+static uint16_t page_of[TD_REG__COUNT][256]; /* high byte -> page, or NO_PAGE */
+static uint16_t (*pages)[256];               /* low byte -> row + 1, 0 for none */
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+
+static size_t pages_needed(void)
+{
+	size_t n = 0;
+	for (size_t reg = 0; reg < TD_REG__COUNT; reg++)
+		for (size_t i = 0; i < registries[reg].n_rows; i++)
+			if (i == 0 || registries[reg].rows[i].value >> 8 != registries[reg].rows[i - 1].value >> 8)
+				n++; /* rows are sorted: a new high byte starts a page */
+	return n;
+}
+
+static void index_build(void)
+{
+	size_t n = pages_needed();
+	uint16_t (*p)[256] = calloc(n, sizeof(*p));
+	memset(page_of, 0xff, sizeof(page_of));
+	if (p == NULL)
+		return;
+	size_t used = 0;
+	for (size_t reg = 0; reg < TD_REG__COUNT; reg++) {
+		const struct registry *r = &registries[reg];
+		for (size_t i = 0; i < r->n_rows; i++) {
+			unsigned hi = r->rows[i].value >> 8;
+			if (page_of[reg][hi] == NO_PAGE)
+				page_of[reg][hi] = (uint16_t)used++;
+			p[page_of[reg][hi]][r->rows[i].value & 0xff] = (uint16_t)(i + 1);
+		}
+	}
+	pages = p;
+}
+
 /* Binary search: every table is sorted by value (checked by the unit test). */
-static const struct name_row *row_find(const struct registry *r, uint32_t value)
+static const struct name_row *row_search(const struct registry *r, uint32_t value)
 {
 	size_t lo = 0, hi = r->n_rows;
 
@@ -779,6 +824,20 @@ static const struct name_row *row_find(const struct registry *r, uint32_t value)
 	return NULL;
 }
 
+static const struct name_row *row_find(enum td_registry reg, const struct registry *r, uint32_t value)
+{
+	pthread_once(&index_once, index_build);
+	if (pages == NULL)
+		return row_search(r, value);
+	if (value > 0xffff)
+		return NULL; /* rows hold 16-bit values */
+	uint16_t page = page_of[reg][value >> 8];
+	if (page == NO_PAGE)
+		return NULL;
+	uint16_t row = pages[page][value & 0xff];
+	return row != 0 ? &r->rows[row - 1] : NULL;
+}
+
 const char *td_name(enum td_registry reg, uint32_t value)
 {
 	const struct registry *r = registry_get(reg);
@@ -786,7 +845,7 @@ const char *td_name(enum td_registry reg, uint32_t value)
 
 	if (r == NULL)
 		return NULL;
-	row = row_find(r, value);
+	row = row_find(reg, r, value);
 	return row != NULL ? row->name : NULL;
 }
 

@@ -98,7 +98,7 @@ static void check_names(enum td_registry reg)
 	ok(bad == 0, "%s: names present, unique, not fallback-shaped", reg_names[reg]);
 }
 
-/* Every row is found by value (binary search) and by name (reverse lookup). */
+/* Every row is found by value and by name (reverse lookup). */
 static void check_roundtrip(enum td_registry reg)
 {
 	size_t n = td_name_count(reg), bad = 0;
@@ -117,12 +117,40 @@ static void check_roundtrip(enum td_registry reg)
 	ok(bad == 0, "%s: every row found by value and by name", reg_names[reg]);
 }
 
+/* Every value, in the table or not (and past 16 bits), gets the name the
+ * table gives it, or none: td_name looks values up through an index by
+ * high and low byte, which must agree with the rows. */
+static void check_every_value(enum td_registry reg)
+{
+	static const char *want[0x20000];
+	size_t n = td_name_count(reg), bad = 0;
+
+	memset(want, 0, sizeof(want));
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v = 0;
+		const char *name = NULL;
+		(void)td_name_at(reg, i, &v, &name);
+		want[v] = name;
+	}
+	for (uint32_t v = 0; v < 0x20000; v++) {
+		if (td_name(reg, v) != want[v]) {
+			if (bad++ < 5)
+				diag("  %s: 0x%05x gives \"%s\", the table \"%s\"", reg_names[reg], (unsigned)v,
+				     td_name(reg, v) ? td_name(reg, v) : "(none)", want[v] ? want[v] : "(none)");
+		}
+	}
+	if (td_name(reg, 0xffffffffu) != NULL)
+		bad++;
+	ok(bad == 0, "%s: all 131,072 values and 0xffffffff looked up as the table says", reg_names[reg]);
+}
+
 static void test_tables(void)
 {
 	for (int r = 0; r < TD_REG__COUNT; r++) {
 		check_sorted((enum td_registry)r);
 		check_names((enum td_registry)r);
 		check_roundtrip((enum td_registry)r);
+		check_every_value((enum td_registry)r);
 	}
 	ok(td_name_count(TD_REG_CIPHER_SUITE) >= 350, "cipher suites: the whole IANA registry (%zu rows)",
 	   td_name_count(TD_REG_CIPHER_SUITE));
