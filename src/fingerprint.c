@@ -113,64 +113,109 @@ static void out_str(struct fp_out *o, const char *s)
 	out_put(o, s, strlen(s));
 }
 
-static void out_dec(struct fp_out *o, unsigned v)
+/* A number's decimal digits at dst (room for 10); their count. */
+static size_t dec_at(char *dst, unsigned v)
 {
-	char tmp[12];
+	char tmp[10];
 	size_t i = sizeof tmp;
 
 	do {
 		tmp[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v != 0);
-	out_put(o, tmp + i, sizeof tmp - i);
+	memcpy(dst, tmp + i, sizeof tmp - i);
+	return sizeof tmp - i;
 }
 
-static void out_hex4(struct fp_out *o, uint16_t v)
+static void out_dec(struct fp_out *o, unsigned v)
 {
-	char tmp[4] = { hex_digits[(v >> 12) & 0xf], hex_digits[(v >> 8) & 0xf],
-			hex_digits[(v >> 4) & 0xf], hex_digits[v & 0xf] };
+	char tmp[10];
 
-	out_put(o, tmp, sizeof tmp);
+	out_put(o, tmp, dec_at(tmp, v));
+}
+
+/*
+ * The lists are spelled into a local buffer and handed to the sink a few
+ * hundred bytes at a time: a call per number and separator (some 360 a
+ * hello) cost more than the spelling.
+ */
+struct list_text {
+	struct fp_out *o;
+	char buf[256];
+	size_t n;
+	bool first;
+};
+
+static void list_begin(struct list_text *l, struct fp_out *o)
+{
+	l->o = o;
+	l->n = 0;
+	l->first = true;
+}
+
+/* Room for a separator and the longest item (10 digits). */
+static void list_room(struct list_text *l, char sep)
+{
+	if (l->n > sizeof(l->buf) - 12) {
+		out_put(l->o, l->buf, l->n);
+		l->n = 0;
+	}
+	if (!l->first)
+		l->buf[l->n++] = sep;
+	l->first = false;
+}
+
+static void list_end(struct list_text *l)
+{
+	out_put(l->o, l->buf, l->n);
 }
 
 /* JA3 list: decimal, '-'-joined, GREASE left out. */
 static void out_dec_list(struct fp_out *o, const uint16_t *v, size_t n)
 {
-	bool first = true;
+	struct list_text l;
 
+	list_begin(&l, o);
 	for (size_t i = 0; i < n; i++) {
 		if (td_is_grease(v[i]))
 			continue;
-		if (!first)
-			out_str(o, "-");
-		out_dec(o, v[i]);
-		first = false;
+		list_room(&l, '-');
+		l.n += dec_at(l.buf + l.n, v[i]);
 	}
+	list_end(&l);
 }
 
 /* JA3 point formats: 8-bit values, GREASE does not apply. */
 static void out_dec_list8(struct fp_out *o, const uint8_t *v, size_t n)
 {
+	struct list_text l;
+
+	list_begin(&l, o);
 	for (size_t i = 0; i < n; i++) {
-		if (i > 0)
-			out_str(o, "-");
-		out_dec(o, v[i]);
+		list_room(&l, '-');
+		l.n += dec_at(l.buf + l.n, v[i]);
 	}
+	list_end(&l);
 }
 
 /* JA4 list: 4-digit lowercase hex, ','-joined, GREASE left out. */
 static void out_hex_list(struct fp_out *o, const uint16_t *v, size_t n)
 {
-	bool first = true;
+	struct list_text l;
 
+	list_begin(&l, o);
 	for (size_t i = 0; i < n; i++) {
 		if (td_is_grease(v[i]))
 			continue;
-		if (!first)
-			out_str(o, ",");
-		out_hex4(o, v[i]);
-		first = false;
+		list_room(&l, ',');
+		char *d = l.buf + l.n;
+		d[0] = hex_digits[(v[i] >> 12) & 0xf];
+		d[1] = hex_digits[(v[i] >> 8) & 0xf];
+		d[2] = hex_digits[(v[i] >> 4) & 0xf];
+		d[3] = hex_digits[v[i] & 0xf];
+		l.n += 4;
 	}
+	list_end(&l);
 }
 
 static EVP_MD_CTX *md_start(enum td_md k)

@@ -16,7 +16,10 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "tlsdiag/attr.h"
 #include "tap.h"
@@ -1098,6 +1101,87 @@ static void test_truncation(void)
 	is_int(bad_ja4, 0, "JA4_r: every buffer size keeps a prefix, JA4 unchanged");
 }
 
+/* The lowercase hex of a digest of s, cut to hexlen digits. */
+static void digest_hex(const EVP_MD *md, const char *s, size_t hexlen, char *hex)
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int dlen = 0;
+
+	hex[0] = '\0';
+	if (EVP_Digest(s, strlen(s), d, &dlen, md, NULL) != 1)
+		return;
+	for (size_t i = 0; i < hexlen && i / 2 < dlen; i++)
+		snprintf(hex + i, 3, "%x", (i % 2 == 0 ? d[i / 2] >> 4 : d[i / 2]) & 0xf);
+}
+
+/* RFC 8701: 0x0a0a, 0x1a1a, ... 0xfafa (both bytes alike, low nibble a). */
+static bool grease_ref(uint16_t v)
+{
+	return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
+}
+
+static int cmp_u16_test(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+/*
+ * Lists far longer than a real hello's (700 suites, 300 extensions, GREASE
+ * among them): the strings are spelled here with snprintf and hashed with
+ * EVP_Digest, independently of src/fingerprint.c, which writes its lists a
+ * few hundred bytes at a time; the JA3 string is longer than its buffer, so
+ * the hash must cover what was cut.
+ */
+static void test_long_lists(void)
+{
+	static uint16_t suites[700], exts[300], sorted[700];
+	static char want[8192], want_b[8192];
+	size_t n_sorted = 0, o, ob = 0;
+
+	for (size_t i = 0; i < 700; i++) {
+		suites[i] = i % 50 == 7 ? 0x0a0a : (uint16_t)((i * 40503u + 17) & 0xffff);
+		if (grease_ref(suites[i]))
+			continue;
+		sorted[n_sorted++] = suites[i];
+	}
+	for (size_t i = 0; i < 300; i++)
+		exts[i] = i % 40 == 3 ? 0x2a2a : (uint16_t)(i * 7 + 100);
+	struct td_fp_client c = { .legacy_version = 0x0303, .suites = suites, .n_suites = 700,
+				  .exts = exts, .n_exts = 300 };
+
+	o = (size_t)snprintf(want, sizeof want, "%u,", 0x0303u);
+	for (size_t i = 0, first = 1; i < 700; i++)
+		if (!grease_ref(suites[i])) {
+			o += (size_t)snprintf(want + o, sizeof want - o, "%s%u", first ? "" : "-", suites[i]);
+			first = 0;
+		}
+	o += (size_t)snprintf(want + o, sizeof want - o, ",");
+	for (size_t i = 0, first = 1; i < 300; i++)
+		if (!grease_ref(exts[i])) {
+			o += (size_t)snprintf(want + o, sizeof want - o, "%s%u", first ? "" : "-", exts[i]);
+			first = 0;
+		}
+	snprintf(want + o, sizeof want - o, ",,");
+
+	char got[TD_JA3_STR_MAX], md5[33], want_md5[33];
+	td_ja3(&c, got, sizeof got, md5);
+	digest_hex(EVP_md5(), want, 32, want_md5);
+	ok(strlen(want) > sizeof got && strlen(got) == sizeof got - 1 && strncmp(got, want, sizeof got - 1) == 0,
+	   "long lists: the JA3 string (%zu bytes) is cut to its buffer, as spelled by snprintf", strlen(want));
+	is_str(md5, want_md5, "long lists: the JA3 hash covers the whole string");
+
+	qsort(sorted, n_sorted, sizeof sorted[0], cmp_u16_test);
+	for (size_t i = 0; i < n_sorted; i++)
+		ob += (size_t)snprintf(want_b + ob, sizeof want_b - ob, "%s%04x", i ? "," : "", sorted[i]);
+	char ja4[TD_JA4_MAX], ja4_r[TD_JA4R_MAX], want_hash[13];
+	td_ja4(&c, ja4, ja4_r, sizeof ja4_r);
+	digest_hex(EVP_sha256(), want_b, 12, want_hash);
+	ok(strlen(ja4) > 23 && strncmp(ja4 + 11, want_hash, 12) == 0,
+	   "long lists: JA4 b is the SHA-256 of the %zu sorted suites (%s)", n_sorted, ja4);
+	ok(strncmp(ja4_r + 11, want_b, sizeof ja4_r - 12) == 0,
+	   "long lists: JA4_r spells the sorted suites as snprintf does");
+}
+
 int main(void)
 {
 	test_reference();
@@ -1110,5 +1194,6 @@ int main(void)
 	test_empty();
 	test_sslv2();
 	test_truncation();
+	test_long_lists();
 	return done_testing();
 }
