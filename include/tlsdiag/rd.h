@@ -36,18 +36,76 @@ static inline struct td_rd td_rd_make(const uint8_t *buf, size_t len)
 static inline size_t td_rd_left(const struct td_rd *r) { return (size_t)(r->end - r->p); }
 static inline bool td_rd_done(const struct td_rd *r) { return r->p == r->end; }
 
-TD_MUST_USE enum td_err td_rd_u8(struct td_rd *r, uint8_t *v);
-TD_MUST_USE enum td_err td_rd_u16(struct td_rd *r, uint16_t *v);
-TD_MUST_USE enum td_err td_rd_u24(struct td_rd *r, uint32_t *v);
-TD_MUST_USE enum td_err td_rd_u32(struct td_rd *r, uint32_t *v);
+/*
+ * The fixed-size reads are defined here, inline: every header field of
+ * every packet and record goes through them (some 20 calls a packet), and
+ * a call cost more than the check and the load. src/rd.c has the rest.
+ */
+
 /* Borrow n bytes: *v points into the buffer, valid as long as it is. */
-TD_MUST_USE enum td_err td_rd_bytes(struct td_rd *r, size_t n, const uint8_t **v);
-TD_MUST_USE enum td_err td_rd_skip(struct td_rd *r, size_t n);
+TD_MUST_USE static inline enum td_err td_rd_bytes(struct td_rd *r, size_t n, const uint8_t **v)
+{
+	if (td_rd_left(r) < n)
+		return TD_E_SHORT;
+	*v = r->p;
+	r->p += n;
+	return TD_E_OK;
+}
+
+TD_MUST_USE static inline enum td_err td_rd_skip(struct td_rd *r, size_t n)
+{
+	if (td_rd_left(r) < n)
+		return TD_E_SHORT;
+	r->p += n;
+	return TD_E_OK;
+}
+
+TD_MUST_USE static inline enum td_err td_rd_u8(struct td_rd *r, uint8_t *v)
+{
+	if (td_rd_left(r) < 1)
+		return TD_E_SHORT;
+	*v = r->p[0];
+	r->p += 1;
+	return TD_E_OK;
+}
+
+TD_MUST_USE static inline enum td_err td_rd_u16(struct td_rd *r, uint16_t *v)
+{
+	if (td_rd_left(r) < 2)
+		return TD_E_SHORT;
+	*v = (uint16_t)(r->p[0] << 8 | r->p[1]);
+	r->p += 2;
+	return TD_E_OK;
+}
+
+TD_MUST_USE static inline enum td_err td_rd_u24(struct td_rd *r, uint32_t *v)
+{
+	if (td_rd_left(r) < 3)
+		return TD_E_SHORT;
+	*v = (uint32_t)r->p[0] << 16 | (uint32_t)r->p[1] << 8 | r->p[2];
+	r->p += 3;
+	return TD_E_OK;
+}
+
+TD_MUST_USE static inline enum td_err td_rd_u32(struct td_rd *r, uint32_t *v)
+{
+	if (td_rd_left(r) < 4)
+		return TD_E_SHORT;
+	*v = (uint32_t)r->p[0] << 24 | (uint32_t)r->p[1] << 16 | (uint32_t)r->p[2] << 8 | r->p[3];
+	r->p += 4;
+	return TD_E_OK;
+}
 /* A TLS vector <lo..hi> with a lenbytes-byte (1, 2 or 3) length prefix:
  * *sub covers exactly its body, and the length must lie in [lo, hi]. */
 TD_MUST_USE enum td_err td_rd_vec(struct td_rd *r, unsigned lenbytes, size_t lo, size_t hi,
 				  struct td_rd *sub);
 /* Peek without consuming. */
-TD_MUST_USE enum td_err td_rd_peek_u8(const struct td_rd *r, size_t at, uint8_t *v);
+TD_MUST_USE static inline enum td_err td_rd_peek_u8(const struct td_rd *r, size_t at, uint8_t *v)
+{
+	if (td_rd_left(r) <= at)
+		return TD_E_SHORT;
+	*v = r->p[at];
+	return TD_E_OK;
+}
 
 #endif
