@@ -1,6 +1,6 @@
-/* Unit tests for src/rd.c: the bounds-checked reader. Every read either
- * succeeds and moves exactly as far as it read, or fails and leaves the
- * reader where it was. */
+/* Unit tests for include/tlsdiag/rd.h and src/rd.c: the bounds-checked
+ * reader. Every read either succeeds and moves exactly as far as it read,
+ * or fails and leaves the reader where it was. */
 #include "tlsdiag/rd.h"
 
 #include <stdint.h>
