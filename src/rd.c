@@ -6,20 +6,6 @@
  */
 #include "tlsdiag/rd.h"
 
-/* Big-endian unsigned integer of n (1..3) bytes. */
-static enum td_err rd_len(struct td_rd *r, size_t n, uint32_t *v)
-{
-	const uint8_t *b;
-	enum td_err e = td_rd_bytes(r, n, &b);
-	if (e != TD_E_OK)
-		return e;
-	uint32_t x = 0;
-	for (size_t i = 0; i < n; i++)
-		x = (x << 8) | b[i];
-	*v = x;
-	return TD_E_OK;
-}
-
 enum td_err td_rd_vec(struct td_rd *r, unsigned lenbytes, size_t lo, size_t hi, struct td_rd *sub)
 {
 	if (lenbytes < 1 || lenbytes > 3)
@@ -27,7 +13,7 @@ enum td_err td_rd_vec(struct td_rd *r, unsigned lenbytes, size_t lo, size_t hi, 
 	struct td_rd save = *r;
 	uint32_t len;
 	const uint8_t *body;
-	enum td_err e = rd_len(r, lenbytes, &len);
+	enum td_err e = td_rd_uint(r, lenbytes, &len);
 	if (e == TD_E_OK && (len < lo || len > hi))
 		e = TD_E_RANGE;
 	if (e == TD_E_OK)

@@ -60,41 +60,45 @@ TD_MUST_USE static inline enum td_err td_rd_skip(struct td_rd *r, size_t n)
 	return TD_E_OK;
 }
 
+/* A big-endian unsigned integer of n (1..4) bytes. With n a constant, as
+ * in the four below, the loop unrolls into plain loads. */
+TD_MUST_USE static inline enum td_err td_rd_uint(struct td_rd *r, size_t n, uint32_t *v)
+{
+	const uint8_t *b;
+	TD_TRY(td_rd_bytes(r, n, &b));
+	uint32_t x = 0;
+	for (size_t i = 0; i < n; i++)
+		x = x << 8 | b[i];
+	*v = x;
+	return TD_E_OK;
+}
+
 TD_MUST_USE static inline enum td_err td_rd_u8(struct td_rd *r, uint8_t *v)
 {
-	if (td_rd_left(r) < 1)
-		return TD_E_SHORT;
-	*v = r->p[0];
-	r->p += 1;
+	uint32_t x;
+	TD_TRY(td_rd_uint(r, 1, &x));
+	*v = (uint8_t)x;
 	return TD_E_OK;
 }
 
 TD_MUST_USE static inline enum td_err td_rd_u16(struct td_rd *r, uint16_t *v)
 {
-	if (td_rd_left(r) < 2)
-		return TD_E_SHORT;
-	*v = (uint16_t)(r->p[0] << 8 | r->p[1]);
-	r->p += 2;
+	uint32_t x;
+	TD_TRY(td_rd_uint(r, 2, &x));
+	*v = (uint16_t)x;
 	return TD_E_OK;
 }
 
 TD_MUST_USE static inline enum td_err td_rd_u24(struct td_rd *r, uint32_t *v)
 {
-	if (td_rd_left(r) < 3)
-		return TD_E_SHORT;
-	*v = (uint32_t)r->p[0] << 16 | (uint32_t)r->p[1] << 8 | r->p[2];
-	r->p += 3;
-	return TD_E_OK;
+	return td_rd_uint(r, 3, v);
 }
 
 TD_MUST_USE static inline enum td_err td_rd_u32(struct td_rd *r, uint32_t *v)
 {
-	if (td_rd_left(r) < 4)
-		return TD_E_SHORT;
-	*v = (uint32_t)r->p[0] << 24 | (uint32_t)r->p[1] << 16 | (uint32_t)r->p[2] << 8 | r->p[3];
-	r->p += 4;
-	return TD_E_OK;
+	return td_rd_uint(r, 4, v);
 }
+
 /* A TLS vector <lo..hi> with a lenbytes-byte (1, 2 or 3) length prefix:
  * *sub covers exactly its body, and the length must lie in [lo, hi]. */
 TD_MUST_USE enum td_err td_rd_vec(struct td_rd *r, unsigned lenbytes, size_t lo, size_t hi,
