@@ -54,10 +54,8 @@ TD_MUST_USE static inline enum td_err td_rd_bytes(struct td_rd *r, size_t n, con
 
 TD_MUST_USE static inline enum td_err td_rd_skip(struct td_rd *r, size_t n)
 {
-	if (td_rd_left(r) < n)
-		return TD_E_SHORT;
-	r->p += n;
-	return TD_E_OK;
+	const uint8_t *unused;
+	return td_rd_bytes(r, n, &unused);
 }
 
 /* A big-endian unsigned integer of n (1..4) bytes. With n a constant, as
